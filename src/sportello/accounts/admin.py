@@ -1,0 +1,45 @@
+from typing import Any
+
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from sportello.core.admin import CompanyScopedAdmin, operator_company_ids
+
+from .models import PortalUser
+
+
+@admin.register(PortalUser)
+class PortalUserAdmin(CompanyScopedAdmin, UserAdmin):  # type: ignore[misc]
+    list_display = ["username", "first_name", "last_name", "email", "customer", "is_staff"]
+    list_filter = ["company", "is_staff", "is_active"]
+    search_fields = ["username", "login", "first_name", "last_name", "email"]
+    fieldsets = [
+        (None, {"fields": ["username", "password"]}),
+        (_("Area clienti"), {"fields": ["company", "login", "customer", "parent", "language"]}),
+        (
+            _("Dati personali"),
+            {"fields": ["first_name", "last_name", "email", "secondary_email"]},
+        ),
+        (
+            _("Permessi"),
+            {"fields": ["is_active", "is_staff", "is_superuser", "groups", "operator_companies"]},
+        ),
+        (_("Date"), {"fields": ["last_login", "previous_login", "date_joined"]}),
+    ]
+    readonly_fields = ["username", "last_login", "previous_login", "date_joined"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+        # Customers' users of the operator's companies; other staff stay invisible.
+        queryset = super().get_queryset(request)
+        if operator_company_ids(request) is not None:
+            queryset = queryset.filter(is_staff=False)
+        return queryset
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        fields = list(self.readonly_fields)
+        if not request.user.is_superuser:
+            fields += ["is_staff", "is_superuser", "groups", "operator_companies", "company"]
+        return fields

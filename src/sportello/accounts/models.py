@@ -1,0 +1,116 @@
+"""Portal users: customers' users and sub-users, and operators."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from sportello.core.models import Company
+
+
+class PortalUserManager(UserManager["PortalUser"]):
+    def get_by_login(self, company: Company, login: str) -> PortalUser:
+        return self.get(company=company, login=login)
+
+
+class PortalUser(AbstractUser):
+    """A person who logs in.
+
+    A customer user belongs to one company and one customer; its ``login`` is
+    what it types (the generated customer username, the utility's customer
+    code, or ``parent.n`` for a sub-user) and is unique within the company.
+    ``username`` is ``<company slug>/<login>`` so it is unique installation-wide.
+    An operator is a staff user bound to one or more companies.
+    """
+
+    company = models.ForeignKey(
+        Company,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="users",
+        verbose_name=_("società"),
+    )
+    login = models.CharField(_("nome utente"), max_length=60, blank=True)
+    customer = models.ForeignKey(
+        "customers.Customer",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="users",
+        verbose_name=_("cliente"),
+    )
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="sub_users",
+        verbose_name=_("username padre"),
+    )
+    secondary_email = models.EmailField(
+        _("e-mail secondaria"),
+        blank=True,
+        help_text=_("Non PEC: riceve le notifiche delle richieste."),
+    )
+    language = models.CharField(
+        _("lingua"), max_length=2, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
+    must_change_password = models.BooleanField(_("deve cambiare password"), default=False)
+    previous_login = models.DateTimeField(_("ultimo accesso"), null=True, blank=True)
+    operator_companies = models.ManyToManyField(
+        Company,
+        blank=True,
+        related_name="operators",
+        verbose_name=_("società gestite"),
+        help_text=_("Per gli operatori: le società di cui vedono i dati nel back office."),
+    )
+
+    objects = PortalUserManager()
+
+    class Meta:
+        verbose_name = _("utente")
+        verbose_name_plural = _("utenti")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["company", "login"],
+                condition=models.Q(company__isnull=False),
+                name="unique_login_per_company",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(customer__isnull=True) | models.Q(company__isnull=False),
+                name="customer_user_has_company",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.login or self.username
+
+    @property
+    def is_sub_user(self) -> bool:
+        return self.parent_id is not None
+
+    @property
+    def notification_email(self) -> str:
+        """Request notices go to the secondary e-mail when set (F3)."""
+        return self.secondary_email or self.email
+
+    def clean(self) -> None:
+        super().clean()
+        if self.customer_id and self.customer.company_id != self.company_id:
+            raise ValidationError({"customer": _("Il cliente appartiene a un'altra società.")})
+        if self.parent_id and self.parent.customer_id != self.customer_id:
+            raise ValidationError({"parent": _("Il sotto-utente deve avere il cliente del padre.")})
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.company_id and self.login:
+            slug = Company.objects.values_list("slug", flat=True).get(pk=self.company_id)
+            self.username = f"{slug}/{self.login}"
+        elif not self.login:
+            self.login = self.username
+        super().save(*args, **kwargs)

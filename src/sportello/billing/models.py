@@ -1,0 +1,157 @@
+"""The payment schedule (scadenziario) and invoices with their credit notes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from decimal import Decimal
+from typing import ClassVar
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from sportello.core.models import Company
+from sportello.core.scoping import OwnedQuerySet
+from sportello.customers.models import Customer
+from sportello.leasing.models import MONEY, Contract, ContractOwnedQuerySet, PaymentMethod
+
+
+class EntryStatus(models.TextChoices):
+    TO_BE_DUE = "to_be_due", _("A scadere")
+    OVERDUE = "overdue", _("Scaduto")
+    PAID = "paid", _("Pagato")
+
+
+class ScheduleEntry(models.Model):
+    """A due payment of a contract. Its status is derived, never stored:
+    paid when the paid amount covers the amount; otherwise overdue once the due
+    date has passed, else to be due. A payment due today is not yet overdue.
+    """
+
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="schedule")
+    due_date = models.DateField(_("scadenza"))
+    instalment_number = models.PositiveSmallIntegerField(_("n. canone"))
+    reason = models.CharField(_("causale"), max_length=60)
+    payment_method = models.CharField(
+        _("pagamento"), max_length=10, choices=PaymentMethod.choices
+    )
+    amount = models.DecimalField(_("importo"), **MONEY)
+    paid = models.DecimalField(_("pagato"), default=Decimal("0.00"), **MONEY)
+    paid_on = models.DateField(_("data pagamento"), null=True, blank=True)
+    invoice = models.ForeignKey(
+        "Invoice",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="schedule_entries",
+        verbose_name=_("fattura"),
+    )
+
+    objects: ClassVar[ContractOwnedQuerySet[ScheduleEntry]] = ContractOwnedQuerySet.as_manager()  # type: ignore[assignment]
+
+    class Meta:
+        verbose_name = _("scadenza")
+        verbose_name_plural = _("scadenziario")
+        ordering = ["contract", "due_date", "instalment_number"]
+        constraints = [
+            models.CheckConstraint(condition=Q(paid__gte=0), name="schedule_paid_not_negative"),
+            models.CheckConstraint(
+                condition=Q(paid__lte=models.F("amount")) | Q(amount__lt=0),
+                name="schedule_paid_at_most_amount",
+            ),
+        ]
+        indexes = [models.Index(fields=["contract", "due_date"])]
+
+    def __str__(self) -> str:
+        return f"{self.contract.number} {self.due_date:%d/%m/%Y} {self.amount}"
+
+    @property
+    def balance(self) -> Decimal:
+        """Saldo: what is still to pay."""
+        return self.amount - self.paid
+
+    def status_on(self, day: dt.date) -> EntryStatus:
+        if self.balance <= 0:
+            return EntryStatus.PAID
+        return EntryStatus.OVERDUE if self.due_date < day else EntryStatus.TO_BE_DUE
+
+    def overdue_balance_on(self, day: dt.date) -> Decimal:
+        """Saldo scaduto: the balance once the due date has passed."""
+        return self.balance if self.status_on(day) == EntryStatus.OVERDUE else Decimal("0.00")
+
+
+class DocumentType(models.TextChoices):
+    """FatturaPA TipoDocumento codes the portal shows."""
+
+    INVOICE = "TD01", _("Fattura")
+    ADVANCE_INVOICE = "TD02", _("Acconto/anticipo su fattura")
+    CREDIT_NOTE = "TD04", _("Nota di credito")
+    DEBIT_NOTE = "TD05", _("Nota di debito")
+
+
+class InvoiceQuerySet(OwnedQuerySet["Invoice"]):
+    def published(self) -> InvoiceQuerySet:
+        return self.filter(published_at__isnull=False)
+
+
+def invoice_upload_path(invoice: Invoice, filename: str) -> str:
+    # Generated names only: nothing the uploader chose reaches the file system.
+    extension = ".xml" if filename.lower().endswith(".xml") else ".pdf"
+    return f"invoices/{invoice.company_id}/{invoice.date:%Y}/{invoice.uid.hex}{extension}"
+
+
+class Invoice(models.Model):
+    """An issued invoice or credit note. Issued figures are never recomputed."""
+
+    company = models.ForeignKey(Company, on_delete=models.PROTECT, related_name="invoices")
+    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="invoices")
+    contracts = models.ManyToManyField(
+        Contract, blank=True, related_name="invoices", verbose_name=_("contratti")
+    )
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    number = models.CharField(_("numero"), max_length=30)
+    date = models.DateField(_("data"))
+    document_type = models.CharField(
+        _("tipo documento"), max_length=4, choices=DocumentType.choices, default=DocumentType.INVOICE
+    )
+    taxable = models.DecimalField(_("imponibile"), **MONEY)
+    vat = models.DecimalField(_("IVA"), **MONEY)
+    total = models.DecimalField(_("totale"), **MONEY)
+    pdf = models.FileField(_("PDF"), upload_to=invoice_upload_path, blank=True)
+    xml = models.FileField(_("FatturaPA XML"), upload_to=invoice_upload_path, blank=True)
+    published_at = models.DateTimeField(_("pubblicata il"), null=True, blank=True)
+    notified_at = models.DateTimeField(_("notificata il"), null=True, blank=True)
+
+    objects: ClassVar[InvoiceQuerySet] = InvoiceQuerySet.as_manager()  # type: ignore[assignment]
+
+    class Meta:
+        verbose_name = _("fattura")
+        verbose_name_plural = _("fatture")
+        ordering = ["-date", "-number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["company", "document_type", "number", "date"], name="unique_invoice_number"
+            ),
+            models.CheckConstraint(
+                condition=Q(total=models.F("taxable") + models.F("vat")),
+                name="invoice_total_is_taxable_plus_vat",
+            ),
+        ]
+        indexes = [models.Index(fields=["customer", "-date"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_document_type_display()} {self.number} {self.date:%d/%m/%Y}"
+
+    @property
+    def is_credit_note(self) -> bool:
+        return self.document_type == DocumentType.CREDIT_NOTE
+
+    def clean(self) -> None:
+        if self.customer_id and self.company_id != self.customer.company_id:
+            raise ValidationError({"customer": _("Il cliente appartiene a un'altra società.")})
+        if self.date and self.company_id and self.date.year < self.company.first_invoice_year:
+            raise ValidationError(
+                {"date": _("La data precede il primo anno di fatturazione della società.")}
+            )

@@ -1,0 +1,70 @@
+"""The main menu (B5): the same entries on every page, by company kind.
+
+An entry whose feature is not built yet points to the "coming soon" page, so
+no link in the portal is ever broken.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from .models import Company
+
+
+@dataclass(frozen=True)
+class MenuEntry:
+    key: str
+    label: str | Promise
+    url_name: str | None = None  # None: not built yet, shown as coming soon
+
+    @property
+    def url(self) -> str:
+        if self.url_name:
+            return reverse(self.url_name)
+        return reverse("core:coming", args=[self.key])
+
+
+LEASING_MENU = [
+    MenuEntry("home", _("Home"), "core:home"),
+    MenuEntry("billing", _("Fatture e pagamenti")),
+    MenuEntry("invoices", _("Fatture")),
+    MenuEntry("contracts", _("Contratti")),
+    MenuEntry("assets", _("Beni in locazione")),
+    MenuEntry("requests", _("Richieste")),
+    MenuEntry("documents", _("Documenti")),
+    MenuEntry("notifications", _("Notifiche")),
+    MenuEntry("profile", _("Profilo utente")),
+    MenuEntry("guide", _("Guida operativa"), "core:guide"),
+    MenuEntry("contacts", _("Contatti"), "core:contacts"),
+    MenuEntry("faq", _("Domande frequenti"), "core:faq"),
+]
+
+UTILITY_MENU = [
+    MenuEntry("home", _("Home page"), "core:home"),
+    MenuEntry("invoices", _("Elenco fatture")),
+    MenuEntry("self-reading", _("Autolettura contatore")),
+    MenuEntry("personal-data", _("Dati anagrafici")),
+    MenuEntry("consumption", _("Prelievi fatturati")),
+    MenuEntry("measures", _("Misure elettriche")),
+    MenuEntry("requests", _("Ticket")),
+    MenuEntry("technical-data", _("Dati tecnici")),
+    MenuEntry("contract-data", _("Dati contrattuali")),
+    MenuEntry("documents", _("Documenti")),
+    MenuEntry("notifications", _("Notifiche")),
+    MenuEntry("profile", _("Profilo utente")),
+    MenuEntry("guide", _("Guida operativa"), "core:guide"),
+    MenuEntry("contacts", _("Contatti"), "core:contacts"),
+    MenuEntry("faq", _("Domande frequenti"), "core:faq"),
+]
+
+
+def menu_for(company: Company) -> list[MenuEntry]:
+    return UTILITY_MENU if company.is_utility else LEASING_MENU
+
+
+def coming_entry(company: Company, key: str) -> MenuEntry | None:
+    return next((e for e in menu_for(company) if e.key == key and not e.url_name), None)

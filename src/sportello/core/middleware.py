@@ -1,0 +1,91 @@
+"""Pick the company from the Host header; keep users inside their company."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse, HttpResponseNotFound
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
+
+from .models import Company
+
+CACHE_SECONDS = 300
+
+
+def cache_key(host: str) -> str:
+    return f"company-for-host:{host}"
+
+
+def company_for_host(host: str) -> Company | None:
+    """The company serving ``host`` (no port), cached; None if no company does."""
+    key = cache_key(host)
+    company: Company | None | str = cache.get(key)
+    if company is None:
+        found = Company.objects.filter(hosts__host=host).prefetch_related("hosts").first()
+        # Cache misses too, so an unknown host costs no query after the first.
+        cache.set(key, found or "-", CACHE_SECONDS)
+        return found
+    return company if isinstance(company, Company) else None
+
+
+class CompanyMiddleware:
+    """Sets ``request.company``; an unknown host gets a plain 404, never a portal."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        host = request.get_host().rsplit(":", 1)[0].lower()
+        company = company_for_host(host)
+        if company is None and host not in settings.PLATFORM_HOSTS:
+            return HttpResponseNotFound("Not Found\n", content_type="text/plain; charset=utf-8")
+        request.company = company
+        return self.get_response(request)
+
+
+class CompanyUserMiddleware:
+    """A customer's session counts only on its own company's hosts.
+
+    Elsewhere the request is anonymous, so no customer view of another
+    company can ever be reached with it. Staff users are checked by the admin.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = request.user
+        if user.is_authenticated and not user.is_staff:
+            company = request.company
+            if company is None or user.company_id != company.pk:
+                request.user = AnonymousUser()
+        return self.get_response(request)
+
+
+class LanguageMiddleware:
+    """Italian unless the person chose otherwise.
+
+    The language comes from the language cookie (the switch in the header),
+    then the logged-in user's preference, then ``LANGUAGE_CODE``; the
+    browser's Accept-Language is ignored, as the seeds' portals are Italian first.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        available = {code for code, _ in settings.LANGUAGES}
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        if chosen not in available:
+            chosen = getattr(request.user, "language", None)
+        language = chosen if chosen in available else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        response = self.get_response(request)
+        patch_vary_headers(response, ["Cookie"])
+        response.headers.setdefault("Content-Language", language)
+        return response

@@ -1,0 +1,283 @@
+"""Companies (tenants), their content, the audit log, the e-mail outbox and job runs."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+hex_colour = RegexValidator(r"^#[0-9a-fA-F]{6}$", _("Usare un colore nel formato #RRGGBB."))
+host_name = RegexValidator(
+    r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$",
+    _("Inserire un nome host in minuscolo, senza schema né porta (es. clienti.esempio.it)."),
+)
+
+
+# WCAG 2.1 AA, success criterion 1.4.3: normal text needs 4.5:1.
+MIN_CONTRAST = 4.5
+
+
+def contrast_with_white(colour: str) -> float:
+    """The WCAG contrast ratio of ``#rrggbb`` against white."""
+
+    def channel(hex_pair: str) -> float:
+        value = int(hex_pair, 16) / 255
+        return value / 12.92 if value <= 0.04045 else ((value + 0.055) / 1.055) ** 2.4
+
+    red, green, blue = (channel(colour[i : i + 2]) for i in (1, 3, 5))
+    luminance = 0.2126 * red + 0.7152 * green + 0.0722 * blue
+    return 1.05 / (luminance + 0.05)
+
+
+class CompanyKind(models.TextChoices):
+    LEASING = "leasing", _("Leasing")
+    UTILITY = "utility", _("Energia e gas")
+
+
+class Company(models.Model):
+    """A tenant: one brand, its host names, contacts and enabled features.
+
+    Every customer-facing object belongs to exactly one company, directly or
+    through its customer; nothing is ever shown across companies.
+    """
+
+    slug = models.SlugField(_("codice"), unique=True, max_length=40)
+    name = models.CharField(_("nome"), max_length=120)
+    kind = models.CharField(_("tipo"), max_length=10, choices=CompanyKind.choices)
+    legal_footer = models.TextField(
+        _("piè di pagina legale"), blank=True, help_text=_("Ragione sociale, sede, P.IVA, albo.")
+    )
+    logo = models.FileField(_("logo"), upload_to="logos/", blank=True)
+    primary_colour = models.CharField(
+        _("colore principale"), max_length=7, default="#0b4f8a", validators=[hex_colour]
+    )
+    accent_colour = models.CharField(
+        _("colore secondario"), max_length=7, default="#f2b705", validators=[hex_colour]
+    )
+    support_email = models.EmailField(_("e-mail assistenza tecnica"))
+    commercial_contacts = models.TextField(
+        _("contatti commerciali"),
+        blank=True,
+        help_text=_("A chi rivolgersi per informazioni sui servizi (testo libero)."),
+    )
+    phone = models.CharField(_("telefono"), max_length=40, blank=True)
+    first_invoice_year = models.PositiveSmallIntegerField(
+        _("primo anno fatture"),
+        default=2008,
+        validators=[MinValueValidator(1990), MaxValueValidator(2100)],
+    )
+    pec_domains = models.TextField(
+        _("domini PEC accettati"),
+        blank=True,
+        help_text=_("Uno per riga, es. pec.it, legalmail.it."),
+    )
+    guide = models.TextField(_("guida operativa"), blank=True)
+    feature_requests = models.BooleanField(_("richieste self-service"), default=True)
+    feature_sub_users = models.BooleanField(_("sotto-utenze"), default=True)
+    feature_transparency = models.BooleanField(_("rendiconti di trasparenza"), default=True)
+    feature_self_reading = models.BooleanField(_("autolettura contatore"), default=True)
+
+    class Meta:
+        verbose_name = _("società")
+        verbose_name_plural = _("società")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        # White text sits on the primary colour in the header and on buttons.
+        if contrast_with_white(self.primary_colour) < MIN_CONTRAST:
+            raise ValidationError(
+                {
+                    "primary_colour": _(
+                        "Il testo bianco su questo colore non è leggibile (contrasto "
+                        "inferiore a 4,5:1, WCAG 2.1 AA): scegliere un colore più scuro."
+                    )
+                }
+            )
+
+    @property
+    def is_leasing(self) -> bool:
+        return self.kind == CompanyKind.LEASING
+
+    @property
+    def is_utility(self) -> bool:
+        return self.kind == CompanyKind.UTILITY
+
+    @property
+    def primary_host(self) -> str:
+        hosts = [h for h in self.hosts.all() if h.is_primary]
+        if not hosts:
+            raise ValidationError(f"Company {self.slug} has no primary host name.")
+        return hosts[0].host
+
+    def absolute_url(self, path: str = "/") -> str:
+        """A link for e-mails, built from configuration, never from a request."""
+        port = f":{settings.PUBLIC_PORT}" if settings.PUBLIC_PORT else ""
+        return f"{settings.PUBLIC_SCHEME}://{self.primary_host}{port}{path}"
+
+    def pec_domain_list(self) -> list[str]:
+        return [d.strip().lower() for d in self.pec_domains.splitlines() if d.strip()]
+
+
+class CompanyHost(models.Model):
+    """A host name that serves one company's portal."""
+
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="hosts")
+    host = models.CharField(_("host"), max_length=253, unique=True, validators=[host_name])
+    is_primary = models.BooleanField(
+        _("principale"), default=False, help_text=_("Usato per i link nelle e-mail.")
+    )
+
+    class Meta:
+        verbose_name = _("host")
+        verbose_name_plural = _("host")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["company"],
+                condition=models.Q(is_primary=True),
+                name="one_primary_host_per_company",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.host
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.host = self.host.lower()
+        super().save(*args, **kwargs)
+
+
+class FaqEntry(models.Model):
+    """A question and answer on the company's FAQ page (H3)."""
+
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="faq_entries")
+    language = models.CharField(_("lingua"), max_length=2, choices=settings.LANGUAGES)
+    position = models.PositiveSmallIntegerField(_("posizione"), default=0)
+    question = models.CharField(_("domanda"), max_length=300)
+    answer = models.TextField(_("risposta"))
+
+    class Meta:
+        verbose_name = _("domanda frequente")
+        verbose_name_plural = _("domande frequenti")
+        ordering = ["company", "language", "position", "id"]
+
+    def __str__(self) -> str:
+        return self.question
+
+
+class AuditQuerySet(models.QuerySet["AuditEvent"]):
+    def update(self, **kwargs: Any) -> int:
+        raise PermissionError("The audit log is append-only.")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise PermissionError("The audit log is append-only.")
+
+
+class AuditEvent(models.Model):
+    """One change made by a customer, an operator or the system. Append-only.
+
+    Never store a password, a code, a token or a full IBAN in ``data``.
+    """
+
+    company = models.ForeignKey(
+        Company, on_delete=models.PROTECT, null=True, blank=True, related_name="audit_events"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="audit_events",
+    )
+    actor_label = models.CharField(_("autore"), max_length=150)
+    action = models.CharField(_("azione"), max_length=60, db_index=True)
+    object_type = models.CharField(_("tipo oggetto"), max_length=60, blank=True)
+    object_id = models.CharField(_("id oggetto"), max_length=60, blank=True)
+    object_label = models.CharField(_("oggetto"), max_length=200, blank=True)
+    data = models.JSONField(_("dettagli"), default=dict, blank=True)
+    ip_address = models.GenericIPAddressField(_("indirizzo IP"), null=True, blank=True)
+    created_at = models.DateTimeField(_("quando (UTC)"), auto_now_add=True, db_index=True)
+
+    objects: ClassVar[AuditQuerySet] = AuditQuerySet.as_manager()  # type: ignore[assignment]
+
+    class Meta:
+        verbose_name = _("evento di audit")
+        verbose_name_plural = _("registro di audit")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M:%S} {self.actor_label} {self.action}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise PermissionError("The audit log is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise PermissionError("The audit log is append-only.")
+
+
+class OutboxEmail(models.Model):
+    """An e-mail written in the same transaction as the change that causes it.
+
+    A task sends it after commit; a periodic job retries failures with backoff.
+    The row id is the Message-ID, so a receiver sees one message even if the
+    transport is retried.
+    """
+
+    company = models.ForeignKey(
+        Company, on_delete=models.CASCADE, null=True, blank=True, related_name="emails"
+    )
+    to = models.JSONField(_("destinatari"))
+    subject = models.CharField(_("oggetto"), max_length=255)
+    body_text = models.TextField(_("testo"))
+    body_html = models.TextField(_("HTML"), blank=True)
+    created_at = models.DateTimeField(_("creato"), auto_now_add=True, db_index=True)
+    # The row is due when next_attempt_at has passed; a sender claims it by
+    # moving next_attempt_at forward, so two senders never both send it.
+    next_attempt_at = models.DateTimeField(_("prossimo tentativo"), null=True, db_index=True)
+    attempts = models.PositiveSmallIntegerField(_("tentativi"), default=0)
+    sent_at = models.DateTimeField(_("inviato"), null=True, blank=True)
+    last_error = models.TextField(_("ultimo errore"), blank=True)
+
+    class Meta:
+        verbose_name = _("e-mail in uscita")
+        verbose_name_plural = _("e-mail in uscita")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.subject
+
+    @property
+    def status(self) -> str:
+        if self.sent_at:
+            return str(_("inviata"))
+        if self.next_attempt_at is None:
+            return str(_("fallita"))
+        return str(_("in attesa"))
+
+    @property
+    def message_id(self) -> str:
+        return f"<outbox-{self.pk}@sportello>"
+
+
+class PeriodicJobRun(models.Model):
+    """When each registered periodic job last ran (used by ``runperiodic``)."""
+
+    name = models.CharField(max_length=100, unique=True)
+    last_started_at = models.DateTimeField()
+    last_finished_at = models.DateTimeField(null=True)
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("esecuzione job periodico")
+        verbose_name_plural = _("esecuzioni job periodici")
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,0 +1,71 @@
+"""What the landing page and ``make demo`` print: hosts, logins, registration data."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sportello.accounts.models import PortalUser
+from sportello.core.models import Company
+from sportello.customers.models import Customer
+from sportello.leasing.models import Contract
+
+#: Every demo user's password (demo only; never used outside `make demo`).
+DEMO_PASSWORD = "demo-Sportello-2026"
+
+
+@dataclass
+class DemoLogin:
+    login: str
+    name: str
+    note: str
+
+
+@dataclass
+class DemoRegistration:
+    customer: str
+    fields: list[tuple[str, str]]
+
+
+@dataclass
+class DemoCompany:
+    company: Company
+    url: str
+    logins: list[DemoLogin] = field(default_factory=list)
+    registrations: list[DemoRegistration] = field(default_factory=list)
+
+
+def demo_catalogue(scheme: str = "http", port_suffix: str = ":8000") -> list[DemoCompany]:
+    """For each company: its address, ready logins, and customers not yet registered."""
+    result = []
+    companies = Company.objects.prefetch_related("hosts").order_by("pk")
+    for company in companies:
+        entry = DemoCompany(company, f"{scheme}://{company.primary_host}{port_suffix}/")
+        users = (
+            PortalUser.objects.filter(company=company, customer__isnull=False)
+            .select_related("customer", "parent")
+            .order_by("parent_id", "login")[:4]
+        )
+        for user in users:
+            note = f"sotto-utente di {user.parent.login}" if user.parent else user.customer.name
+            entry.logins.append(DemoLogin(user.login, user.get_full_name(), note))
+        unregistered = Customer.objects.filter(company=company, users__isnull=True).order_by("code")
+        for customer in unregistered[:2]:
+            if company.is_utility:
+                tax_id = customer.partita_iva or customer.codice_fiscale
+                fields = [("codice cliente", customer.code), ("P.IVA / C.F.", tax_id)]
+            else:
+                contract = (
+                    Contract.objects.filter(customer=customer).order_by("number").first()
+                )
+                if contract is None:
+                    continue
+                fields = [
+                    ("numero contratto", contract.number),
+                    ("numero modulo", contract.module_number),
+                    ("codice fiscale", customer.codice_fiscale or customer.partita_iva),
+                ]
+                if customer.is_legal_person:
+                    fields.append(("PEC", customer.pec))
+            entry.registrations.append(DemoRegistration(customer.name, fields))
+        result.append(entry)
+    return result

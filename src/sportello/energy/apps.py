@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class EnergyConfig(AppConfig):
+    name = "sportello.energy"
+    label = "energy"
+    verbose_name = _("Energia e gas")

@@ -1,0 +1,219 @@
+"""Leasing contracts, their assets, amortisation plans and transparency statements.
+
+Every figure comes from the company's core system; the portal only derives
+totals from what was imported.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import ClassVar
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from sportello.core.models import Company
+from sportello.core.scoping import OwnedQuerySet
+from sportello.customers.models import Customer
+
+MONEY = {"max_digits": 14, "decimal_places": 2}
+
+
+class ContractQuerySet(OwnedQuerySet["Contract"]):
+    def active(self) -> ContractQuerySet:
+        return self.filter(status=ContractStatus.ACTIVE)
+
+
+class ContractOwnedQuerySet[M: models.Model](OwnedQuerySet[M]):
+    customer_path = "contract__customer"
+
+
+class ContractStatus(models.TextChoices):
+    ACTIVE = "active", _("Attivo")
+    EXTINCT = "extinct", _("Estinto")
+
+
+class Periodicity(models.IntegerChoices):
+    MONTHLY = 1, _("Mensile")
+    BIMONTHLY = 2, _("Bimestrale")
+    QUARTERLY = 3, _("Trimestrale")
+    HALF_YEARLY = 6, _("Semestrale")
+    YEARLY = 12, _("Annuale")
+
+
+class PaymentMethod(models.TextChoices):
+    SEPA = "sepa", _("Addebito in c/c tramite SEPA")
+    TRANSFER = "transfer", _("Bonifico bancario")
+    BANK_SLIP = "riba", _("Ri.Ba.")
+
+
+class Contract(models.Model):
+    """A leasing contract: "a reddito" (active, instalments being billed) or extinct."""
+
+    # The company is the customer's; it is kept here too so the database can
+    # enforce one contract number per company.
+    company = models.ForeignKey(Company, on_delete=models.PROTECT, related_name="contracts")
+    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="contracts")
+    number = models.CharField(_("numero contratto"), max_length=20)
+    module_number = models.CharField(
+        _("numero modulo"), max_length=20, help_text=_("La parte dopo la «/» sul contratto.")
+    )
+    product = models.CharField(_("prodotto"), max_length=100)
+    status = models.CharField(_("status"), max_length=8, choices=ContractStatus.choices)
+    stipulated_on = models.DateField(_("data stipula"))
+    start_date = models.DateField(_("data inizio"))
+    end_date = models.DateField(_("data termine"))
+    amount = models.DecimalField(_("importo contratto"), **MONEY)
+    first_instalment = models.CharField(_("prima rata"), max_length=40, default="Anticipo")
+    advance = models.DecimalField(_("importo anticipo"), **MONEY)
+    residual_value = models.DecimalField(_("importo valore residuo"), **MONEY)
+    reference_rate = models.CharField(_("tasso di riferimento"), max_length=60, blank=True)
+    subsidy = models.CharField(_("agevolazione"), max_length=100, default="Nessuna agevolazione")
+    periodicity = models.PositiveSmallIntegerField(
+        _("periodicità rata"), choices=Periodicity.choices, default=Periodicity.MONTHLY
+    )
+    instalment_count = models.PositiveSmallIntegerField(_("numero rate"))
+    instalment_amount = models.DecimalField(_("importo rata (imponibile)"), **MONEY)
+    duration_months = models.PositiveSmallIntegerField(_("durata (mesi)"))
+    beneficiary_code = models.CharField(_("codice beneficiario"), max_length=20, blank=True)
+    beneficiary_name = models.CharField(_("beneficiario"), max_length=200, blank=True)
+    payment_iban = models.CharField(_("IBAN"), max_length=34, blank=True)
+
+    objects: ClassVar[ContractQuerySet] = ContractQuerySet.as_manager()  # type: ignore[assignment]
+
+    class Meta:
+        verbose_name = _("contratto")
+        verbose_name_plural = _("contratti")
+        ordering = ["-stipulated_on", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["company", "number"], name="unique_contract_number"),
+            models.CheckConstraint(condition=Q(end_date__gte=models.F("start_date")), name="contract_dates_in_order"),
+            models.CheckConstraint(condition=Q(amount__gt=0), name="contract_amount_positive"),
+            models.CheckConstraint(
+                condition=Q(advance__gte=0) & Q(residual_value__gte=0), name="contract_amounts_not_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number}/{self.module_number} {self.product}"
+
+    def clean(self) -> None:
+        if self.customer_id and self.company_id != self.customer.company_id:
+            raise ValidationError({"customer": _("Il cliente appartiene a un'altra società.")})
+
+    @property
+    def financed_amount(self) -> Decimal:
+        """What the plan amortises: the price less the advance."""
+        return self.amount - self.advance
+
+
+class Asset(models.Model):
+    """A leased asset (bene in locazione)."""
+
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="assets")
+    code = models.CharField(_("codice del bene"), max_length=20)
+    asset_type = models.CharField(_("tipo bene"), max_length=100)
+    financial_value = models.DecimalField(_("valore finanziario"), **MONEY)
+    future_value = models.DecimalField(_("valore atteso futuro"), **MONEY)
+    description = models.CharField(_("descrizione"), max_length=300)
+    lease_end = models.DateField(_("scadenza locazione"))
+
+    objects: ClassVar[ContractOwnedQuerySet[Asset]] = ContractOwnedQuerySet.as_manager()  # type: ignore[assignment]
+
+    class Meta:
+        verbose_name = _("bene in locazione")
+        verbose_name_plural = _("beni in locazione")
+        ordering = ["contract", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["contract", "code"], name="unique_asset_code"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.description}"
+
+
+class InstalmentKind(models.TextChoices):
+    ADVANCE = "advance", _("Rata anticipata")
+    INSTALMENT = "instalment", _("Rata")
+    INDEXATION = "indexation", _("Indicizzazione")
+    RESIDUAL = "residual", _("Valore residuo")
+
+
+class PlanInstalment(models.Model):
+    """One row of the amortisation plan (piano di ammortamento), as seed 002 shows it.
+
+    Indexation rows carry number 0 and an interest-only adjustment; they do not
+    move the residual capital.
+    """
+
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="plan")
+    number = models.PositiveSmallIntegerField(_("num. rata"))
+    due_date = models.DateField(_("data scadenza"))
+    kind = models.CharField(_("tipologia rata"), max_length=10, choices=InstalmentKind.choices)
+    amount = models.DecimalField(_("importo rata"), **MONEY)
+    capital_share = models.DecimalField(_("quota capitale"), **MONEY)
+    interest_share = models.DecimalField(_("quota interessi"), **MONEY)
+    residual_capital = models.DecimalField(_("capitale residuo"), **MONEY)
+    payment_method = models.CharField(
+        _("modalità di pagamento"), max_length=10, choices=PaymentMethod.choices
+    )
+    accrual_start = models.DateField(_("inizio competenza"))
+    accrual_end = models.DateField(_("fine competenza"))
+    collection_date = models.DateField(_("data di incasso"), null=True, blank=True)
+
+    objects: ClassVar[ContractOwnedQuerySet[PlanInstalment]] = ContractOwnedQuerySet.as_manager()  # type: ignore[assignment]
+
+    class Meta:
+        verbose_name = _("rata del piano")
+        verbose_name_plural = _("piano di ammortamento")
+        ordering = ["contract", "due_date", "kind", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["contract", "number"],
+                condition=~Q(kind="indexation"),
+                name="unique_plan_instalment_number",
+            ),
+            models.UniqueConstraint(
+                fields=["contract", "due_date"],
+                condition=Q(kind="indexation"),
+                name="one_indexation_per_date",
+            ),
+            models.CheckConstraint(
+                condition=Q(accrual_end__gte=models.F("accrual_start")), name="plan_accrual_in_order"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.contract.number} #{self.number} {self.due_date:%d/%m/%Y}"
+
+
+class TransparencyStatement(models.Model):
+    """The annual transparency statement of a contract (rendiconto annuale, H4).
+
+    ``figures`` holds what was computed from the plan and the schedule when the
+    statement was issued; an issued statement is never recomputed.
+    """
+
+    contract = models.ForeignKey(
+        Contract, on_delete=models.CASCADE, related_name="transparency_statements"
+    )
+    year = models.PositiveSmallIntegerField(_("anno"))
+    figures = models.JSONField(_("importi"), default=dict)
+    pdf = models.FileField(_("PDF"), upload_to="statements/%Y/", blank=True)
+    issued_at = models.DateTimeField(_("emesso il"), auto_now_add=True)
+
+    objects: ClassVar[ContractOwnedQuerySet[TransparencyStatement]] = ContractOwnedQuerySet.as_manager()  # type: ignore[assignment]
+
+    class Meta:
+        verbose_name = _("rendiconto di trasparenza")
+        verbose_name_plural = _("rendiconti di trasparenza")
+        ordering = ["contract", "-year"]
+        constraints = [
+            models.UniqueConstraint(fields=["contract", "year"], name="one_statement_per_year"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.contract.number} {self.year}"
+

@@ -1,0 +1,139 @@
+"""Self-service requests (tickets), their conversation and attachments."""
+
+from __future__ import annotations
+
+import uuid
+from typing import ClassVar
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from sportello.core.models import Company
+from sportello.core.scoping import OwnedQuerySet
+from sportello.customers.models import Customer
+from sportello.leasing.models import Contract
+
+
+class RequestKind(models.TextChoices):
+    IBAN_CHANGE = "iban_change", _("Modifica banca appoggio / IBAN")
+    ADDRESS_CHANGE = "address_change", _("Variazione indirizzo")
+    FREE = "free", _("Altre richieste")
+    EARLY_TERMINATION = "early_termination", _("Richiesta estinzione anticipata")
+    DATA_DISCREPANCY = "data_discrepancy", _("Segnalazione difformità dati anagrafici")
+    UTILITY_TICKET = "utility_ticket", _("Ticket")
+
+
+class RequestStatus(models.TextChoices):
+    OPEN = "open", _("Aperta")
+    IN_PROGRESS = "in_progress", _("In lavorazione")
+    WAITING_CUSTOMER = "waiting_customer", _("In attesa del cliente")
+    CLOSED = "closed", _("Chiusa")
+
+
+class RequestType(models.Model):
+    """A request type from the list the company keeps ("Richieste default", E3/E6)."""
+
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="request_types")
+    label_it = models.CharField(_("nome (italiano)"), max_length=120)
+    label_en = models.CharField(_("nome (inglese)"), max_length=120)
+    position = models.PositiveSmallIntegerField(_("posizione"), default=0)
+    is_active = models.BooleanField(_("attivo"), default=True)
+
+    class Meta:
+        verbose_name = _("tipo di richiesta")
+        verbose_name_plural = _("tipi di richiesta")
+        ordering = ["company", "position", "id"]
+
+    def __str__(self) -> str:
+        return self.label_it
+
+    def label(self, language: str) -> str:
+        return self.label_en if language.startswith("en") else self.label_it
+
+
+class ServiceRequest(models.Model):
+    """A customer's request to the service desk, with a typed payload per kind."""
+
+    company = models.ForeignKey(Company, on_delete=models.PROTECT, related_name="requests")
+    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="requests")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="requests"
+    )
+    code = models.CharField(_("codice"), max_length=20, unique=True)
+    kind = models.CharField(_("tipo"), max_length=20, choices=RequestKind.choices)
+    request_type = models.ForeignKey(
+        RequestType, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("richiesta")
+    )
+    title = models.CharField(_("titolo"), max_length=200)
+    contract = models.ForeignKey(
+        Contract, on_delete=models.PROTECT, null=True, blank=True, related_name="requests"
+    )
+    payload = models.JSONField(_("dati"), default=dict, blank=True)
+    status = models.CharField(
+        _("stato"), max_length=20, choices=RequestStatus.choices, default=RequestStatus.OPEN
+    )
+    created_at = models.DateTimeField(_("aperta il"), auto_now_add=True)
+    last_activity_at = models.DateTimeField(_("ultima operazione"), db_index=True)
+
+    objects: ClassVar[OwnedQuerySet[ServiceRequest]] = OwnedQuerySet.as_manager()  # type: ignore[assignment]
+
+    class Meta:
+        verbose_name = _("richiesta")
+        verbose_name_plural = _("richieste")
+        ordering = ["-last_activity_at"]
+
+    def __str__(self) -> str:
+        return f"{self.code} – {self.title}"
+
+
+class RequestMessageQuerySet(OwnedQuerySet["RequestMessage"]):
+    customer_path = "request__customer"
+
+
+class RequestMessage(models.Model):
+    """One message of a request's conversation, from the customer or the desk."""
+
+    request = models.ForeignKey(ServiceRequest, on_delete=models.CASCADE, related_name="messages")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True)
+    from_service_desk = models.BooleanField(_("dal service desk"), default=False)
+    body = models.TextField(_("messaggio"), max_length=500)
+    created_at = models.DateTimeField(_("inviato il"), auto_now_add=True)
+
+    objects: ClassVar[RequestMessageQuerySet] = RequestMessageQuerySet.as_manager()  # type: ignore[assignment]
+
+    class Meta:
+        verbose_name = _("messaggio")
+        verbose_name_plural = _("messaggi")
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.request.code} {self.created_at:%d/%m/%Y %H:%M}"
+
+
+def attachment_path(attachment: RequestAttachment, filename: str) -> str:
+    return f"attachments/{attachment.uid.hex}"
+
+
+class RequestAttachmentQuerySet(OwnedQuerySet["RequestAttachment"]):
+    customer_path = "message__request__customer"
+
+
+class RequestAttachment(models.Model):
+    """A file attached to a message; stored under a generated name."""
+
+    message = models.ForeignKey(RequestMessage, on_delete=models.CASCADE, related_name="attachments")
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    file = models.FileField(_("file"), upload_to=attachment_path)
+    original_name = models.CharField(_("nome file"), max_length=200)
+    content_type = models.CharField(_("tipo"), max_length=100)
+    size = models.PositiveIntegerField(_("dimensione"))
+
+    objects: ClassVar[RequestAttachmentQuerySet] = RequestAttachmentQuerySet.as_manager()  # type: ignore[assignment]
+
+    class Meta:
+        verbose_name = _("allegato")
+        verbose_name_plural = _("allegati")
+
+    def __str__(self) -> str:
+        return self.original_name

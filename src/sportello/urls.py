@@ -1,0 +1,14 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import set_language
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("lingua/", set_language, name="set_language"),
+    path("accesso/", include("sportello.accounts.urls")),
+    path("demo/", include("sportello.demo.urls")),
+    path("", include("sportello.core.urls")),
+]
+
+handler404 = "sportello.core.views.page_not_found"
+handler500 = "sportello.core.views.server_error"
