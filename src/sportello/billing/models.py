@@ -18,6 +18,9 @@ from sportello.customers.models import Customer
 from sportello.leasing.models import MONEY, Contract, ContractOwnedQuerySet, PaymentMethod
 
 
+HALF_CENT = Decimal("0.005")
+
+
 class EntryStatus(models.TextChoices):
     TO_BE_DUE = "to_be_due", _("A scadere")
     OVERDUE = "overdue", _("Scaduto")
@@ -134,8 +137,10 @@ class Invoice(models.Model):
             models.UniqueConstraint(
                 fields=["company", "document_type", "number", "date"], name="unique_invoice_number"
             ),
+            # Within half a cent: SQLite compares decimals as floating point.
             models.CheckConstraint(
-                condition=Q(total=models.F("taxable") + models.F("vat")),
+                condition=Q(total__gte=models.F("taxable") + models.F("vat") - HALF_CENT)
+                & Q(total__lte=models.F("taxable") + models.F("vat") + HALF_CENT),
                 name="invoice_total_is_taxable_plus_vat",
             ),
         ]

@@ -40,13 +40,16 @@ def demo_catalogue(scheme: str = "http", port_suffix: str = ":8000") -> list[Dem
     companies = Company.objects.prefetch_related("hosts").order_by("pk")
     for company in companies:
         entry = DemoCompany(company, f"{scheme}://{company.primary_host}{port_suffix}/")
-        users = (
-            PortalUser.objects.filter(company=company, customer__isnull=False)
-            .select_related("customer", "parent")
-            .order_by("parent_id", "login")[:4]
-        )
-        for user in users:
-            note = f"sotto-utente di {user.parent.login}" if user.parent else user.customer.name
+        customer_users = PortalUser.objects.filter(
+            company=company, customer__isnull=False
+        ).select_related("customer", "parent")
+        main_users = customer_users.filter(parent__isnull=True).order_by("login")[:3]
+        sub_users = customer_users.filter(parent__isnull=False).order_by("login")[:1]
+        for user in [*main_users, *sub_users]:
+            if user.parent:
+                note = f"sotto-utente di {user.parent.login}"
+            else:
+                note = user.customer.get_kind_display().lower()
             entry.logins.append(DemoLogin(user.login, user.get_full_name(), note))
         unregistered = Customer.objects.filter(company=company, users__isnull=True).order_by("code")
         for customer in unregistered[:2]:

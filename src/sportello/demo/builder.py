@@ -1,0 +1,932 @@
+"""Builds the demo: four companies with realistic, deterministic data.
+
+Everything derives from one seed and from "today", so two runs on the same
+day give the same data. Rows are written with bulk inserts, so
+``demo --scale N`` stays quick enough for benchmarks.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.contrib.auth.hashers import make_password
+from django.contrib.auth.models import Group, Permission
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.utils import timezone
+
+from sportello.accounts.models import PortalUser
+from sportello.billing.models import DocumentType, Invoice, ScheduleEntry
+from sportello.core.formatting import format_long_date, format_money, to_money
+from sportello.core.models import Company, CompanyHost, FaqEntry
+from sportello.customers.models import Customer, PersonKind
+from sportello.documents.models import Document, DocumentCategory
+from sportello.energy.models import (
+    Commodity,
+    Consumption,
+    Measure,
+    MeterReading,
+    ReadingStatus,
+    ReadingWindow,
+    SupplyPoint,
+)
+from sportello.leasing.models import (
+    Asset,
+    Contract,
+    ContractStatus,
+    InstalmentKind,
+    PaymentMethod,
+    PlanInstalment,
+)
+from sportello.notices.models import Notification
+from sportello.servicedesk.models import (
+    RequestKind,
+    RequestMessage,
+    RequestStatus,
+    RequestType,
+    ServiceRequest,
+)
+
+from . import identity
+from .catalogue import DEMO_PASSWORD
+from .companies import COMPANIES, LEASING_GUIDE, UTILITY_GUIDE, CompanySpec
+from .finance import add_months, french_plan
+from .pdf import text_pdf
+
+VAT_RATE = Decimal("0.22")
+REASONS = {
+    InstalmentKind.ADVANCE: "Anticipo",
+    InstalmentKind.INSTALMENT: "Canone",
+    InstalmentKind.INDEXATION: "Indicizzazione",
+    InstalmentKind.RESIDUAL: "Valore residuo",
+}
+
+
+@dataclass(frozen=True)
+class Product:
+    name: str
+    asset_type: str
+    assets: list[str]
+    amount: tuple[int, int]
+    durations: tuple[int, ...]
+    periodicity: int
+    residual_share: tuple[float, float]
+    supplier: str
+
+
+PRODUCTS = [
+    Product(
+        "Leasing targato",
+        "AUTO LEASING FINANZIARIO",
+        ["FIAT DUCATO 2.3 MJT FURGONE", "VOLKSWAGEN GOLF 1.5 TSI", "IVECO DAILY 35S16",
+         "RENAULT MEGANE E-TECH", "FORD TRANSIT CUSTOM 2.0"],
+        (18_000, 65_000), (36, 48, 60), 1, (0.01, 0.15), "Concessionaria Auto Nord S.p.A.",
+    ),
+    Product(
+        "Leasing strumentale",
+        "Beni mobili in locazione finanziaria",
+        ["POLTRONA PER TRATTAMENTI TEST PLUS CON ACC", "PANORAMICO PAX I 2D COMFORT EXTRA",
+         "MOBILI STERILIZZAZIONE", "COMPOSIZIONE MOBILI STUDIO 2", "COMPOSIZIONE MOBILI STUDIO 1",
+         "TORNIO CNC A 3 ASSI", "COMPRESSORE A VITE 15 KW"],
+        (12_000, 90_000), (48, 60, 84), 1, (0.01, 0.01), "Dental & Tech S.r.l.",
+    ),
+    Product(
+        "Leasing immobiliare",
+        "Immobile strumentale",
+        ["CAPANNONE INDUSTRIALE CON UFFICI", "NEGOZIO AL PIANO TERRA", "UFFICIO DIREZIONALE"],
+        (180_000, 850_000), (120, 144, 180), 3, (0.10, 0.20), "Costruzioni Generali S.p.A.",
+    ),
+]  # fmt: skip
+
+
+@dataclass
+class Built:
+    """What the builder wrote, for the command's summary."""
+
+    counts: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+
+
+def build_demo(*, seed: int = 2026, scale: int = 1, today: dt.date | None = None) -> Built:
+    """Create the demo companies and their data in one transaction."""
+    builder = DemoBuilder(seed=seed, scale=scale, today=today or timezone.localdate())
+    with transaction.atomic():
+        builder.build()
+    return builder.built
+
+
+class DemoBuilder:
+    def __init__(self, *, seed: int, scale: int, today: dt.date) -> None:
+        self.rng = random.Random(seed)
+        self.scale = scale
+        self.today = today
+        self.built = Built()
+        self.password_hash = make_password(DEMO_PASSWORD)
+        self.request_seq = 0
+        # With --scale, only the first customers of each company get files (PDFs,
+        # documents); the rest exist to make the tables large.
+        self.base_customer_ids: set[int] = set()
+
+    # -- companies ---------------------------------------------------------
+
+    def build(self) -> None:
+        operators = self._operator_group()
+        PortalUser.objects.create(
+            username="admin",
+            login="admin",
+            password=self.password_hash,
+            is_staff=True,
+            is_superuser=True,
+            first_name="Amministratore",
+            last_name="Demo",
+            email="admin@sportello.demo.example",
+        )
+        for spec in COMPANIES:
+            company = self._company(spec)
+            operator = PortalUser.objects.create(
+                username=f"operatore-{spec.slug}",
+                login=f"operatore-{spec.slug}",
+                password=self.password_hash,
+                is_staff=True,
+                first_name="Operatore",
+                last_name=spec.name,
+                email=f"operatore@{spec.slug}.demo.example",
+            )
+            operator.groups.add(operators)
+            operator.operator_companies.add(company)
+            if company.is_leasing:
+                self._leasing_customers(company, spec)
+            else:
+                self._utility_customers(company, spec)
+            self.built.counts["companies"] += 1
+
+    def _operator_group(self) -> Group:
+        group, _ = Group.objects.get_or_create(name="Operatori")
+        editable = {
+            "core": ["company", "faqentry"],
+            "servicedesk": ["requesttype", "servicerequest", "requestmessage"],
+            "notices": ["notification"],
+            "documents": ["document"],
+            "energy": ["readingwindow"],
+            "accounts": ["portaluser"],
+        }
+        permissions = Permission.objects.filter(
+            content_type__app_label__in=[
+                "core", "accounts", "customers", "leasing", "billing", "servicedesk",
+                "notices", "energy", "documents", "integration",
+            ]  # fmt: skip
+        ).select_related("content_type")
+        chosen = [
+            p
+            for p in permissions
+            if p.codename.startswith("view_")
+            or p.content_type.model in editable.get(p.content_type.app_label, [])
+        ]
+        group.permissions.set(chosen)
+        return group
+
+    def _company(self, spec: CompanySpec) -> Company:
+        company = Company(
+            slug=spec.slug,
+            name=spec.name,
+            kind=spec.kind,
+            legal_footer=spec.legal_footer,
+            primary_colour=spec.primary_colour,
+            accent_colour=spec.accent_colour,
+            support_email=spec.support_email,
+            phone=spec.phone,
+            commercial_contacts=spec.commercial_contacts,
+            first_invoice_year=spec.first_invoice_year,
+            pec_domains=spec.pec_domains,
+            guide=UTILITY_GUIDE if spec.kind == "utility" else LEASING_GUIDE,
+            feature_self_reading=spec.kind == "utility",
+            feature_transparency=spec.kind == "leasing",
+        )
+        company.full_clean()
+        company.logo.save(f"{spec.slug}.svg", ContentFile(self._logo_svg(spec)), save=False)
+        company.save()
+        CompanyHost.objects.create(company=company, host=spec.host, is_primary=True)
+        FaqEntry.objects.bulk_create(
+            entry
+            for position, (q_it, a_it, q_en, a_en) in enumerate(spec.faq)
+            for entry in (
+                FaqEntry(company=company, language="it", position=position, question=q_it, answer=a_it),
+                FaqEntry(company=company, language="en", position=position, question=q_en, answer=a_en),
+            )
+        )  # fmt: skip
+        RequestType.objects.bulk_create(
+            RequestType(company=company, label_it=it, label_en=en, position=position)
+            for position, (it, en) in enumerate(spec.request_types)
+        )
+        self._company_documents(company)
+        now = timezone.now()
+        Notification.objects.bulk_create(
+            [
+                Notification(
+                    company=company,
+                    title="Nuova area clienti",
+                    body="Da oggi l'area clienti è più semplice, accessibile e disponibile "
+                    "anche in inglese.",
+                    published_at=now - dt.timedelta(days=20),
+                ),
+                Notification(
+                    company=company,
+                    title="Chiusura uffici per festività",
+                    body="Gli uffici resteranno chiusi dal 24 al 26 dicembre; l'area clienti "
+                    "resta disponibile.",
+                    published_at=now - dt.timedelta(days=2),
+                ),
+            ]
+        )
+        if company.is_utility:
+            self._reading_windows(company)
+        return company
+
+    def _logo_svg(self, spec: CompanySpec) -> bytes:
+        initials = "".join(word[0] for word in spec.name.split()[:2]).upper()
+        return (
+            f'<svg xmlns="http://www.w3.org/2000/svg" width="220" height="48" '
+            f'viewBox="0 0 220 48" role="img"><title>{spec.name}</title>'
+            f'<rect width="48" height="48" rx="8" fill="{spec.primary_colour}"/>'
+            f'<text x="24" y="31" font-family="Arial" font-size="18" font-weight="bold" '
+            f'fill="#fff" text-anchor="middle">{initials}</text>'
+            f'<text x="58" y="31" font-family="Arial" font-size="17" font-weight="bold" '
+            f'fill="{spec.primary_colour}">{spec.name.split(" –")[0]}</text></svg>'
+        ).encode()
+
+    def _company_documents(self, company: Company) -> None:
+        titles = {
+            DocumentCategory.GENERIC: "Condizioni generali di servizio",
+            DocumentCategory.FORMS: "Modulo di richiesta variazione dati",
+            DocumentCategory.REGULATIONS: "Guida alla trasparenza bancaria",
+            DocumentCategory.COMMUNICATIONS: "Comunicazione aggiornamento tassi",
+            DocumentCategory.INFORMATION: "Informativa privacy (art. 13 GDPR)",
+        }
+        for category, title in titles.items():
+            self._document(company, None, None, category, title)
+
+    def _document(
+        self,
+        company: Company,
+        customer: Customer | None,
+        contract: Contract | None,
+        category: str,
+        title: str,
+    ) -> None:
+        document = Document(
+            company=company,
+            customer=customer,
+            contract=contract,
+            category=category,
+            title=title,
+            original_name=f"{title.lower().replace(' ', '-')[:60]}.pdf",
+            published_on=self.today - dt.timedelta(days=self.rng.randint(5, 400)),
+        )
+        lines = [company.name, "", title]
+        if customer:
+            lines += [f"Cliente: {customer.code} {customer.name}"]
+        if contract:
+            lines += [f"Contratto n. {contract.number}/{contract.module_number}"]
+        document.file.save("document.pdf", ContentFile(text_pdf(title, lines)), save=False)
+        document.save()
+        self.built.counts["documents"] += 1
+
+    # -- people ---------------------------------------------------------------
+
+    def _person(self, company: Company, index: int, legal: bool) -> Customer:
+        rng = self.rng
+        place = rng.choice(identity.PLACES)
+        surname = rng.choice(identity.SURNAMES)
+        if legal:
+            pattern, form = rng.choice(identity.BUSINESS_NAMES)
+            vat = identity.partita_iva(rng, place)
+            slug = surname.lower().replace(" ", "")
+            return Customer(
+                company=company,
+                kind=PersonKind.LEGAL,
+                name=f"{pattern.format(s=surname)} {form}",
+                codice_fiscale=vat,
+                partita_iva=vat,
+                pec=f"{slug}{index}@pec.it",
+                email=f"amministrazione@{slug}{index}.demo.example",
+                phone=f"0{rng.randint(10, 99)} {rng.randint(100000, 9999999)}",
+                address=identity.street_address(rng),
+                postcode=place.postcode,
+                city=place.city,
+                province=place.province,
+            )
+        female = rng.random() < 0.5
+        first = rng.choice(identity.FEMALE_NAMES if female else identity.MALE_NAMES)
+        # One person in eleven has an omocodia code, as the Agenzia issues them.
+        omocodia = 1 if index % 11 == 5 else 0
+        cf = identity.codice_fiscale(
+            first, surname, identity.birth_date(rng), female, place, omocodia
+        )
+        slug = f"{first}.{surname}".lower().replace(" ", "")
+        return Customer(
+            company=company,
+            kind=PersonKind.NATURAL,
+            name=f"{first} {surname}".upper(),
+            codice_fiscale=cf,
+            email=f"{slug}{index}@mail.demo.example",
+            pec=f"{slug}{index}@pec.it" if index % 3 == 0 else "",
+            phone=f"3{rng.randint(10, 99)} {rng.randint(1000000, 9999999)}",
+            address=identity.street_address(rng),
+            postcode=place.postcode,
+            city=place.city,
+            province=place.province,
+        )
+
+    def _customers(self, company: Company, spec: CompanySpec) -> list[Customer]:
+        customers = []
+        for index in range(spec.customers * self.scale):
+            customer = self._person(company, index, legal=index % 3 != 0)
+            customer.code = (
+                f"{spec.customer_code_start + index:06d}"
+                if company.is_utility
+                else str(spec.customer_code_start + index)
+            )
+            # Registered customers chose online invoicing, which stops paper (A14).
+            customer.paper_invoices = not self._registered(spec, index)
+            customers.append(customer)
+        created = Customer.objects.bulk_create(customers, batch_size=1000)
+        self.base_customer_ids |= {c.pk for c in created[: spec.customers]}
+        self.built.counts["customers"] += len(created)
+        return created
+
+    def _registered(self, spec: CompanySpec, index: int) -> bool:
+        """Five of every eight customers have a portal user; the rest can register."""
+        return index % spec.customers < 5
+
+    def _users(self, company: Company, spec: CompanySpec, customers: list[Customer]) -> None:
+        users = []
+        for index, customer in enumerate(customers):
+            if not self._registered(spec, index):
+                continue
+            first, _, last = (
+                customer.name.title().partition(" ")
+                if customer.kind == PersonKind.NATURAL
+                else ("Referente", "", customer.name)
+            )
+            users.append(
+                PortalUser(
+                    company=company,
+                    customer=customer,
+                    login=customer.code,
+                    username=f"{company.slug}/{customer.code}",
+                    password=self.password_hash,
+                    first_name=first,
+                    last_name=last[:150],
+                    email=customer.pec or customer.email,
+                    secondary_email=customer.email if customer.pec else "",
+                    last_login=timezone.now() - dt.timedelta(days=index + 1, hours=3),
+                )
+            )
+        created = PortalUser.objects.bulk_create(users, batch_size=1000)
+        # The first customer has a sub-user, as in seed 002 (10093 → 10093.1).
+        parent = created[0]
+        PortalUser.objects.create(
+            company=company,
+            customer=parent.customer,
+            parent=parent,
+            login=f"{parent.login}.1",
+            password=self.password_hash,
+            first_name="Mario",
+            last_name="Rossi",
+            email=f"mario.rossi.{company.slug}@mail.demo.example",
+            language="it",
+        )
+        self.built.counts["users"] += len(created) + 1
+
+    # -- leasing --------------------------------------------------------------
+
+    def _leasing_customers(self, company: Company, spec: CompanySpec) -> None:
+        customers = self._customers(company, spec)
+        self._users(company, spec, customers)
+        number = spec.contract_number_start
+        contracts: list[tuple[Contract, Any, Product, bool]] = []
+        for index, customer in enumerate(customers):
+            for position in range(1 + index % 3):
+                product = PRODUCTS[(index + position) % len(PRODUCTS)]
+                if product.name == "Leasing immobiliare" and customer.kind == PersonKind.NATURAL:
+                    product = PRODUCTS[0]
+                active = position == 0 or index % 2 == 0
+                late_payer = index % 4 == 1 and position == 0
+                contract, plan = self._contract(company, customer, product, number, active)
+                contracts.append((contract, plan, product, late_payer))
+                number += self.rng.randint(3, 40)
+        Contract.objects.bulk_create([c for c, *_ in contracts], batch_size=1000)
+        self.built.counts["contracts"] += len(contracts)
+        assets, plan_rows, entries = [], [], []
+        invoices: list[tuple[Invoice, Contract, ScheduleEntry | None, str]] = []
+        for contract, plan, product, late_payer in contracts:
+            assets += self._assets(contract, product)
+            for row in plan.rows:
+                plan_rows.append(
+                    PlanInstalment(
+                        contract=contract,
+                        number=row.number,
+                        due_date=row.due_date,
+                        kind=row.kind,
+                        amount=row.amount,
+                        capital_share=row.capital_share,
+                        interest_share=row.interest_share,
+                        residual_capital=row.residual_capital,
+                        payment_method=row.payment_method,
+                        accrual_start=row.accrual_start,
+                        accrual_end=row.accrual_end,
+                        collection_date=row.collection_date
+                        if row.due_date <= self.today
+                        else None,
+                    )
+                )
+            contract_entries = self._schedule(contract, plan, late_payer)
+            entries += contract_entries
+            for entry in contract_entries:
+                if entry.due_date > self.today + dt.timedelta(days=20):
+                    continue
+                issued = max(entry.due_date - dt.timedelta(days=15), contract.stipulated_on)
+                if issued.year < company.first_invoice_year:
+                    continue
+                taxable = to_money(entry.amount / (1 + VAT_RATE))
+                invoice = Invoice(
+                    company=company,
+                    customer=contract.customer,
+                    date=issued,
+                    document_type=DocumentType.INVOICE,
+                    taxable=taxable,
+                    vat=entry.amount - taxable,
+                    total=entry.amount,
+                )
+                invoices.append((invoice, contract, entry, f"{entry.reason} n. {entry.instalment_number}"))
+            if contract.customer.code.endswith(("2", "7")) and contract.status == ContractStatus.ACTIVE:
+                issued = max(self.today - dt.timedelta(days=45), contract.stipulated_on)
+                invoices.append(
+                    (
+                        Invoice(
+                            company=company,
+                            customer=contract.customer,
+                            date=issued,
+                            document_type=DocumentType.CREDIT_NOTE,
+                            taxable=Decimal("25.00"),
+                            vat=Decimal("5.50"),
+                            total=Decimal("30.50"),
+                        ),
+                        contract,
+                        None,
+                        "Storno spese di incasso",
+                    )
+                )
+        Asset.objects.bulk_create(assets, batch_size=2000)
+        PlanInstalment.objects.bulk_create(plan_rows, batch_size=2000)
+        self._write_invoices(company, invoices)
+        ScheduleEntry.objects.bulk_create(entries, batch_size=2000)
+        self.built.counts["assets"] += len(assets)
+        self.built.counts["plan rows"] += len(plan_rows)
+        self.built.counts["schedule entries"] += len(entries)
+        self._contract_documents(company, [c for c, *_ in contracts], spec)
+        self._requests(company, customers[0], contracts[0][0])
+
+    def _contract(
+        self, company: Company, customer: Customer, product: Product, number: int, active: bool
+    ) -> tuple[Contract, Any]:
+        rng = self.rng
+        duration = rng.choice(product.durations)
+        amount = Decimal(rng.randrange(product.amount[0], product.amount[1], 50))
+        advance = to_money(amount * Decimal(rng.choice([0, 5, 10, 15, 20])) / 100)
+        residual_value = to_money(amount * Decimal(str(rng.uniform(*product.residual_share))))
+        if active:
+            months_ago = rng.randint(3, duration - 4)
+            stipulated = add_months(self.today, -months_ago).replace(day=rng.randint(1, 28))
+        else:
+            latest_end_year = self.today.year - 1
+            earliest = company.first_invoice_year
+            start_year = rng.randint(earliest, max(earliest, latest_end_year - duration // 12))
+            stipulated = dt.date(start_year, rng.randint(1, 12), rng.randint(1, 28))
+        indexed = product.name != "Leasing targato" or rng.random() < 0.5
+        plan = french_plan(
+            amount=amount,
+            advance=advance,
+            residual_value=residual_value,
+            spread=Decimal(rng.choice(["0.025", "0.030", "0.035", "0.040"])),
+            duration_months=duration,
+            periodicity=product.periodicity,
+            stipulated_on=stipulated,
+            indexed=indexed,
+        )
+        contract = Contract(
+            company=company,
+            customer=customer,
+            number=str(number),
+            module_number=str(rng.randint(1, 9999)),
+            product=product.name,
+            status=ContractStatus.ACTIVE if plan.end_date >= self.today else ContractStatus.EXTINCT,
+            stipulated_on=stipulated,
+            start_date=plan.start_date,
+            end_date=plan.end_date,
+            amount=amount,
+            first_instalment="Anticipo",
+            advance=advance,
+            residual_value=residual_value,
+            reference_rate="Euribor 3 m.l. (div.360)" if indexed else "Tasso fisso",
+            subsidy="Nessuna agevolazione",
+            periodicity=product.periodicity,
+            instalment_count=plan.instalment_count,
+            instalment_amount=plan.instalment_amount,
+            duration_months=duration,
+            beneficiary_code=f"F{rng.randint(10000, 99999)}",
+            beneficiary_name=product.supplier,
+            payment_iban=identity.italian_iban(rng),
+        )
+        return contract, plan
+
+    def _assets(self, contract: Contract, product: Product) -> list[Asset]:
+        count = 1 if product.name != "Leasing strumentale" else self.rng.randint(2, 5)
+        descriptions = self.rng.sample(product.assets, k=min(count, len(product.assets)))
+        shares = [Decimal(self.rng.randint(1, 5)) for _ in descriptions]
+        total_share = sum(shares)
+        assets, allotted, allotted_future = [], Decimal(0), Decimal(0)
+        for position, (description, share) in enumerate(zip(descriptions, shares, strict=True)):
+            last = position == len(descriptions) - 1
+            value = contract.amount - allotted if last else to_money(contract.amount * share / total_share)
+            future = (
+                contract.residual_value - allotted_future
+                if last
+                else to_money(contract.residual_value * share / total_share)
+            )
+            allotted += value
+            allotted_future += future
+            assets.append(
+                Asset(
+                    contract=contract,
+                    code=str(166029 + contract.pk * 10 + position),
+                    asset_type=product.asset_type,
+                    financial_value=value,
+                    future_value=future,
+                    description=description,
+                    lease_end=contract.end_date,
+                )
+            )
+        return assets
+
+    def _schedule(self, contract: Contract, plan: Any, late_payer: bool) -> list[ScheduleEntry]:
+        entries = []
+        for row in plan.rows:
+            amount = to_money(row.amount * (1 + VAT_RATE))
+            entries.append(
+                ScheduleEntry(
+                    contract=contract,
+                    due_date=row.due_date,
+                    instalment_number=row.number,
+                    reason=REASONS[row.kind],
+                    payment_method=row.payment_method,
+                    amount=amount,
+                )
+            )
+        past = [e for e in entries if e.due_date < self.today]
+        for entry in past:
+            entry.paid = entry.amount
+            delay = 0 if entry.payment_method == PaymentMethod.SEPA else self.rng.randint(0, 9)
+            entry.paid_on = entry.due_date + dt.timedelta(days=delay)
+        if late_payer and len(past) >= 3:
+            # The last two are unpaid and the one before was paid in part: overdue.
+            for entry in past[-2:]:
+                entry.paid, entry.paid_on = Decimal("0.00"), None
+            past[-3].paid = to_money(past[-3].amount / 2)
+        return entries
+
+    def _write_invoices(
+        self,
+        company: Company,
+        invoices: list[tuple[Invoice, Contract, ScheduleEntry | None, str]],
+    ) -> None:
+        invoices.sort(key=lambda item: (item[0].date, item[1].number, item[3]))
+        sequence: dict[int, int] = defaultdict(int)
+        for invoice, _, _, _ in invoices:
+            sequence[invoice.date.year] += 1
+            invoice.number = f"{sequence[invoice.date.year]}/{invoice.date:%Y}"
+            published = dt.datetime.combine(invoice.date, dt.time(8, 0))
+            invoice.published_at = invoice.notified_at = timezone.make_aware(published)
+        created = Invoice.objects.bulk_create([item[0] for item in invoices], batch_size=2000)
+        through = Invoice.contracts.through
+        through.objects.bulk_create(
+            [through(invoice_id=inv.pk, contract_id=c.pk) for inv, c, _, _ in invoices],
+            batch_size=5000,
+        )
+        for invoice, contract, entry, description in invoices:
+            if entry is not None:
+                entry.invoice = invoice
+        self._invoice_pdfs(company, [(i, c.number, d) for i, c, _, d in invoices])
+        self.built.counts["invoices"] += len(created)
+
+    def _invoice_pdfs(self, company: Company, invoices: list[tuple[Invoice, str, str]]) -> None:
+        """The core system's PDF of each invoice (only for the base data set)."""
+        invoices = [item for item in invoices if item[0].customer_id in self.base_customer_ids]
+        changed = []
+        for invoice, contract_number, description in invoices:
+            customer = invoice.customer
+            kind = invoice.get_document_type_display()
+            lines = [
+                company.name,
+                "",
+                f"{kind} n. {invoice.number} del {format_long_date(invoice.date)}",
+                f"Codice cliente {customer.code}",
+                customer.name,
+                customer.address,
+                f"{customer.postcode} {customer.city} ({customer.province})",
+                f"C.F./P.IVA {customer.partita_iva or customer.codice_fiscale}",
+                "",
+                f"Contratto n. {contract_number}" if contract_number else "",
+                description,
+                "",
+                f"Imponibile: {format_money(invoice.taxable, 'it')}",
+                f"IVA: {format_money(invoice.vat, 'it')}",
+                f"Totale documento: {format_money(invoice.total, 'it')}",
+            ]
+            name = default_storage.save(
+                f"invoices/{company.pk}/{invoice.date:%Y}/{invoice.uid.hex}.pdf",
+                ContentFile(text_pdf(f"{kind} n. {invoice.number}", lines)),
+            )
+            invoice.pdf.name = name
+            changed.append(invoice)
+        Invoice.objects.bulk_update(changed, ["pdf"], batch_size=2000)
+
+    def _contract_documents(self, company: Company, contracts: list[Contract], spec: CompanySpec) -> None:
+        for contract in contracts[: spec.customers * 2]:
+            self._document(
+                company, contract.customer, contract, DocumentCategory.MINE,
+                f"Contratto di locazione finanziaria n. {contract.number}",
+            )  # fmt: skip
+
+    def _requests(self, company: Company, customer: Customer, contract: Contract) -> None:
+        author = PortalUser.objects.get(customer=customer, parent__isnull=True)
+        request_type = RequestType.objects.filter(company=company).first()
+        now = timezone.now()
+        samples = [
+            (RequestKind.FREE, request_type, "Duplicato fattura", RequestStatus.IN_PROGRESS, 3,
+             "Buongiorno, chiedo il duplicato dell'ultima fattura del contratto.",
+             "Gentile cliente, il duplicato è in preparazione e sarà pubblicato a breve."),
+            (RequestKind.ADDRESS_CHANGE, None, "Variazione indirizzo", RequestStatus.CLOSED, 40,
+             "Nuovo indirizzo della sede: Via Verdi, 12, Treviso, TV.",
+             "Gentile cliente, l'indirizzo è stato aggiornato. Cordiali saluti."),
+        ]  # fmt: skip
+        for kind, rtype, title, status, days_ago, question, answer in samples:
+            self.request_seq += 1
+            opened = now - dt.timedelta(days=days_ago)
+            request = ServiceRequest.objects.create(
+                company=company,
+                customer=customer,
+                author=author,
+                code=f"RIC-{opened:%Y}-{self.request_seq:06d}",
+                kind=kind,
+                request_type=rtype,
+                title=title,
+                contract=contract,
+                status=status,
+                last_activity_at=opened + dt.timedelta(days=1),
+            )
+            RequestMessage.objects.create(request=request, author=author, body=question)
+            RequestMessage.objects.create(request=request, from_service_desk=True, body=answer)
+            Notification.objects.create(
+                company=company,
+                recipient=author,
+                request=request,
+                title=title,
+                body=answer,
+                published_at=opened + dt.timedelta(days=1),
+            )
+            self.built.counts["requests"] += 1
+
+    # -- utility --------------------------------------------------------------
+
+    def _reading_windows(self, company: Company) -> None:
+        """Monthly windows of eight days; the current one contains today."""
+        windows = []
+        for commodity in Commodity.values:
+            for offset in range(-12, 4):
+                opens = add_months(self.today, offset).replace(day=1) + dt.timedelta(
+                    days=min(self.today.day, 28) - 3
+                )
+                windows.append(
+                    ReadingWindow(
+                        company=company,
+                        commodity=commodity,
+                        opens_at=timezone.make_aware(dt.datetime.combine(opens, dt.time(8, 0))),
+                        closes_at=timezone.make_aware(
+                            dt.datetime.combine(opens + dt.timedelta(days=8), dt.time(22, 0))
+                        ),
+                    )
+                )
+        ReadingWindow.objects.bulk_create(windows)
+
+    def _utility_customers(self, company: Company, spec: CompanySpec) -> None:
+        customers = self._customers(company, spec)
+        self._users(company, spec, customers)
+        rng = self.rng
+        points: list[SupplyPoint] = []
+        for index, customer in enumerate(customers):
+            commodities = [Commodity.ELECTRICITY, Commodity.GAS][: 1 + index % 2]
+            if index % 4 == 3:
+                commodities = [Commodity.GAS]
+            for commodity in commodities:
+                place = next(p for p in identity.PLACES if p.city == customer.city)
+                electric = commodity == Commodity.ELECTRICITY
+                code = (
+                    f"IT001E{rng.randint(10_000_000, 99_999_999)}"
+                    if electric
+                    else f"{rng.randint(10**13, 10**14 - 1)}"
+                )
+                business = customer.kind == PersonKind.LEGAL
+                points.append(
+                    SupplyPoint(
+                        company=company,
+                        customer=customer,
+                        code=code,
+                        commodity=commodity,
+                        address=f"{identity.street_address(rng).upper()} - {place.postcode} "
+                        f"{place.city.upper()} ({place.province})",
+                        meter_number=f"{rng.randint(10**7, 10**8 - 1)}",
+                        has_corrector=not electric and business,
+                        technical_data=(
+                            {"tensione": "BT 230 V", "potenza_impegnata_kw": 3 if not business else 15,
+                             "potenza_disponibile_kw": 3.3 if not business else 16.5,
+                             "tipo_misuratore": "Orario"}
+                            if electric
+                            else {"classe_contatore": "G4" if not business else "G16",
+                                  "remi": f"34{rng.randint(10000, 99999)}", "pressione": "Bassa"}
+                        ),
+                        contract_data={
+                            "offerta": "Luce Casa Fissa" if electric else "Gas Casa Indicizzato",
+                            "mercato": "Libero",
+                            "inizio_fornitura": f"01/01/{rng.randint(2014, 2020)}",
+                            "uso": "Domestico" if not business else "Altri usi",
+                        },
+                        active_from=dt.date(rng.randint(2014, 2020), 1, 1),
+                    )
+                )  # fmt: skip
+        SupplyPoint.objects.bulk_create(points, batch_size=1000)
+        consumptions, measures, readings = [], [], []
+        invoices: list[tuple[Invoice, Contract | None, ScheduleEntry | None, str]] = []
+        for point in points:
+            consumptions_of_point = self._consumption(point)
+            consumptions += consumptions_of_point
+            if point.commodity == Commodity.ELECTRICITY:
+                measures += self._measures(point, consumptions_of_point)
+            readings += self._readings(point)
+            invoices += self._utility_invoices(company, point)
+        Consumption.objects.bulk_create(consumptions, batch_size=5000)
+        Measure.objects.bulk_create(measures, batch_size=5000)
+        MeterReading.objects.bulk_create(readings, batch_size=5000)
+        self._write_utility_invoices(company, invoices)
+        self.built.counts["supply points"] += len(points)
+        self.built.counts["consumption rows"] += len(consumptions)
+        self.built.counts["measures"] += len(measures)
+        for customer in customers[:3]:
+            self._document(
+                company, customer, None, DocumentCategory.MINE, "Lettera di benvenuto"
+            )
+        self._requests_utility(company, customers[0])
+
+    def _consumption(self, point: SupplyPoint) -> list[Consumption]:
+        rows = []
+        electric = point.commodity == Commodity.ELECTRICITY
+        business = point.technical_data.get("potenza_impegnata_kw", 3) > 3 or point.has_corrector
+        for offset in range(-36, 0):
+            month = add_months(self.today, offset)
+            if electric:
+                base = 2_400 if business else 220
+                energy = base * (1.25 if month.month in (1, 2, 7, 8, 12) else 1.0)
+                power = Decimal(str(round(self.rng.uniform(2.0, 3.2) * (5 if business else 1), 3)))
+            else:
+                base = 900 if business else 110
+                energy = base * (2.6 if month.month in (11, 12, 1, 2, 3) else 0.35)
+                power = None
+            rows.append(
+                Consumption(
+                    supply_point=point,
+                    year=month.year,
+                    month=month.month,
+                    energy=Decimal(str(round(energy * self.rng.uniform(0.85, 1.15), 3))),
+                    power=power,
+                )
+            )
+        return rows
+
+    def _measures(self, point: SupplyPoint, consumptions: list[Consumption]) -> list[Measure]:
+        return [
+            Measure(
+                supply_point=point,
+                measured_at=timezone.make_aware(
+                    dt.datetime.combine(
+                        add_months(dt.date(row.year, row.month, 1), 0), dt.time(23, 0)
+                    )
+                ),
+                active_energy=row.energy,
+                reactive_energy=(row.energy * Decimal("0.18")).quantize(Decimal("0.001")),
+                peak_power=row.power or Decimal("0.000"),
+            )
+            for row in consumptions
+        ]
+
+    def _readings(self, point: SupplyPoint) -> list[MeterReading]:
+        value = self.rng.randint(1_000, 40_000)
+        rows = []
+        for offset in range(-6, 0):
+            value += self.rng.randint(40, 400)
+            day = add_months(self.today, offset) - dt.timedelta(days=3)
+            rows.append(
+                MeterReading(
+                    supply_point=point,
+                    reading_date=day,
+                    meter_value=value,
+                    corrector_value=value + self.rng.randint(5, 60) if point.has_corrector else None,
+                    status=ReadingStatus.ACQUIRED,
+                    acquired_at=timezone.make_aware(dt.datetime.combine(day, dt.time(12, 0))),
+                )
+            )
+        return rows
+
+    def _utility_invoices(
+        self, company: Company, point: SupplyPoint
+    ) -> list[tuple[Invoice, Contract | None, ScheduleEntry | None, str]]:
+        """Bimonthly bills from the supply start (never before the first invoice year)."""
+        electric = point.commodity == Commodity.ELECTRICITY
+        price = Decimal("0.24") if electric else Decimal("1.05")
+        vat_rate = Decimal("0.22") if point.customer.kind == PersonKind.LEGAL else Decimal("0.10")
+        start = max(point.active_from, dt.date(company.first_invoice_year, 1, 1))
+        result = []
+        period = dt.date(start.year, start.month - (start.month - 1) % 2, 1)
+        while add_months(period, 1) < self.today:
+            period_end = add_months(period, 1)
+            energy = Decimal(self.rng.randint(180, 700) if electric else self.rng.randint(60, 500))
+            taxable = to_money(energy * price + Decimal("18.50"))
+            vat = to_money(taxable * vat_rate)
+            invoice = Invoice(
+                company=company,
+                customer=point.customer,
+                date=period_end + dt.timedelta(days=12),
+                document_type=DocumentType.INVOICE,
+                taxable=taxable,
+                vat=vat,
+                total=taxable + vat,
+            )
+            unit = "kWh" if electric else "Smc"
+            description = (
+                f"Fornitura {point.get_commodity_display()} {point.code} – periodo "
+                f"{format_long_date(period)}–{format_long_date(period_end)}: {energy} {unit}"
+            )
+            if invoice.date <= self.today:
+                result.append((invoice, None, None, description))
+            period = add_months(period, 2).replace(day=1)
+        return result
+
+    def _write_utility_invoices(
+        self,
+        company: Company,
+        invoices: list[tuple[Invoice, Contract | None, ScheduleEntry | None, str]],
+    ) -> None:
+        invoices.sort(key=lambda item: (item[0].date, item[0].customer.code, item[3]))
+        sequence: dict[int, int] = defaultdict(int)
+        for invoice, _, _, _ in invoices:
+            sequence[invoice.date.year] += 1
+            invoice.number = f"E{invoice.date:%y}{sequence[invoice.date.year]:06d}"
+            invoice.published_at = invoice.notified_at = timezone.make_aware(
+                dt.datetime.combine(invoice.date, dt.time(8, 0))
+            )
+        Invoice.objects.bulk_create([item[0] for item in invoices], batch_size=2000)
+        # The utility's archive has PDFs only for the last three years (seed 004: "PDF where
+        # available").
+        recent = [
+            (invoice, "", description)
+            for invoice, _, _, description in invoices
+            if invoice.date.year >= self.today.year - 2
+        ]
+        self._invoice_pdfs(company, recent)
+        self.built.counts["invoices"] += len(invoices)
+
+    def _requests_utility(self, company: Company, customer: Customer) -> None:
+        author = PortalUser.objects.get(customer=customer, parent__isnull=True)
+        self.request_seq += 1
+        opened = timezone.now() - dt.timedelta(days=6)
+        request = ServiceRequest.objects.create(
+            company=company,
+            customer=customer,
+            author=author,
+            code=f"RIC-{opened:%Y}-{self.request_seq:06d}",
+            kind=RequestKind.UTILITY_TICKET,
+            request_type=RequestType.objects.filter(company=company).first(),
+            title="Voltura",
+            status=RequestStatus.OPEN,
+            last_activity_at=opened,
+        )
+        RequestMessage.objects.create(
+            request=request,
+            author=author,
+            body="Chiedo la voltura dell'utenza a nome della società dal mese prossimo.",
+        )
+        self.built.counts["requests"] += 1
