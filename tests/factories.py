@@ -1,0 +1,192 @@
+"""Small factories: plain functions that create valid rows with sensible defaults.
+
+Every value that must be unique (codes, tax ids, numbers) comes from a counter,
+so a test creates as many objects as it needs without naming them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.contrib.auth.models import Group, Permission
+from django.test import Client
+from stdnum.it import codicefiscale, iva
+
+from sportello.accounts.models import PortalUser
+from sportello.billing.models import Invoice
+from sportello.core.models import Company, CompanyHost, CompanyKind
+from sportello.customers.models import Customer, PersonKind
+from sportello.leasing.models import Contract, ContractStatus
+
+PASSWORD = "una-password-lunga-2024"
+CUSTOMER_BACKEND = "sportello.accounts.backends.CompanyLoginBackend"
+
+_sequence = itertools.count(1)
+
+
+def _next() -> int:
+    return next(_sequence)
+
+
+def codice_fiscale(n: int | None = None) -> str:
+    """A valid codice fiscale of a natural person, different for every ``n``."""
+    n = _next() if n is None else n
+    # Day of birth 01-28 and the month letter vary; the rest is a fixed Rome person.
+    months = "ABCDEHLMPRST"
+    stem = f"RSSMRA{80 + n % 20:02d}{months[n % 12]}{1 + n % 28:02d}H501"
+    return stem + codicefiscale.calc_check_digit(stem)
+
+
+def partita_iva(n: int | None = None) -> str:
+    """A valid partita IVA, different for every ``n``."""
+    n = _next() if n is None else n
+    stem = f"{n:07d}001"[:10]
+    return stem + iva.calc_check_digit(stem)
+
+
+def make_company(
+    slug: str,
+    *,
+    kind: str = CompanyKind.LEASING,
+    host: str | None = None,
+    **fields: Any,
+) -> Company:
+    """A company with one primary host (``<slug>.test`` unless given)."""
+    defaults: dict[str, Any] = {
+        "name": slug.replace("-", " ").title() + " S.p.A.",
+        "legal_footer": f"{slug.title()} S.p.A. - Via Roma 1, Milano - P.IVA 01234567890",
+        "support_email": f"assistenza@{slug}.test",
+        "first_invoice_year": 2008 if kind == CompanyKind.LEASING else 2014,
+    }
+    company = Company.objects.create(slug=slug, kind=kind, **{**defaults, **fields})
+    CompanyHost.objects.create(company=company, host=host or f"{slug}.test", is_primary=True)
+    return company
+
+
+def make_customer(company: Company, *, code: str | None = None, **fields: Any) -> Customer:
+    """A natural-person customer with a valid codice fiscale."""
+    n = _next()
+    defaults: dict[str, Any] = {
+        "code": code or f"C{n:06d}",
+        "kind": PersonKind.NATURAL,
+        "name": f"Mario Rossi {n}",
+        "codice_fiscale": codice_fiscale(n),
+        "address": "Via Garibaldi 10",
+        "postcode": "20121",
+        "city": "Milano",
+        "province": "MI",
+        "email": f"cliente{n}@example.test",
+    }
+    return Customer.objects.create(company=company, **{**defaults, **fields})
+
+
+def make_user(
+    customer: Customer,
+    login: str | None = None,
+    password: str = PASSWORD,
+    **fields: Any,
+) -> PortalUser:
+    """A portal user of ``customer`` who logs in with ``login`` on its company's hosts."""
+    n = _next()
+    defaults: dict[str, Any] = {
+        "first_name": "Mario",
+        "last_name": "Rossi",
+        "email": f"utente{n}@example.test",
+    }
+    user = PortalUser(
+        company=customer.company,
+        customer=customer,
+        login=login or f"utente{n}",
+        **{**defaults, **fields},
+    )
+    user.set_password(password)
+    user.save()
+    return user
+
+
+def make_sub_user(parent: PortalUser, login: str | None = None, **fields: Any) -> PortalUser:
+    """A sub-user: same customer as its parent, login ``<parent>.<n>``."""
+    assert parent.customer is not None
+    login = login or f"{parent.login}.{parent.sub_users.count() + 1}"
+    return make_user(parent.customer, login, parent=parent, **fields)
+
+
+def make_contract(customer: Customer, *, number: str | None = None, **fields: Any) -> Contract:
+    """An active leasing contract of ``customer``."""
+    n = _next()
+    defaults: dict[str, Any] = {
+        "number": number or f"{100000 + n}",
+        "module_number": f"M{n}",
+        "product": "Leasing strumentale",
+        "status": ContractStatus.ACTIVE,
+        "stipulated_on": dt.date(2023, 1, 15),
+        "start_date": dt.date(2023, 2, 1),
+        "end_date": dt.date(2028, 1, 31),
+        "amount": Decimal("60000.00"),
+        "advance": Decimal("6000.00"),
+        "residual_value": Decimal("600.00"),
+        "instalment_count": 59,
+        "instalment_amount": Decimal("1000.00"),
+        "duration_months": 60,
+    }
+    return Contract.objects.create(
+        company=customer.company, customer=customer, **{**defaults, **fields}
+    )
+
+
+def make_invoice(customer: Customer, *, number: str | None = None, **fields: Any) -> Invoice:
+    """An issued invoice (taxable + 22% VAT)."""
+    n = _next()
+    defaults: dict[str, Any] = {
+        "number": number or f"F{n:06d}",
+        "date": dt.date(2024, 4, 30),
+        "taxable": Decimal("1000.00"),
+        "vat": Decimal("220.00"),
+        "total": Decimal("1220.00"),
+    }
+    return Invoice.objects.create(
+        company=customer.company, customer=customer, **{**defaults, **fields}
+    )
+
+
+def make_operator(
+    *companies: Company, permissions: list[str], username: str | None = None
+) -> PortalUser:
+    """A back-office operator of ``companies`` in a group with ``app_label.codename`` perms."""
+    n = _next()
+    group = Group.objects.create(name=f"Operatori {n}")
+    for permission in permissions:
+        app_label, codename = permission.split(".")
+        group.permissions.add(
+            Permission.objects.get(content_type__app_label=app_label, codename=codename)
+        )
+    operator = PortalUser.objects.create_user(
+        username=username or f"operatore{n}", password=PASSWORD, is_staff=True
+    )
+    operator.groups.add(group)
+    operator.operator_companies.set(companies)
+    return operator
+
+
+@dataclass
+class Tenant:
+    """One company as a test sees it: its host, a customer and that customer's user."""
+
+    company: Company
+    host: str
+    customer: Customer
+    user: PortalUser
+    password: str = PASSWORD
+
+    def client(self, **defaults: str) -> Client:
+        """A browser on this company's host, anonymous."""
+        return Client(HTTP_HOST=self.host, **defaults)
+
+    def logged_in_client(self, user: PortalUser | None = None) -> Client:
+        client = self.client()
+        client.force_login(user or self.user, backend=CUSTOMER_BACKEND)
+        return client
