@@ -51,4 +51,6 @@ def format_datetime(value: dt.datetime | None) -> str:
 
 def format_day(value: dt.date) -> str:
     """``venerdì 5 aprile 2024`` (the dashboard's heading), in the active language."""
-    return str(dateformat.format(value, "l j F Y"))
+    text = str(dateformat.format(value, "l j F Y"))
+    # Django's Italian catalogue capitalises day and month names; Italian does not.
+    return text.lower() if (translation.get_language() or "it").startswith("it") else text
