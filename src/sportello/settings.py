@@ -242,19 +242,31 @@ WHITENOISE_AUTOREFRESH = DEBUG
 # Largest upload accepted anywhere (attachments, imports); views check it too.
 FILE_UPLOAD_MAX_BYTES = env_int("FILE_UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
 
-# E-mail: every message goes through the outbox (sportello.core.outbox).
-EMAIL_BACKEND = env_str(
-    "EMAIL_BACKEND",
-    "django.core.mail.backends.locmem.EmailBackend"
-    if DEMO
-    else "django.core.mail.backends.smtp.EmailBackend",
-)
-EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
-EMAIL_PORT = env_int("EMAIL_PORT", 25)
-EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
-EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
-EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
-EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20)
+# E-mail: every message goes through the outbox (sportello.core.outbox), which
+# sends with Django's default mailer. The demo keeps mail in memory and shows
+# it in its local mailbox page.
+SMTP_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+
+
+def mailers() -> dict[str, dict[str, object]]:
+    backend = env_str(
+        "EMAIL_BACKEND",
+        "django.core.mail.backends.locmem.EmailBackend" if DEMO else SMTP_BACKEND,
+    )
+    options: dict[str, object] = {}
+    if backend == SMTP_BACKEND:
+        options = {
+            "host": env_str("EMAIL_HOST", "localhost"),
+            "port": env_int("EMAIL_PORT", 25),
+            "username": env_str("EMAIL_HOST_USER"),
+            "password": env_str("EMAIL_HOST_PASSWORD"),
+            "use_tls": env_bool("EMAIL_USE_TLS"),
+            "timeout": env_int("EMAIL_TIMEOUT", 20),
+        }
+    return {"default": {"BACKEND": backend, "OPTIONS": options}}
+
+
+MAILERS = mailers()
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Sportello <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 ADMINS = [("Admin", address) for address in env_list("ADMINS")]

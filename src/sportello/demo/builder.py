@@ -131,6 +131,7 @@ class DemoBuilder:
         # With --scale, only the first customers of each company get files (PDFs,
         # documents); the rest exist to make the tables large.
         self.base_customer_ids: set[int] = set()
+        self.companies_with_first_year: set[int] = set()
 
     # -- companies ---------------------------------------------------------
 
@@ -177,9 +178,17 @@ class DemoBuilder:
         }
         permissions = Permission.objects.filter(
             content_type__app_label__in=[
-                "core", "accounts", "customers", "leasing", "billing", "servicedesk",
-                "notices", "energy", "documents", "integration",
-            ]  # fmt: skip
+                "core",
+                "accounts",
+                "customers",
+                "leasing",
+                "billing",
+                "servicedesk",
+                "notices",
+                "energy",
+                "documents",
+                "integration",
+            ]
         ).select_related("content_type")
         chosen = [
             p
@@ -322,8 +331,8 @@ class DemoBuilder:
             )
         female = rng.random() < 0.5
         first = rng.choice(identity.FEMALE_NAMES if female else identity.MALE_NAMES)
-        # One person in eleven has an omocodia code, as the Agenzia issues them.
-        omocodia = 1 if index % 11 == 5 else 0
+        # Some people have an omocodia code, as the Agenzia issues them.
+        omocodia = 1 if index % 9 == 3 else 0
         cf = identity.codice_fiscale(
             first, surname, identity.birth_date(rng), female, place, omocodia
         )
@@ -440,9 +449,7 @@ class DemoBuilder:
                         payment_method=row.payment_method,
                         accrual_start=row.accrual_start,
                         accrual_end=row.accrual_end,
-                        collection_date=row.collection_date
-                        if row.due_date <= self.today
-                        else None,
+                        collection_date=row.collection_date if row.due_date <= self.today else None,
                     )
                 )
             contract_entries = self._schedule(contract, plan, late_payer)
@@ -463,8 +470,13 @@ class DemoBuilder:
                     vat=entry.amount - taxable,
                     total=entry.amount,
                 )
-                invoices.append((invoice, contract, entry, f"{entry.reason} n. {entry.instalment_number}"))
-            if contract.customer.code.endswith(("2", "7")) and contract.status == ContractStatus.ACTIVE:
+                invoices.append(
+                    (invoice, contract, entry, f"{entry.reason} n. {entry.instalment_number}")
+                )
+            if (
+                contract.customer.code.endswith(("2", "7"))
+                and contract.status == ContractStatus.ACTIVE
+            ):
                 issued = max(self.today - dt.timedelta(days=45), contract.stipulated_on)
                 invoices.append(
                     (
@@ -507,6 +519,10 @@ class DemoBuilder:
             latest_end_year = self.today.year - 1
             earliest = company.first_invoice_year
             start_year = rng.randint(earliest, max(earliest, latest_end_year - duration // 12))
+            if company.pk not in self.companies_with_first_year:
+                # Each company's archive reaches back to its first invoice year.
+                self.companies_with_first_year.add(company.pk)
+                start_year = earliest
             stipulated = dt.date(start_year, rng.randint(1, 12), rng.randint(1, 28))
         indexed = product.name != "Leasing targato" or rng.random() < 0.5
         plan = french_plan(
@@ -553,7 +569,11 @@ class DemoBuilder:
         assets, allotted, allotted_future = [], Decimal(0), Decimal(0)
         for position, (description, share) in enumerate(zip(descriptions, shares, strict=True)):
             last = position == len(descriptions) - 1
-            value = contract.amount - allotted if last else to_money(contract.amount * share / total_share)
+            value = (
+                contract.amount - allotted
+                if last
+                else to_money(contract.amount * share / total_share)
+            )
             future = (
                 contract.residual_value - allotted_future
                 if last
@@ -618,7 +638,7 @@ class DemoBuilder:
             [through(invoice_id=inv.pk, contract_id=c.pk) for inv, c, _, _ in invoices],
             batch_size=5000,
         )
-        for invoice, contract, entry, description in invoices:
+        for invoice, _, entry, _ in invoices:
             if entry is not None:
                 entry.invoice = invoice
         self._invoice_pdfs(company, [(i, c.number, d) for i, c, _, d in invoices])
@@ -656,7 +676,9 @@ class DemoBuilder:
             changed.append(invoice)
         Invoice.objects.bulk_update(changed, ["pdf"], batch_size=2000)
 
-    def _contract_documents(self, company: Company, contracts: list[Contract], spec: CompanySpec) -> None:
+    def _contract_documents(
+        self, company: Company, contracts: list[Contract], spec: CompanySpec
+    ) -> None:
         for contract in contracts[: spec.customers * 2]:
             self._document(
                 company, contract.customer, contract, DocumentCategory.MINE,
@@ -787,9 +809,7 @@ class DemoBuilder:
         self.built.counts["consumption rows"] += len(consumptions)
         self.built.counts["measures"] += len(measures)
         for customer in customers[:3]:
-            self._document(
-                company, customer, None, DocumentCategory.MINE, "Lettera di benvenuto"
-            )
+            self._document(company, customer, None, DocumentCategory.MINE, "Lettera di benvenuto")
         self._requests_utility(company, customers[0])
 
     def _consumption(self, point: SupplyPoint) -> list[Consumption]:
@@ -844,7 +864,9 @@ class DemoBuilder:
                     supply_point=point,
                     reading_date=day,
                     meter_value=value,
-                    corrector_value=value + self.rng.randint(5, 60) if point.has_corrector else None,
+                    corrector_value=value + self.rng.randint(5, 60)
+                    if point.has_corrector
+                    else None,
                     status=ReadingStatus.ACQUIRED,
                     acquired_at=timezone.make_aware(dt.datetime.combine(day, dt.time(12, 0))),
                 )

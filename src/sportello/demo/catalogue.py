@@ -57,9 +57,7 @@ def demo_catalogue(scheme: str = "http", port_suffix: str = ":8000") -> list[Dem
                 tax_id = customer.partita_iva or customer.codice_fiscale
                 fields = [("codice cliente", customer.code), ("P.IVA / C.F.", tax_id)]
             else:
-                contract = (
-                    Contract.objects.filter(customer=customer).order_by("number").first()
-                )
+                contract = Contract.objects.filter(customer=customer).order_by("number").first()
                 if contract is None:
                     continue
                 fields = [

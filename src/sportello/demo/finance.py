@@ -94,9 +94,7 @@ def french_plan(
     period_rate = annual_rate * periodicity / 12
     count = duration_months // periodicity - 1
     discount = (1 + period_rate) ** -count
-    instalment = to_money(
-        (financed - residual_value * discount) * period_rate / (1 - discount)
-    )
+    instalment = to_money((financed - residual_value * discount) * period_rate / (1 - discount))
     start = stipulated_on + dt.timedelta(days=5)
     rows = [
         PlanRow(

@@ -21,7 +21,9 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=2026)
         parser.add_argument("--quiet", action="store_true", help="Print nothing.")
 
-    def handle(self, *args: Any, reset: bool, scale: int, seed: int, quiet: bool, **options: Any) -> None:
+    def handle(
+        self, *args: Any, reset: bool, scale: int, seed: int, quiet: bool, **options: Any
+    ) -> None:
         if reset:
             call_command("flush", interactive=False, verbosity=0)
         if Company.objects.exists():
@@ -44,7 +46,9 @@ class Command(BaseCommand):
         write(f"Landing page:  http://localhost{port}/")
         write(f"Local mailbox: http://localhost{port}/demo/mailbox/")
         write(f"Password of every demo user: {DEMO_PASSWORD}")
-        write("Back office: /admin/ on any company host, as admin (all companies) or operatore-<slug>.")
+        write(
+            "Back office: /admin/ on any company host, as admin (all companies) or operatore-<slug>."
+        )
         for entry in demo_catalogue("http", port):
             write("")
             write(self.style.MIGRATE_HEADING(f"{entry.company.name}  {entry.url}"))
