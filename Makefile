@@ -1,0 +1,160 @@
+# Sportello: the commands a person (and CI) runs. Each target sets itself up
+# from a fresh clone: uv, the virtual environment (.venv), the dependencies.
+#
+#   make demo       the demo portal on http://localhost:8000/
+#   make test       the whole test suite (SQLite, or DATABASE_URL if set)
+#   make check      ruff, ruff format, mypy, Django's checks, migrations, translations
+#   make messages   extract the strings to translate and compile the catalogues
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+MAKEFLAGS += --no-print-directory
+
+PYTHON ?= python3
+VENV := $(CURDIR)/.venv
+VPY := $(VENV)/bin/python
+MANAGE := $(VPY) $(CURDIR)/manage.py
+DEMO_PORT ?= 8000
+PYTEST_WORKERS ?= 2
+PYTEST_ARGS ?=
+DEMO_ARGS ?=
+CHROMIUM ?= /usr/bin/chromium
+LOCALE_DIR := src/sportello/locale
+EN_PO := $(LOCALE_DIR)/en/LC_MESSAGES/django.po
+
+# uv on PATH when it runs, else the module of python3 (3.12 via .python-version).
+UV = $(shell uv --version >/dev/null 2>&1 && echo uv || echo "$(PYTHON) -m uv")
+
+DEMO_ENV := DEBUG=1 SPORTELLO_DEMO=1 PUBLIC_PORT=$(DEMO_PORT)
+# Django's checks run against production-like settings (DEBUG off), with a
+# throw-away key and host, so that what production needs is checked too.
+CHECK_ENV = DEBUG=0 SPORTELLO_DEMO=0 ALLOWED_HOSTS=sportello.example \
+	SECRET_KEY=$$($(VPY) -c 'import secrets; print(secrets.token_urlsafe(50))')
+# makemessages scans src/sportello only (not .venv); locations without line
+# numbers keep the catalogues' diffs small when code moves.
+MAKEMESSAGES = DEBUG=1 $(MANAGE) makemessages --no-obsolete \
+	--add-location=file --ignore=static --ignore='*/migrations/*'
+
+.PHONY: help setup demo test check messages chromium \
+	check-ruff check-format check-mypy check-django check-deploy check-migrations check-messages \
+	check-readme
+
+help:
+	@echo "Sportello"
+	@echo "  make demo      set up, migrate, load the demo data, serve http://localhost:$(DEMO_PORT)/"
+	@echo "  make test      set up and run the whole test suite (needs $(CHROMIUM))"
+	@echo "  make check     ruff, ruff format --check, mypy, manage.py check (+ --deploy),"
+	@echo "                 makemigrations --check, English translations complete"
+	@echo "  make messages  makemessages (it, en) + compilemessages (needs gettext)"
+
+setup:
+	@if ! uv --version >/dev/null 2>&1 && ! $(PYTHON) -m uv --version >/dev/null 2>&1; then \
+		echo "==> uv not found: installing it with $(PYTHON) -m pip install uv"; \
+		$(PYTHON) -m pip install --quiet uv; \
+	fi
+	@echo "==> Installing the locked dependencies into .venv ($(UV) sync --frozen)"
+	@$(UV) sync --frozen --quiet
+	@echo "    $$($(VPY) --version) in .venv"
+
+demo: setup
+	@echo "==> Creating or updating the database: manage.py migrate"
+	@$(DEMO_ENV) $(MANAGE) migrate --no-input
+	@echo "==> Loading the demo data: manage.py demo $(DEMO_ARGS)"
+	@$(DEMO_ENV) $(MANAGE) demo $(DEMO_ARGS)
+	@echo "==> Serving the demo on http://localhost:$(DEMO_PORT)/ (Ctrl-C to stop)"
+	@$(DEMO_ENV) $(MANAGE) runserver 0.0.0.0:$(DEMO_PORT)
+
+chromium:
+	@if [ ! -x "$(CHROMIUM)" ]; then \
+		echo "!!  The end-to-end tests drive Debian's Chromium at $(CHROMIUM), which is missing."; \
+		echo "!!  Install it with:  sudo apt-get install -y chromium"; \
+		exit 1; \
+	fi
+	@if ! ldconfig -p 2>/dev/null | grep 'libpango-1.0.so' >/dev/null; then \
+		echo "!!  WeasyPrint (PDFs) needs Pango, which is missing."; \
+		echo "!!  Install it with:  sudo apt-get install -y libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0"; \
+		exit 1; \
+	fi
+
+test: setup chromium
+	@database=$${DATABASE_URL:-sqlite:}; \
+		echo "==> Running the test suite on $${database%%:*}: pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)"
+	@$(VENV)/bin/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+
+# -k: run every check and report all failures, then fail.
+check: setup
+	@$(MAKE) -k check-ruff check-format check-mypy check-django check-deploy \
+		check-migrations check-messages check-readme \
+		|| { echo "!!  make check failed (see the messages above)"; exit 1; }
+	@echo "==> All checks passed"
+
+check-ruff:
+	@echo "==> Lint: ruff check"
+	@$(VENV)/bin/ruff check
+
+check-format:
+	@echo "==> Formatting: ruff format --check"
+	@$(VENV)/bin/ruff format --check
+
+check-mypy:
+	@echo "==> Types: mypy src"
+	@$(CHECK_ENV) $(VENV)/bin/mypy src
+
+check-django:
+	@echo "==> Django system checks: manage.py check"
+	@$(CHECK_ENV) $(MANAGE) check --fail-level WARNING
+
+check-deploy:
+	@echo "==> Production settings: manage.py check --deploy --fail-level WARNING"
+	@$(CHECK_ENV) $(MANAGE) check --deploy --fail-level WARNING
+
+check-migrations:
+	@echo "==> Migrations up to date: manage.py makemigrations --check --dry-run"
+	@$(CHECK_ENV) $(MANAGE) makemigrations --check --dry-run
+
+# Extracts the strings of the current code into a scratch copy and fails if any
+# lacks an English translation (or is fuzzy), or if a committed .mo is older
+# than its .po. Needs gettext; without it the check says so and is skipped.
+check-messages:
+	@echo "==> Translations: every string has an English translation, catalogues compiled"
+	@if ! command -v msgattrib >/dev/null; then \
+		echo "    skipped: gettext is not installed (apt-get install -y gettext)"; exit 0; \
+	fi; \
+	scratch=$$(mktemp -d); trap 'rm -rf "$$scratch"' EXIT; \
+	cp -r src/sportello "$$scratch/"; \
+	cd "$$scratch/sportello" && $(MAKEMESSAGES) -l en >/dev/null; \
+	missing=$$(msgattrib --no-wrap --untranslated --no-obsolete locale/en/LC_MESSAGES/django.po); \
+	fuzzy=$$(msgattrib --no-wrap --only-fuzzy --no-obsolete locale/en/LC_MESSAGES/django.po); \
+	cd "$(CURDIR)"; status=0; \
+	if [ -n "$$missing$$fuzzy" ]; then \
+		echo "!!  Strings without an English translation (run make messages, translate $(EN_PO)):"; \
+		printf '%s\n%s\n' "$$missing" "$$fuzzy" | awk '/^msgid /{m=1} /^msgstr/{m=0} \
+			m && !/^msgid ""$$/ { print "    " $$0 }'; \
+		status=1; \
+	fi; \
+	for po in $(LOCALE_DIR)/*/LC_MESSAGES/django.po; do \
+		msgfmt --check-format -o "$$scratch/compiled.mo" "$$po"; \
+		if ! cmp -s <(msgunfmt "$$scratch/compiled.mo") <(msgunfmt "$${po%.po}.mo"); then \
+			echo "!!  $${po%.po}.mo is not compiled from $$po: run make messages"; status=1; \
+		fi; \
+	done; \
+	exit $$status
+
+# The README's settings table must name every variable settings.py reads.
+check-readme:
+	@echo "==> README: every environment variable of settings.py is in the settings table"
+	@status=0; \
+	for name in $$(tr '\n' ' ' <src/sportello/settings.py \
+			| grep -oE 'env_(str|bool|int|list)\( *"[A-Z0-9_]+"' | grep -oE '[A-Z0-9_]{2,}' | sort -u); do \
+		grep -q "^| \`$$name\` |" README.md || { echo "!!  $$name is read in settings.py but missing from README.md"; status=1; }; \
+	done; \
+	exit $$status
+
+messages: setup
+	@command -v msgfmt >/dev/null || { echo "!!  make messages needs gettext: sudo apt-get install -y gettext"; exit 1; }
+	@echo "==> Extracting the strings of src/sportello into $(LOCALE_DIR) (makemessages -l it -l en)"
+	@cd src/sportello && $(MAKEMESSAGES) -l it -l en
+	@echo "==> Compiling the catalogues (compilemessages)"
+	@cd src/sportello && DEBUG=1 $(MANAGE) compilemessages
+	@echo "    English strings still to translate in $(EN_PO): $$(msgattrib --untranslated --no-obsolete $(EN_PO) | grep -c '^msgid ' || true)"
