@@ -37,9 +37,7 @@ class ScheduleEntry(models.Model):
     due_date = models.DateField(_("scadenza"))
     instalment_number = models.PositiveSmallIntegerField(_("n. canone"))
     reason = models.CharField(_("causale"), max_length=60)
-    payment_method = models.CharField(
-        _("pagamento"), max_length=10, choices=PaymentMethod.choices
-    )
+    payment_method = models.CharField(_("pagamento"), max_length=10, choices=PaymentMethod.choices)
     amount = models.DecimalField(_("importo"), **MONEY)
     paid = models.DecimalField(_("pagato"), default=Decimal("0.00"), **MONEY)
     paid_on = models.DateField(_("data pagamento"), null=True, blank=True)
@@ -117,7 +115,10 @@ class Invoice(models.Model):
     number = models.CharField(_("numero"), max_length=30)
     date = models.DateField(_("data"))
     document_type = models.CharField(
-        _("tipo documento"), max_length=4, choices=DocumentType.choices, default=DocumentType.INVOICE
+        _("tipo documento"),
+        max_length=4,
+        choices=DocumentType.choices,
+        default=DocumentType.INVOICE,
     )
     taxable = models.DecimalField(_("imponibile"), **MONEY)
     vat = models.DecimalField(_("IVA"), **MONEY)
