@@ -5,9 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin, messages
+from django.contrib.admin.utils import get_fields_from_path
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.db.models import QuerySet
-from django.forms import ModelChoiceField
+from django.forms import ModelChoiceField, ModelMultipleChoiceField
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
@@ -48,6 +50,36 @@ class CompanyScopedAdmin(admin.ModelAdmin):
         if field is not None and ids is not None:
             field.queryset = scope_choices(field.queryset, ids)
         return field
+
+    def formfield_for_manytomany(
+        self, db_field: models.ManyToManyField[Any, Any], request: HttpRequest, **kwargs: Any
+    ) -> ModelMultipleChoiceField[Any] | None:
+        field = super().formfield_for_manytomany(db_field, request, **kwargs)
+        ids = operator_company_ids(request)
+        if field is not None and field.queryset is not None and ids is not None:
+            field.queryset = scope_choices(field.queryset, ids)
+        return field
+
+    def get_list_filter(self, request: HttpRequest) -> list[Any]:
+        # A plain related filter lists every row of the related model: an operator
+        # would read the other companies' names in the side bar. Offer only the
+        # values that occur in the rows the operator may see.
+        filters = list(super().get_list_filter(request))
+        if operator_company_ids(request) is None:
+            return filters
+        return [self._scoped_list_filter(item) for item in filters]
+
+    def _scoped_list_filter(self, item: Any) -> Any:
+        if not isinstance(item, str):
+            return item
+        try:
+            field = get_fields_from_path(self.model, item)[-1]
+        except FieldDoesNotExist:
+            return item
+        related = getattr(field, "related_model", None)
+        if related is not None and related._meta.label_lower in CHOICE_COMPANY_PATHS:
+            return (item, admin.RelatedOnlyFieldListFilter)
+        return item
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         super().save_model(request, obj, form, change)
