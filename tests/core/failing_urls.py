@@ -1,0 +1,15 @@
+"""The project's URLs plus one view that fails, to see the 500 page a user gets."""
+
+from django.http import HttpRequest, HttpResponse
+from django.urls import path
+
+from sportello.urls import handler404, handler500, urlpatterns
+
+
+def failing_view(request: HttpRequest) -> HttpResponse:
+    raise RuntimeError("secret detail: database password is hunter2")
+
+
+urlpatterns = [path("guasto/", failing_view), *urlpatterns]
+
+__all__ = ["handler404", "handler500", "urlpatterns"]

@@ -1,0 +1,220 @@
+"""The page shell: home, menu, coming-soon pages, error pages, language and brand."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.test import Client
+from pytest_django import Settings
+from tests.factories import Tenant
+
+from sportello.core.menu import LEASING_MENU, UTILITY_MENU
+from sportello.core.models import Company, contrast_with_white
+
+
+def html_lang(response: object) -> str:
+    content = response.content.decode()  # type: ignore[attr-defined]
+    start = content.index('<html lang="') + len('<html lang="')
+    return content[start : content.index('"', start)]
+
+
+def test_it_shows_a_visitor_the_public_home(release: Tenant) -> None:
+    response = release.client().get("/")
+
+    page = response.content.decode()
+    assert "Area clienti Release S.p.A." in page
+    assert 'href="/accesso/"' in page
+    assert "Sede legale Milano" in page
+    assert "Fatture e pagamenti" not in page
+
+
+def test_it_shows_a_customer_its_home(release: Tenant) -> None:
+    response = release.logged_in_client().get("/")
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Benvenuto, Rossi Mario" in page
+    assert ">MR</a>" in page
+    for label in ["Fatture e pagamenti", "Contratti", "Beni in locazione", "Richieste"]:
+        assert label in page
+    assert "Release S.p.A. - Sede legale Milano - P.IVA 12345678901" in page
+    assert 'id="logout-dialog"' in page
+
+
+def test_it_shows_a_utility_customer_the_utility_menu(energia: Tenant) -> None:
+    page = energia.logged_in_client().get("/").content.decode()
+
+    assert "Autolettura contatore" in page
+    assert "Prelievi fatturati" in page
+    assert "Beni in locazione" not in page
+
+
+def test_it_shows_initials_from_the_login_when_the_name_is_missing(release: Tenant) -> None:
+    release.user.first_name = release.user.last_name = ""
+    release.user.save()
+
+    page = release.logged_in_client().get("/").content.decode()
+
+    assert ">MR</a>" in page  # mrossi
+
+
+@pytest.mark.parametrize(
+    ("tenant_name", "menu"), [("release", LEASING_MENU), ("energia", UTILITY_MENU)]
+)
+def test_it_shows_coming_soon_for_every_menu_entry_not_built_yet(
+    request: pytest.FixtureRequest, tenant_name: str, menu: list[object]
+) -> None:
+    tenant: Tenant = request.getfixturevalue(tenant_name)
+    client = tenant.logged_in_client()
+    page = client.get("/").content.decode()
+
+    for entry in menu:
+        url = entry.url  # type: ignore[attr-defined]
+        assert f'href="{url}"' in page
+        response = client.get(url)
+        assert response.status_code == 200, url
+        if not entry.url_name:  # type: ignore[attr-defined]
+            assert "Questa sezione è in arrivo" in response.content.decode()
+
+
+def test_it_sends_a_visitor_from_a_coming_page_to_the_login(release: Tenant) -> None:
+    response = release.client().get("/in-arrivo/contracts/")
+
+    assert response.status_code == 302
+    assert response["Location"] == "/accesso/?next=/in-arrivo/contracts/"
+
+
+def test_it_has_no_coming_page_for_another_kind_of_company(release: Tenant) -> None:
+    response = release.logged_in_client().get("/in-arrivo/self-reading/")
+
+    assert response.status_code == 404
+
+
+def test_it_shows_a_branded_404_page(release: Tenant) -> None:
+    response = release.client().get("/non-esiste/")
+
+    assert response.status_code == 404
+    page = response.content.decode()
+    assert "Pagina non trovata" in page
+    assert "Release S.p.A." in page
+    assert "--sp-primary: #00529b" in page
+
+
+@pytest.mark.urls("tests.core.failing_urls")
+def test_it_shows_a_branded_500_page_without_details(release: Tenant) -> None:
+    client = release.client(raise_request_exception=False)  # type: ignore[arg-type]
+
+    response = client.get("/guasto/")
+
+    assert response.status_code == 500
+    page = response.content.decode()
+    assert "Release S.p.A." in page
+    assert "Si è verificato un errore" in page
+    assert "assistenza@release.test" in page
+    assert "Traceback" not in page
+    assert "hunter2" not in page
+    assert "RuntimeError" not in page
+
+
+def test_it_switches_to_english_from_the_language_form(release: Tenant) -> None:
+    client = release.client()
+
+    response = client.post("/lingua/", {"language": "en", "next": "/guida/"})
+
+    assert response.status_code == 302
+    assert response["Location"] == "/guida/"
+    assert client.cookies["django_language"].value == "en"
+    page = client.get("/")
+    assert html_lang(page) == "en"
+    assert page["Content-Language"] == "en"
+    assert "Release S.p.A. customer area" in page.content.decode()
+    assert "Log in to the customer area" in page.content.decode()
+
+
+def test_it_switches_back_to_italian(release: Tenant) -> None:
+    client = release.client()
+    client.post("/lingua/", {"language": "en", "next": "/"})
+
+    client.post("/lingua/", {"language": "it", "next": "/"})
+
+    page = client.get("/")
+    assert html_lang(page) == "it"
+    assert "Area clienti Release S.p.A." in page.content.decode()
+
+
+def test_it_stays_italian_whatever_the_browser_prefers(release: Tenant) -> None:
+    response = release.client().get("/", HTTP_ACCEPT_LANGUAGE="en-GB,en;q=0.9")
+
+    assert html_lang(response) == "it"
+    assert "Area clienti Release S.p.A." in response.content.decode()
+
+
+def test_it_speaks_the_customers_chosen_language(release: Tenant) -> None:
+    release.user.language = "en"
+    release.user.save()
+
+    page = release.logged_in_client().get("/").content.decode()
+
+    assert "Welcome, Rossi Mario" in page
+    assert "Invoices and payments" in page
+
+
+def test_it_lets_the_switch_override_the_customers_language(release: Tenant) -> None:
+    release.user.language = "en"
+    release.user.save()
+    client = release.logged_in_client()
+
+    client.post("/lingua/", {"language": "it", "next": "/"})
+
+    assert "Benvenuto, Rossi Mario" in client.get("/").content.decode()
+
+
+def test_it_ignores_a_language_it_does_not_offer(release: Tenant) -> None:
+    client = release.client()
+    client.cookies["django_language"] = "de"
+
+    assert html_lang(client.get("/")) == "it"
+
+
+def test_it_serves_the_public_pages_of_a_company(release: Tenant) -> None:
+    release.company.guide = "Come leggere lo scadenziario."
+    release.company.save()
+    client = release.client()
+
+    assert "Come leggere lo scadenziario." in client.get("/guida/").content.decode()
+    assert "assistenza@release.test" in client.get("/contatti/").content.decode()
+    assert client.get("/faq/").status_code == 200
+
+
+def test_it_has_no_company_pages_on_the_platform_host(settings: Settings, db: None) -> None:
+    settings.PLATFORM_HOSTS = ["localhost"]
+    client = Client(HTTP_HOST="localhost")
+
+    for url in ["/guida/", "/contatti/", "/faq/", "/accesso/", "/in-arrivo/contracts/"]:
+        assert client.get(url).status_code == 404, url
+
+
+@pytest.mark.parametrize("colour", ["#f2b705", "#ffffff", "#777777", "#00a3e0"])
+def test_it_refuses_a_primary_colour_white_text_cannot_be_read_on(db: None, colour: str) -> None:
+    company = Company(slug="chiaro", name="Chiaro", kind="leasing", support_email="a@chiaro.test")
+    company.primary_colour = colour
+
+    with pytest.raises(ValidationError) as error:
+        company.full_clean()
+
+    assert list(error.value.message_dict) == ["primary_colour"]
+    assert "4,5:1" in error.value.message_dict["primary_colour"][0]
+
+
+@pytest.mark.parametrize("colour", ["#0b4f8a", "#767676", "#000000", "#00529b"])
+def test_it_accepts_a_primary_colour_with_enough_contrast(db: None, colour: str) -> None:
+    company = Company(slug="scuro", name="Scuro", kind="leasing", support_email="a@scuro.test")
+    company.primary_colour = colour
+
+    company.full_clean()
+
+
+def test_it_measures_contrast_as_wcag_does() -> None:
+    assert contrast_with_white("#ffffff") == pytest.approx(1.0)
+    assert contrast_with_white("#000000") == pytest.approx(21.0)
+    assert contrast_with_white("#767676") == pytest.approx(4.54, abs=0.01)
