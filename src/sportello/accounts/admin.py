@@ -12,7 +12,7 @@ from .models import PortalUser
 
 
 @admin.register(PortalUser)
-class PortalUserAdmin(CompanyScopedAdmin, UserAdmin):  # type: ignore[misc]
+class PortalUserAdmin(CompanyScopedAdmin, UserAdmin[PortalUser]):
     list_display = ["username", "first_name", "last_name", "email", "customer", "is_staff"]
     list_filter = ["company", "is_staff", "is_active"]
     search_fields = ["username", "login", "first_name", "last_name", "email"]

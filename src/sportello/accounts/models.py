@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
@@ -71,7 +71,7 @@ class PortalUser(AbstractUser):
         help_text=_("Per gli operatori: le società di cui vedono i dati nel back office."),
     )
 
-    objects = PortalUserManager()
+    objects: ClassVar[PortalUserManager] = PortalUserManager()
 
     class Meta:
         verbose_name = _("utente")
@@ -102,9 +102,9 @@ class PortalUser(AbstractUser):
 
     def clean(self) -> None:
         super().clean()
-        if self.customer_id and self.customer.company_id != self.company_id:
+        if self.customer is not None and self.customer.company_id != self.company_id:
             raise ValidationError({"customer": _("Il cliente appartiene a un'altra società.")})
-        if self.parent_id and self.parent.customer_id != self.customer_id:
+        if self.parent is not None and self.parent.customer_id != self.customer_id:
             raise ValidationError({"parent": _("Il sotto-utente deve avere il cliente del padre.")})
 
     def save(self, *args: Any, **kwargs: Any) -> None:

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
@@ -8,6 +8,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
 from sportello.core.decorators import company_required
+from sportello.core.http import PortalRequest
 
 from . import services
 from .forms import LoginForm
@@ -18,7 +19,7 @@ from .forms import LoginForm
 @never_cache
 @require_http_methods(["GET", "POST"])
 @company_required
-def login_view(request: HttpRequest) -> HttpResponse:
+def login_view(request: PortalRequest) -> HttpResponse:
     form = LoginForm(request, request.POST or None)
     if request.method == "POST" and form.is_valid() and form.user is not None:
         services.log_in(request, form.user)
@@ -29,7 +30,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
 @never_cache
 @require_http_methods(["GET", "POST"])
 @company_required
-def logout_view(request: HttpRequest) -> HttpResponse:
+def logout_view(request: PortalRequest) -> HttpResponse:
     """GET asks for confirmation (the pop-up without JavaScript); POST logs out."""
     if request.method == "POST":
         services.log_out(request)

@@ -12,11 +12,11 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from sportello.core.fields import money_field
 from sportello.core.models import Company
 from sportello.core.scoping import OwnedQuerySet
 from sportello.customers.models import Customer
-from sportello.leasing.models import MONEY, Contract, ContractOwnedQuerySet, PaymentMethod
-
+from sportello.leasing.models import Contract, ContractOwnedQuerySet, PaymentMethod
 
 HALF_CENT = Decimal("0.005")
 
@@ -38,8 +38,8 @@ class ScheduleEntry(models.Model):
     instalment_number = models.PositiveSmallIntegerField(_("n. canone"))
     reason = models.CharField(_("causale"), max_length=60)
     payment_method = models.CharField(_("pagamento"), max_length=10, choices=PaymentMethod.choices)
-    amount = models.DecimalField(_("importo"), **MONEY)
-    paid = models.DecimalField(_("pagato"), default=Decimal("0.00"), **MONEY)
+    amount = money_field(_("importo"))
+    paid = money_field(_("pagato"), default=Decimal("0.00"))
     paid_on = models.DateField(_("data pagamento"), null=True, blank=True)
     invoice = models.ForeignKey(
         "Invoice",
@@ -71,7 +71,7 @@ class ScheduleEntry(models.Model):
     @property
     def balance(self) -> Decimal:
         """Saldo: what is still to pay."""
-        return self.amount - self.paid
+        return Decimal(self.amount - self.paid)
 
     def status_on(self, day: dt.date) -> EntryStatus:
         if self.balance <= 0:
@@ -120,9 +120,9 @@ class Invoice(models.Model):
         choices=DocumentType.choices,
         default=DocumentType.INVOICE,
     )
-    taxable = models.DecimalField(_("imponibile"), **MONEY)
-    vat = models.DecimalField(_("IVA"), **MONEY)
-    total = models.DecimalField(_("totale"), **MONEY)
+    taxable = money_field(_("imponibile"))
+    vat = money_field(_("IVA"))
+    total = money_field(_("totale"))
     pdf = models.FileField(_("PDF"), upload_to=invoice_upload_path, blank=True)
     xml = models.FileField(_("FatturaPA XML"), upload_to=invoice_upload_path, blank=True)
     published_at = models.DateTimeField(_("pubblicata il"), null=True, blank=True)

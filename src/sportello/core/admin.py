@@ -22,12 +22,14 @@ admin.site.site_title = _("Sportello")
 
 def operator_company_ids(request: HttpRequest) -> list[int] | None:
     """The companies the user may see; None means all (superuser)."""
-    if request.user.is_superuser:
+    user = request.user
+    if user.is_superuser:
         return None
-    return list(request.user.operator_companies.values_list("pk", flat=True))
+    companies = getattr(user, "operator_companies", None)
+    return [] if companies is None else list(companies.values_list("pk", flat=True))
 
 
-class CompanyScopedAdmin(admin.ModelAdmin):
+class CompanyScopedAdmin(admin.ModelAdmin[Any]):
     """A ModelAdmin whose rows and choices are limited to the operator's companies.
 
     ``company_path`` is the lookup from the model to its company.
@@ -44,10 +46,10 @@ class CompanyScopedAdmin(admin.ModelAdmin):
 
     def formfield_for_foreignkey(
         self, db_field: models.ForeignKey[Any, Any], request: HttpRequest, **kwargs: Any
-    ) -> ModelChoiceField | None:
+    ) -> ModelChoiceField[Any] | None:
         field = super().formfield_for_foreignkey(db_field, request, **kwargs)
         ids = operator_company_ids(request)
-        if field is not None and ids is not None:
+        if field is not None and field.queryset is not None and ids is not None:
             field.queryset = scope_choices(field.queryset, ids)
         return field
 
@@ -125,7 +127,7 @@ def scope_choices(queryset: QuerySet[Any], ids: list[int]) -> QuerySet[Any]:
     return queryset.filter(**{f"{path}__in": ids})
 
 
-class CompanyHostInline(admin.TabularInline):
+class CompanyHostInline(admin.TabularInline[CompanyHost, Company]):
     model = CompanyHost
     extra = 0
 
@@ -184,7 +186,7 @@ class FaqEntryAdmin(CompanyScopedAdmin):
     list_filter = ["company", "language"]
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(admin.ModelAdmin[Any]):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 

@@ -7,14 +7,17 @@ from functools import wraps
 from typing import Any
 
 from django.contrib.auth.views import redirect_to_login
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404
+from django.http.response import HttpResponseBase
+
+from .http import PortalRequest
 
 
-def company_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+def company_required(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
     """The view exists only on a company's host."""
 
     @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapper(request: PortalRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if request.company is None:
             raise Http404
         return view(request, *args, **kwargs)
@@ -22,12 +25,12 @@ def company_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpRes
     return wrapper
 
 
-def customer_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+def customer_required(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
     """A logged-in user of a customer of this host's company; else to the login page."""
 
     @wraps(view)
     @company_required
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapper(request: PortalRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if not request.user.is_authenticated or not request.user.customer_id:
             return redirect_to_login(request.get_full_path())
         return view(request, *args, **kwargs)

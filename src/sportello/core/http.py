@@ -2,8 +2,30 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.http import HttpRequest
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from sportello.accounts.models import PortalUser
+
+    from .models import Company
+
+
+class PortalRequest(HttpRequest):
+    """A request as our middleware leaves it (for type checking only)."""
+
+    company: Company | None
+    user: PortalUser | AnonymousUser
+
+
+class CompanyRequest(PortalRequest):
+    """A request on a company's host (views under ``company_required``)."""
+
+    company: Company
 
 
 def client_ip(request: HttpRequest) -> str | None:
@@ -21,5 +43,6 @@ def client_ip(request: HttpRequest) -> str | None:
             if part.strip()
         ]
         if len(forwarded) >= count:
-            return forwarded[-count]
-    return request.META.get("REMOTE_ADDR") or None
+            return str(forwarded[-count])
+    address = request.META.get("REMOTE_ADDR")
+    return str(address) if address else None

@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseNotFound
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
+from .http import PortalRequest
 from .models import Company
 
 CACHE_SECONDS = 300
@@ -23,7 +24,7 @@ def cache_key(host: str) -> str:
 def company_for_host(host: str) -> Company | None:
     """The company serving ``host`` (no port), cached; None if no company does."""
     key = cache_key(host)
-    company: Company | None | str = cache.get(key)
+    company: Company | str | None = cache.get(key)
     if company is None:
         found = Company.objects.filter(hosts__host=host).prefetch_related("hosts").first()
         # Cache misses too, so an unknown host costs no query after the first.
@@ -38,7 +39,7 @@ class CompanyMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request: HttpRequest) -> HttpResponse:
+    def __call__(self, request: PortalRequest) -> HttpResponse:
         host = request.get_host().rsplit(":", 1)[0].lower()
         company = company_for_host(host)
         if company is None and host not in settings.PLATFORM_HOSTS:
@@ -57,7 +58,7 @@ class CompanyUserMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request: HttpRequest) -> HttpResponse:
+    def __call__(self, request: PortalRequest) -> HttpResponse:
         user = request.user
         if user.is_authenticated and not user.is_staff:
             company = request.company

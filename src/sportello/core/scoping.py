@@ -39,6 +39,7 @@ def get_for_user[M: models.Model](
     if not isinstance(queryset, OwnedQuerySet):
         raise TypeError(f"{queryset.model.__name__} is not owner-scoped.")
     try:
-        return queryset.for_user(user).get(**lookup)
+        found: M = queryset.for_user(user).get(**lookup)
+        return found
     except queryset.model.DoesNotExist:
         raise Http404 from None

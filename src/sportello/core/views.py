@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import mimetypes
 
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import render
 from django.template import loader
 from django.utils.translation import get_language
@@ -12,11 +12,12 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
 from .decorators import company_required, customer_required
+from .http import CompanyRequest, PortalRequest
 from .menu import coming_entry
 
 
 @require_safe
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: PortalRequest) -> HttpResponse:
     if request.company is None:
         from sportello.demo.views import landing
 
@@ -28,19 +29,19 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 @company_required
-def guide(request: HttpRequest) -> HttpResponse:
+def guide(request: CompanyRequest) -> HttpResponse:
     return render(request, "core/guide.html")
 
 
 @require_safe
 @company_required
-def contacts(request: HttpRequest) -> HttpResponse:
+def contacts(request: CompanyRequest) -> HttpResponse:
     return render(request, "core/contacts.html")
 
 
 @require_safe
 @company_required
-def faq(request: HttpRequest) -> HttpResponse:
+def faq(request: CompanyRequest) -> HttpResponse:
     language = (get_language() or "it")[:2]
     entries = request.company.faq_entries.filter(language=language)
     return render(request, "core/faq.html", {"entries": entries})
@@ -48,7 +49,7 @@ def faq(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 @customer_required
-def coming(request: HttpRequest, feature: str) -> HttpResponse:
+def coming(request: CompanyRequest, feature: str) -> HttpResponse:
     entry = coming_entry(request.company, feature)
     if entry is None:
         raise Http404
@@ -61,26 +62,29 @@ LOGO_TYPES = {"image/svg+xml", "image/png", "image/jpeg", "image/webp"}
 @require_safe
 @company_required
 @cache_control(max_age=3600, public=True)
-def logo(request: HttpRequest) -> FileResponse:
+def logo(request: CompanyRequest) -> FileResponse:
     company = request.company
     content_type, _ = mimetypes.guess_type(company.logo.name or "")
     if not company.logo or content_type not in LOGO_TYPES:
         raise Http404
     response = FileResponse(company.logo.open("rb"), content_type=content_type)
     # An SVG opened on its own must not run anything it contains.
-    response.headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
+    response.headers["Content-Security-Policy"] = (
+        "default-src 'none'; style-src 'unsafe-inline'; sandbox"
+    )
     return response
 
 
-def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+def page_not_found(request: PortalRequest, exception: Exception) -> HttpResponse:
     return render(request, "404.html", status=404)
 
 
-def server_error(request: HttpRequest) -> HttpResponse:
+def server_error(request: PortalRequest) -> HttpResponse:
     """The branded 500 page; it falls back to plain text if even that fails."""
     try:
         body = loader.render_to_string("500.html", {"company": getattr(request, "company", None)})
     except Exception:
-        body = "Errore del server / Server error"
-        return HttpResponse(body, status=500, content_type="text/plain; charset=utf-8")
+        return HttpResponse(
+            "Errore del server / Server error", status=500, content_type="text/plain; charset=utf-8"
+        )
     return HttpResponse(body, status=500)

@@ -881,7 +881,7 @@ class DemoBuilder:
         price = Decimal("0.24") if electric else Decimal("1.05")
         vat_rate = Decimal("0.22") if point.customer.kind == PersonKind.LEGAL else Decimal("0.10")
         start = max(point.active_from, dt.date(company.first_invoice_year, 1, 1))
-        result = []
+        result: list[tuple[Invoice, Contract | None, ScheduleEntry | None, str]] = []
         period = dt.date(start.year, start.month - (start.month - 1) % 2, 1)
         while add_months(period, 1) < self.today:
             period_end = add_months(period, 1)

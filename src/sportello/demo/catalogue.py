@@ -49,7 +49,7 @@ def demo_catalogue(scheme: str = "http", port_suffix: str = ":8000") -> list[Dem
             if user.parent:
                 note = f"sotto-utente di {user.parent.login}"
             else:
-                note = user.customer.get_kind_display().lower()
+                note = user.customer.get_kind_display().lower() if user.customer else ""
             entry.logins.append(DemoLogin(user.login, user.get_full_name(), note))
         unregistered = Customer.objects.filter(company=company, users__isnull=True).order_by("code")
         for customer in unregistered[:2]:

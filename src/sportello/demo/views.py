@@ -4,22 +4,23 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
+from sportello.core.http import PortalRequest
 from sportello.core.models import OutboxEmail
 
 from .catalogue import DEMO_PASSWORD, demo_catalogue
 
 
-def _demo_platform_only(request: HttpRequest) -> None:
+def _demo_platform_only(request: PortalRequest) -> None:
     if not settings.DEMO or request.company is not None:
         raise Http404
 
 
 @require_safe
-def landing(request: HttpRequest) -> HttpResponse:
+def landing(request: PortalRequest) -> HttpResponse:
     _demo_platform_only(request)
     port = request.get_port()
     suffix = "" if port in {"80", "443"} else f":{port}"
@@ -34,7 +35,7 @@ def landing(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
-def mailbox(request: HttpRequest) -> HttpResponse:
+def mailbox(request: PortalRequest) -> HttpResponse:
     _demo_platform_only(request)
     emails = OutboxEmail.objects.select_related("company").order_by("-created_at", "-id")
     page = Paginator(emails, 25).get_page(request.GET.get("page"))
@@ -42,7 +43,7 @@ def mailbox(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
-def mailbox_message(request: HttpRequest, pk: int) -> HttpResponse:
+def mailbox_message(request: PortalRequest, pk: int) -> HttpResponse:
     _demo_platform_only(request)
     email = get_object_or_404(OutboxEmail.objects.select_related("company"), pk=pk)
     return render(request, "demo/mailbox_message.html", {"email": email})

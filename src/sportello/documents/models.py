@@ -77,7 +77,7 @@ class Document(models.Model):
         return self.title
 
     def clean(self) -> None:
-        if self.customer_id and self.customer.company_id != self.company_id:
+        if self.customer is not None and self.customer.company_id != self.company_id:
             raise ValidationError({"customer": _("Il cliente appartiene a un'altra società.")})
-        if self.contract_id and self.contract.customer_id != self.customer_id:
+        if self.contract is not None and self.contract.customer_id != self.customer_id:
             raise ValidationError({"contract": _("Il contratto è di un altro cliente.")})

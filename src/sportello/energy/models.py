@@ -22,9 +22,7 @@ class SupplyPoint(models.Model):
     """A point of delivery: POD (electricity, IT…E…) or PDR (gas, 14 digits)."""
 
     company = models.ForeignKey(Company, on_delete=models.PROTECT, related_name="supply_points")
-    customer = models.ForeignKey(
-        Customer, on_delete=models.PROTECT, related_name="supply_points"
-    )
+    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="supply_points")
     code = models.CharField(_("POD/PDR"), max_length=20)
     commodity = models.CharField(_("fornitura"), max_length=12, choices=Commodity.choices)
     address = models.CharField(_("indirizzo di fornitura"), max_length=200)
@@ -103,7 +101,8 @@ class MeterReading(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     acquired_at = models.DateTimeField(null=True, blank=True)
 
-    objects: ClassVar[SupplyPointOwnedQuerySet[MeterReading]] = SupplyPointOwnedQuerySet.as_manager()  # type: ignore[assignment]
+    objects: ClassVar[SupplyPointOwnedQuerySet[MeterReading]]
+    objects = SupplyPointOwnedQuerySet.as_manager()  # type: ignore[assignment]
 
     class Meta:
         verbose_name = _("autolettura")
@@ -169,7 +168,9 @@ class Measure(models.Model):
         verbose_name_plural = _("misure elettriche")
         ordering = ["supply_point", "measured_at"]
         constraints = [
-            models.UniqueConstraint(fields=["supply_point", "measured_at"], name="one_measure_per_time")
+            models.UniqueConstraint(
+                fields=["supply_point", "measured_at"], name="one_measure_per_time"
+            )
         ]
 
     def __str__(self) -> str:

@@ -5,7 +5,7 @@ from sportello.core.admin import CompanyScopedAdmin
 from .models import Asset, Contract, PlanInstalment, TransparencyStatement
 
 
-class AssetInline(admin.TabularInline):
+class AssetInline(admin.TabularInline[Asset, Contract]):
     model = Asset
     extra = 0
 

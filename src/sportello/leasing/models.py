@@ -14,11 +14,10 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from sportello.core.fields import money_field
 from sportello.core.models import Company
 from sportello.core.scoping import OwnedQuerySet
 from sportello.customers.models import Customer
-
-MONEY = {"max_digits": 14, "decimal_places": 2}
 
 
 class ContractQuerySet(OwnedQuerySet["Contract"]):
@@ -65,17 +64,17 @@ class Contract(models.Model):
     stipulated_on = models.DateField(_("data stipula"))
     start_date = models.DateField(_("data inizio"))
     end_date = models.DateField(_("data termine"))
-    amount = models.DecimalField(_("importo contratto"), **MONEY)
+    amount = money_field(_("importo contratto"))
     first_instalment = models.CharField(_("prima rata"), max_length=40, default="Anticipo")
-    advance = models.DecimalField(_("importo anticipo"), **MONEY)
-    residual_value = models.DecimalField(_("importo valore residuo"), **MONEY)
+    advance = money_field(_("importo anticipo"))
+    residual_value = money_field(_("importo valore residuo"))
     reference_rate = models.CharField(_("tasso di riferimento"), max_length=60, blank=True)
     subsidy = models.CharField(_("agevolazione"), max_length=100, default="Nessuna agevolazione")
     periodicity = models.PositiveSmallIntegerField(
         _("periodicità rata"), choices=Periodicity.choices, default=Periodicity.MONTHLY
     )
     instalment_count = models.PositiveSmallIntegerField(_("numero rate"))
-    instalment_amount = models.DecimalField(_("importo rata (imponibile)"), **MONEY)
+    instalment_amount = money_field(_("importo rata (imponibile)"))
     duration_months = models.PositiveSmallIntegerField(_("durata (mesi)"))
     beneficiary_code = models.CharField(_("codice beneficiario"), max_length=20, blank=True)
     beneficiary_name = models.CharField(_("beneficiario"), max_length=200, blank=True)
@@ -89,10 +88,13 @@ class Contract(models.Model):
         ordering = ["-stipulated_on", "number"]
         constraints = [
             models.UniqueConstraint(fields=["company", "number"], name="unique_contract_number"),
-            models.CheckConstraint(condition=Q(end_date__gte=models.F("start_date")), name="contract_dates_in_order"),
+            models.CheckConstraint(
+                condition=Q(end_date__gte=models.F("start_date")), name="contract_dates_in_order"
+            ),
             models.CheckConstraint(condition=Q(amount__gt=0), name="contract_amount_positive"),
             models.CheckConstraint(
-                condition=Q(advance__gte=0) & Q(residual_value__gte=0), name="contract_amounts_not_negative"
+                condition=Q(advance__gte=0) & Q(residual_value__gte=0),
+                name="contract_amounts_not_negative",
             ),
         ]
 
@@ -106,7 +108,7 @@ class Contract(models.Model):
     @property
     def financed_amount(self) -> Decimal:
         """What the plan amortises: the price less the advance."""
-        return self.amount - self.advance
+        return Decimal(self.amount - self.advance)
 
 
 class Asset(models.Model):
@@ -115,8 +117,8 @@ class Asset(models.Model):
     contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="assets")
     code = models.CharField(_("codice del bene"), max_length=20)
     asset_type = models.CharField(_("tipo bene"), max_length=100)
-    financial_value = models.DecimalField(_("valore finanziario"), **MONEY)
-    future_value = models.DecimalField(_("valore atteso futuro"), **MONEY)
+    financial_value = money_field(_("valore finanziario"))
+    future_value = money_field(_("valore atteso futuro"))
     description = models.CharField(_("descrizione"), max_length=300)
     lease_end = models.DateField(_("scadenza locazione"))
 
@@ -152,10 +154,10 @@ class PlanInstalment(models.Model):
     number = models.PositiveSmallIntegerField(_("num. rata"))
     due_date = models.DateField(_("data scadenza"))
     kind = models.CharField(_("tipologia rata"), max_length=10, choices=InstalmentKind.choices)
-    amount = models.DecimalField(_("importo rata"), **MONEY)
-    capital_share = models.DecimalField(_("quota capitale"), **MONEY)
-    interest_share = models.DecimalField(_("quota interessi"), **MONEY)
-    residual_capital = models.DecimalField(_("capitale residuo"), **MONEY)
+    amount = money_field(_("importo rata"))
+    capital_share = money_field(_("quota capitale"))
+    interest_share = money_field(_("quota interessi"))
+    residual_capital = money_field(_("capitale residuo"))
     payment_method = models.CharField(
         _("modalità di pagamento"), max_length=10, choices=PaymentMethod.choices
     )
@@ -181,7 +183,8 @@ class PlanInstalment(models.Model):
                 name="one_indexation_per_date",
             ),
             models.CheckConstraint(
-                condition=Q(accrual_end__gte=models.F("accrual_start")), name="plan_accrual_in_order"
+                condition=Q(accrual_end__gte=models.F("accrual_start")),
+                name="plan_accrual_in_order",
             ),
         ]
 
@@ -204,7 +207,8 @@ class TransparencyStatement(models.Model):
     pdf = models.FileField(_("PDF"), upload_to="statements/%Y/", blank=True)
     issued_at = models.DateTimeField(_("emesso il"), auto_now_add=True)
 
-    objects: ClassVar[ContractOwnedQuerySet[TransparencyStatement]] = ContractOwnedQuerySet.as_manager()  # type: ignore[assignment]
+    objects: ClassVar[ContractOwnedQuerySet[TransparencyStatement]]
+    objects = ContractOwnedQuerySet.as_manager()  # type: ignore[assignment]
 
     class Meta:
         verbose_name = _("rendiconto di trasparenza")
@@ -216,4 +220,3 @@ class TransparencyStatement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.contract.number} {self.year}"
-

@@ -11,7 +11,7 @@ class RequestTypeAdmin(CompanyScopedAdmin):
     list_filter = ["company", "is_active"]
 
 
-class RequestMessageInline(admin.StackedInline):
+class RequestMessageInline(admin.StackedInline[RequestMessage, ServiceRequest]):
     model = RequestMessage
     extra = 0
     fields = ["from_service_desk", "body", "created_at"]

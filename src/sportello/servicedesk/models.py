@@ -122,7 +122,9 @@ class RequestAttachmentQuerySet(OwnedQuerySet["RequestAttachment"]):
 class RequestAttachment(models.Model):
     """A file attached to a message; stored under a generated name."""
 
-    message = models.ForeignKey(RequestMessage, on_delete=models.CASCADE, related_name="attachments")
+    message = models.ForeignKey(
+        RequestMessage, on_delete=models.CASCADE, related_name="attachments"
+    )
     uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     file = models.FileField(_("file"), upload_to=attachment_path)
     original_name = models.CharField(_("nome file"), max_length=200)
