@@ -45,7 +45,7 @@ help:
 	@echo "  make demo      set up, migrate, load the demo data, serve http://localhost:$(DEMO_PORT)/"
 	@echo "  make test      set up and run the whole test suite (needs $(CHROMIUM))"
 	@echo "  make check     ruff, ruff format --check, mypy, manage.py check (+ --deploy),"
-	@echo "                 makemigrations --check, English translations complete"
+	@echo "                 makemigrations --check, English translations complete, README settings"
 	@echo "  make messages  makemessages (it, en) + compilemessages (needs gettext)"
 
 setup:
@@ -114,8 +114,8 @@ check-migrations:
 	@$(CHECK_ENV) $(MANAGE) makemigrations --check --dry-run
 
 # Extracts the strings of the current code into a scratch copy and fails if any
-# lacks an English translation (or is fuzzy), or if a committed .mo is older
-# than its .po. Needs gettext; without it the check says so and is skipped.
+# lacks an English translation (or is fuzzy), or if a committed .mo does not
+# match its .po. Needs gettext; without it the check says so and is skipped.
 check-messages:
 	@echo "==> Translations: every string has an English translation, catalogues compiled"
 	@if ! command -v msgattrib >/dev/null; then \
@@ -157,4 +157,4 @@ messages: setup
 	@cd src/sportello && $(MAKEMESSAGES) -l it -l en
 	@echo "==> Compiling the catalogues (compilemessages)"
 	@cd src/sportello && DEBUG=1 $(MANAGE) compilemessages
-	@echo "    English strings still to translate in $(EN_PO): $$(msgattrib --untranslated --no-obsolete $(EN_PO) | grep -c '^msgid ' || true)"
+	@echo "    English catalogue: $$(msgfmt --statistics -o /dev/null $(EN_PO) 2>&1)"
