@@ -26,5 +26,6 @@ os.environ.setdefault("SECRET_KEY", "tests-only-secret-key-" + "k" * 40)
 # is left alone so the suite can run on PostgreSQL too.
 _var_dir = tempfile.mkdtemp(prefix="sportello-tests-")
 atexit.register(shutil.rmtree, _var_dir, ignore_errors=True)
+os.mkdir(os.path.join(_var_dir, "static"))  # STATIC_ROOT, which WhiteNoise expects
 os.environ["SPORTELLO_VAR_DIR"] = _var_dir
 os.environ.pop("PRIVATE_FILES_ROOT", None)

@@ -1,0 +1,100 @@
+"""In a real browser: every portal and the landing page show their brand, pass axe,
+and a customer logs in and out through the forms and the dialog."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+from tests.e2e.harness import Portal, assert_accessible
+
+from sportello.accounts.models import PortalUser
+from sportello.demo.catalogue import DEMO_PASSWORD
+
+pytestmark = pytest.mark.e2e
+
+COMPANIES = {
+    "release": "Release",
+    "bancobpm": "Banco BPM – Divisione Leasing",
+    "claris": "Claris Leasing",
+    "energia": "Energia Toscana",
+}
+
+
+def customer_login(portal: Portal, slug: str) -> tuple[str, str]:
+    """The login and name of a main (not sub-) user of the company's demo customers."""
+    with portal.database.active():
+        user = (
+            PortalUser.objects.filter(
+                company__slug=slug, customer__isnull=False, parent__isnull=True, is_active=True
+            )
+            .select_related("customer")
+            .order_by("login")
+            .first()
+        )
+        assert user is not None and user.customer is not None
+        return user.login, user.customer.name
+
+
+@pytest.mark.parametrize("slug", list(COMPANIES))
+def test_it_shows_each_companys_public_home(portal: Portal, page: Page, slug: str) -> None:
+    page.goto(portal.url(slug))
+
+    # The brand is the logo; its text alternative is the company's name.
+    expect(page.locator(".navbar-brand")).to_have_accessible_name(COMPANIES[slug])
+    expect(page.get_by_role("heading", level=1)).to_contain_text(COMPANIES[slug])
+    expect(page).to_have_title(re.compile(re.escape(COMPANIES[slug])))
+    expect(page.get_by_role("link", name="Accedi all'area clienti")).to_be_visible()
+    assert_accessible(page)
+
+
+def test_it_shows_the_landing_page_on_the_platform_host(portal: Portal, page: Page) -> None:
+    page.goto(portal.url("localhost"))
+
+    for name in COMPANIES.values():
+        expect(page.get_by_text(name, exact=True).first).to_be_visible()
+    assert_accessible(page)
+
+
+def test_it_shows_the_login_page_accessibly(portal: Portal, page: Page) -> None:
+    page.goto(portal.url("release", "/accesso/"))
+
+    expect(page.get_by_label("Username")).to_be_focused()
+    assert_accessible(page)
+
+
+def test_it_logs_a_customer_in_and_out(portal: Portal, page: Page) -> None:
+    login, name = customer_login(portal, "release")
+    page.goto(portal.url("release", "/accesso/"))
+
+    page.get_by_label("Username").fill(login)
+    page.get_by_label("Password").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Login").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Benvenuto, {name}")
+    expect(page).to_have_url(portal.url("release"))
+    assert_accessible(page)
+
+    page.get_by_role("button", name="Esci").or_(page.get_by_role("link", name="Esci")).click()
+    dialog = page.get_by_role("dialog", name="Conferma logout")
+    expect(dialog).to_be_visible()
+    assert_accessible(page)
+    dialog.get_by_role("button", name="Conferma").click()
+
+    expect(page).to_have_url(portal.url("release", "/accesso/"))
+    expect(page.get_by_label("Username")).to_be_visible()
+    page.goto(portal.url("release"))
+    expect(page.get_by_role("link", name="Accedi all'area clienti")).to_be_visible()
+
+
+def test_it_shows_a_wrong_password_accessibly(portal: Portal, page: Page) -> None:
+    login, _ = customer_login(portal, "energia")
+    page.goto(portal.url("energia", "/accesso/"))
+
+    page.get_by_label("Username").fill(login)
+    page.get_by_label("Password").fill("non-la-password-giusta")
+    page.get_by_role("button", name="Login").click()
+
+    expect(page.get_by_role("alert")).to_have_text("Username o password non corretti.")
+    assert_accessible(page)
