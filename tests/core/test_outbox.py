@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils import translation
 from tests.factories import Tenant
 
-from sportello.core import outbox, periodic
+from sportello.core import outbox, periodic, tasks
 from sportello.core.models import OutboxEmail
 
 START = dt.datetime(2024, 4, 30, 8, 0, tzinfo=dt.UTC)
@@ -109,6 +109,23 @@ def test_it_sends_one_e_mail_after_the_commit(
     assert email.sent_at is not None
     assert email.attempts == 1
     assert email.status == "inviata"
+
+
+def test_it_keeps_the_change_and_the_e_mail_when_the_broker_is_down(
+    db: None, django_capture_on_commit_callbacks: CaptureOnCommit
+) -> None:
+    broker_down = OSError(111, "Connection refused")
+    with (
+        mock.patch.object(tasks.send_outbox_email, "delay", side_effect=broker_down),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        email = queue()
+
+    assert mail.outbox == []
+    periodic.run_job(SEND_DUE_EMAILS)
+    assert len(mail.outbox) == 1
+    email.refresh_from_db()
+    assert email.sent_at is not None
 
 
 def test_it_uses_the_row_as_message_id(

@@ -54,7 +54,9 @@ def queue_email(
     from .tasks import send_outbox_email
 
     pk = email.pk
-    transaction.on_commit(lambda: send_outbox_email.delay(pk))
+    # Robust: the change is committed whatever happens here. If the broker is
+    # down, the row is still due and the periodic job sends it.
+    transaction.on_commit(lambda: send_outbox_email.delay(pk), robust=True)
     return email
 
 
