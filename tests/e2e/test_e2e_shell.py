@@ -98,3 +98,56 @@ def test_it_shows_a_wrong_password_accessibly(portal: Portal, page: Page) -> Non
 
     expect(page.get_by_role("alert")).to_have_text("Username o password non corretti.")
     assert_accessible(page)
+
+
+def log_in(portal: Portal, page: Page, slug: str) -> None:
+    login, _ = customer_login(portal, slug)
+    page.goto(portal.url(slug, "/accesso/"))
+    page.get_by_label("Username").fill(login)
+    page.get_by_label("Password").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Login").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Benvenuto")
+
+
+@pytest.mark.parametrize(
+    ("path", "heading"),
+    [
+        ("/guida/", "Guida operativa"),
+        ("/contatti/", "Contatti"),
+        ("/faq/", "Domande frequenti"),
+        ("/non-esiste/", "Pagina non trovata"),
+    ],
+)
+def test_it_shows_the_public_pages_accessibly(
+    portal: Portal, page: Page, path: str, heading: str
+) -> None:
+    page.goto(portal.url("claris", path))
+
+    expect(page.get_by_role("heading", level=1)).to_have_text(heading)
+    assert_accessible(page)
+
+
+@pytest.mark.parametrize("slug", ["bancobpm", "energia"])
+def test_it_shows_the_customer_pages_accessibly(portal: Portal, page: Page, slug: str) -> None:
+    log_in(portal, page, slug)
+    assert_accessible(page)
+
+    page.goto(portal.url(slug, "/in-arrivo/notifications/"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Notifiche")
+    assert_accessible(page)
+
+    # The logout confirmation without JavaScript.
+    page.goto(portal.url(slug, "/accesso/esci/"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Conferma logout")
+    assert_accessible(page)
+
+
+def test_it_switches_the_portal_to_english(portal: Portal, page: Page) -> None:
+    page.goto(portal.url("release"))
+
+    page.get_by_label("Lingua").select_option("en")
+    page.get_by_role("button", name="Cambia").click()
+
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.get_by_role("link", name="Log in to the customer area")).to_be_visible()
+    assert_accessible(page)
