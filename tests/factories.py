@@ -182,7 +182,7 @@ class Tenant:
     user: PortalUser
     password: str = PASSWORD
 
-    def client(self, **defaults: str) -> Client:
+    def client(self, **defaults: Any) -> Client:
         """A browser on this company's host, anonymous."""
         return Client(HTTP_HOST=self.host, **defaults)
 

@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.test import Client
 from pytest_django import Settings
 from tests.factories import Tenant
 
-from sportello.core.menu import LEASING_MENU, UTILITY_MENU
+from sportello.core.menu import LEASING_MENU, UTILITY_MENU, MenuEntry
 from sportello.core.models import Company, contrast_with_white
 
 
-def html_lang(response: object) -> str:
-    content = response.content.decode()  # type: ignore[attr-defined]
+def html_lang(response: Any) -> str:
+    content = response.content.decode()
     start = content.index('<html lang="') + len('<html lang="')
     return content[start : content.index('"', start)]
 
@@ -62,18 +64,18 @@ def test_it_shows_initials_from_the_login_when_the_name_is_missing(release: Tena
     ("tenant_name", "menu"), [("release", LEASING_MENU), ("energia", UTILITY_MENU)]
 )
 def test_it_shows_coming_soon_for_every_menu_entry_not_built_yet(
-    request: pytest.FixtureRequest, tenant_name: str, menu: list[object]
+    request: pytest.FixtureRequest, tenant_name: str, menu: list[MenuEntry]
 ) -> None:
     tenant: Tenant = request.getfixturevalue(tenant_name)
     client = tenant.logged_in_client()
     page = client.get("/").content.decode()
 
     for entry in menu:
-        url = entry.url  # type: ignore[attr-defined]
+        url = entry.url
         assert f'href="{url}"' in page
         response = client.get(url)
         assert response.status_code == 200, url
-        if not entry.url_name:  # type: ignore[attr-defined]
+        if not entry.url_name:
             assert "Questa sezione è in arrivo" in response.content.decode()
 
 
@@ -102,7 +104,7 @@ def test_it_shows_a_branded_404_page(release: Tenant) -> None:
 
 @pytest.mark.urls("tests.core.failing_urls")
 def test_it_shows_a_branded_500_page_without_details(release: Tenant) -> None:
-    client = release.client(raise_request_exception=False)  # type: ignore[arg-type]
+    client = release.client(raise_request_exception=False)
 
     response = client.get("/guasto/")
 

@@ -33,8 +33,11 @@ E2E_SETTINGS: dict[str, Any] = {"DEMO": True, "PLATFORM_HOSTS": ["localhost"]}
 
 
 def new_connection(settings_dict: dict[str, Any]) -> BaseDatabaseWrapper:
-    backend = load_backend(settings_dict["ENGINE"])
-    return backend.DatabaseWrapper(dict(settings_dict), DEFAULT_DB_ALIAS)  # type: ignore[no-any-return]
+    """A connection of its own for this thread, to the database ``settings_dict`` names."""
+    wrapper: BaseDatabaseWrapper = load_backend(settings_dict["ENGINE"]).DatabaseWrapper(
+        dict(settings_dict), DEFAULT_DB_ALIAS
+    )
+    return wrapper
 
 
 class E2EDatabase:
