@@ -3,7 +3,7 @@
 pytest-django imports ``sportello.settings`` while pytest starts, before any
 ``conftest.py`` is imported, so this module is loaded as a plugin from
 ``addopts`` (``-p tests.environment``) instead. The tests run like production
-(DEBUG off), on plain HTTP, with tasks in-process and no shared cache.
+(DEBUG off), on plain HTTP, with tasks in-process (the broker is proven by CI's worker stage).
 """
 
 import atexit
@@ -16,7 +16,13 @@ os.environ["DEBUG"] = "0"
 os.environ["SPORTELLO_DEMO"] = "0"
 os.environ["SECURE_SSL_REDIRECT"] = "0"
 os.environ["CELERY_BROKER_URL"] = ""
-os.environ["REDIS_URL"] = ""
+# The cache is Redis when REDIS_URL asks for it (CI's PostgreSQL stage), one
+# Redis database per xdist worker so that one worker's cache.clear() never
+# empties another's; otherwise it is in-process.
+_redis_url = os.environ.get("REDIS_URL", "")
+if _redis_url:
+    _worker = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or 0)
+    os.environ["REDIS_URL"] = f"{_redis_url.rsplit('/', 1)[0]}/{2 + _worker}"
 os.environ["TRUSTED_PROXY_COUNT"] = "0"
 os.environ["PLATFORM_HOSTS"] = ""
 os.environ["ALLOWED_HOSTS"] = ".test,.localhost,localhost,127.0.0.1,testserver"
