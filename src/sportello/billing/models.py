@@ -33,7 +33,9 @@ class ScheduleEntry(models.Model):
     date has passed, else to be due. A payment due today is not yet overdue.
     """
 
-    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="schedule")
+    contract = models.ForeignKey(
+        Contract, on_delete=models.CASCADE, related_name="schedule", verbose_name=_("contratto")
+    )
     due_date = models.DateField(_("scadenza"))
     instalment_number = models.PositiveSmallIntegerField(_("n. canone"))
     reason = models.CharField(_("causale"), max_length=60)
@@ -106,8 +108,12 @@ def invoice_upload_path(invoice: Invoice, filename: str) -> str:
 class Invoice(models.Model):
     """An issued invoice or credit note. Issued figures are never recomputed."""
 
-    company = models.ForeignKey(Company, on_delete=models.PROTECT, related_name="invoices")
-    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="invoices")
+    company = models.ForeignKey(
+        Company, on_delete=models.PROTECT, related_name="invoices", verbose_name=_("società")
+    )
+    customer = models.ForeignKey(
+        Customer, on_delete=models.PROTECT, related_name="invoices", verbose_name=_("cliente")
+    )
     contracts = models.ManyToManyField(
         Contract, blank=True, related_name="invoices", verbose_name=_("contratti")
     )

@@ -128,7 +128,9 @@ class Company(models.Model):
 class CompanyHost(models.Model):
     """A host name that serves one company's portal."""
 
-    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="hosts")
+    company = models.ForeignKey(
+        Company, on_delete=models.CASCADE, related_name="hosts", verbose_name=_("società")
+    )
     host = models.CharField(_("host"), max_length=253, unique=True, validators=[host_name])
     is_primary = models.BooleanField(
         _("principale"), default=False, help_text=_("Usato per i link nelle e-mail.")
@@ -156,7 +158,9 @@ class CompanyHost(models.Model):
 class FaqEntry(models.Model):
     """A question and answer on the company's FAQ page (H3)."""
 
-    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="faq_entries")
+    company = models.ForeignKey(
+        Company, on_delete=models.CASCADE, related_name="faq_entries", verbose_name=_("società")
+    )
     language = models.CharField(_("lingua"), max_length=2, choices=settings.LANGUAGES)
     position = models.PositiveSmallIntegerField(_("posizione"), default=0)
     question = models.CharField(_("domanda"), max_length=300)

@@ -29,7 +29,9 @@ class PersonKind(models.TextChoices):
 class Customer(models.Model):
     """A customer of one company: a natural person or a legal person (company)."""
 
-    company = models.ForeignKey(Company, on_delete=models.PROTECT, related_name="customers")
+    company = models.ForeignKey(
+        Company, on_delete=models.PROTECT, related_name="customers", verbose_name=_("società")
+    )
     code = models.CharField(
         _("codice cliente"), max_length=20, help_text=_("Il codice del sistema gestionale.")
     )

@@ -42,7 +42,9 @@ def document_path(document: Document, filename: str) -> str:
 class Document(models.Model):
     """A file: company-wide (no customer), a customer's, or a contract's."""
 
-    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="documents")
+    company = models.ForeignKey(
+        Company, on_delete=models.CASCADE, related_name="documents", verbose_name=_("società")
+    )
     customer = models.ForeignKey(
         Customer, on_delete=models.CASCADE, null=True, blank=True, related_name="documents"
     )

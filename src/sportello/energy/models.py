@@ -21,8 +21,12 @@ class Commodity(models.TextChoices):
 class SupplyPoint(models.Model):
     """A point of delivery: POD (electricity, IT…E…) or PDR (gas, 14 digits)."""
 
-    company = models.ForeignKey(Company, on_delete=models.PROTECT, related_name="supply_points")
-    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="supply_points")
+    company = models.ForeignKey(
+        Company, on_delete=models.PROTECT, related_name="supply_points", verbose_name=_("società")
+    )
+    customer = models.ForeignKey(
+        Customer, on_delete=models.PROTECT, related_name="supply_points", verbose_name=_("cliente")
+    )
     code = models.CharField(_("POD/PDR"), max_length=20)
     commodity = models.CharField(_("fornitura"), max_length=12, choices=Commodity.choices)
     address = models.CharField(_("indirizzo di fornitura"), max_length=200)
@@ -54,7 +58,9 @@ class SupplyPoint(models.Model):
 class ReadingWindow(models.Model):
     """A period in which self-readings may be entered ("Dal … alle ore … Al … fino alle ore")."""
 
-    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="reading_windows")
+    company = models.ForeignKey(
+        Company, on_delete=models.CASCADE, related_name="reading_windows", verbose_name=_("società")
+    )
     commodity = models.CharField(_("fornitura"), max_length=12, choices=Commodity.choices)
     opens_at = models.DateTimeField(_("dal"))
     closes_at = models.DateTimeField(_("al"))
@@ -85,7 +91,12 @@ class ReadingStatus(models.TextChoices):
 class MeterReading(models.Model):
     """A self-reading; deletable by the customer until a job acquires it. One per day."""
 
-    supply_point = models.ForeignKey(SupplyPoint, on_delete=models.CASCADE, related_name="readings")
+    supply_point = models.ForeignKey(
+        SupplyPoint,
+        on_delete=models.CASCADE,
+        related_name="readings",
+        verbose_name=_("punto di fornitura"),
+    )
     reading_date = models.DateField(_("data lettura"))
     meter_value = models.PositiveIntegerField(_("lettura contatore"))
     corrector_value = models.PositiveIntegerField(_("lettura correttore"), null=True, blank=True)
@@ -153,7 +164,12 @@ class Consumption(models.Model):
 class Measure(models.Model):
     """An electric measure at a timestamp (G6): active and reactive energy, peak power."""
 
-    supply_point = models.ForeignKey(SupplyPoint, on_delete=models.CASCADE, related_name="measures")
+    supply_point = models.ForeignKey(
+        SupplyPoint,
+        on_delete=models.CASCADE,
+        related_name="measures",
+        verbose_name=_("punto di fornitura"),
+    )
     measured_at = models.DateTimeField(_("data e ora"))
     active_energy = models.DecimalField(_("energia attiva (kWh)"), max_digits=12, decimal_places=3)
     reactive_energy = models.DecimalField(

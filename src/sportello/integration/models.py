@@ -17,7 +17,9 @@ class ApiKey(models.Model):
     Only a SHA-256 of the key is stored; the key is shown once when created.
     """
 
-    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="api_keys")
+    company = models.ForeignKey(
+        Company, on_delete=models.CASCADE, related_name="api_keys", verbose_name=_("società")
+    )
     name = models.CharField(_("nome"), max_length=100)
     prefix = models.CharField(_("prefisso"), max_length=8, unique=True)
     key_hash = models.CharField(max_length=64, unique=True)
@@ -55,7 +57,9 @@ class ImportStatus(models.TextChoices):
 class ImportBatch(models.Model):
     """One bulk import from the core system: all of it is applied, or none."""
 
-    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="imports")
+    company = models.ForeignKey(
+        Company, on_delete=models.CASCADE, related_name="imports", verbose_name=_("società")
+    )
     kind = models.CharField(_("tipo dati"), max_length=40)
     file = models.FileField(_("file"), upload_to="imports/")
     status = models.CharField(

@@ -53,8 +53,12 @@ class Contract(models.Model):
 
     # The company is the customer's; it is kept here too so the database can
     # enforce one contract number per company.
-    company = models.ForeignKey(Company, on_delete=models.PROTECT, related_name="contracts")
-    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="contracts")
+    company = models.ForeignKey(
+        Company, on_delete=models.PROTECT, related_name="contracts", verbose_name=_("società")
+    )
+    customer = models.ForeignKey(
+        Customer, on_delete=models.PROTECT, related_name="contracts", verbose_name=_("cliente")
+    )
     number = models.CharField(_("numero contratto"), max_length=20)
     module_number = models.CharField(
         _("numero modulo"), max_length=20, help_text=_("La parte dopo la «/» sul contratto.")
@@ -114,7 +118,9 @@ class Contract(models.Model):
 class Asset(models.Model):
     """A leased asset (bene in locazione)."""
 
-    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="assets")
+    contract = models.ForeignKey(
+        Contract, on_delete=models.CASCADE, related_name="assets", verbose_name=_("contratto")
+    )
     code = models.CharField(_("codice del bene"), max_length=20)
     asset_type = models.CharField(_("tipo bene"), max_length=100)
     financial_value = money_field(_("valore finanziario"))
@@ -150,7 +156,9 @@ class PlanInstalment(models.Model):
     move the residual capital.
     """
 
-    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="plan")
+    contract = models.ForeignKey(
+        Contract, on_delete=models.CASCADE, related_name="plan", verbose_name=_("contratto")
+    )
     number = models.PositiveSmallIntegerField(_("num. rata"))
     due_date = models.DateField(_("data scadenza"))
     kind = models.CharField(_("tipologia rata"), max_length=10, choices=InstalmentKind.choices)

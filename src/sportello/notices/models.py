@@ -29,7 +29,9 @@ class Notification(models.Model):
     "<request code> – <title>" for a service-desk message (F2).
     """
 
-    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="notifications")
+    company = models.ForeignKey(
+        Company, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("società")
+    )
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.CASCADE,
@@ -77,7 +79,9 @@ class Notification(models.Model):
 class NotificationRead(models.Model):
     """A user's read receipt for one notification."""
 
-    notification = models.ForeignKey(Notification, on_delete=models.CASCADE, related_name="reads")
+    notification = models.ForeignKey(
+        Notification, on_delete=models.CASCADE, related_name="reads", verbose_name=_("notifica")
+    )
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
     read_at = models.DateTimeField(auto_now_add=True)
 

@@ -34,7 +34,9 @@ class RequestStatus(models.TextChoices):
 class RequestType(models.Model):
     """A request type from the list the company keeps ("Richieste default", E3/E6)."""
 
-    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="request_types")
+    company = models.ForeignKey(
+        Company, on_delete=models.CASCADE, related_name="request_types", verbose_name=_("società")
+    )
     label_it = models.CharField(_("nome (italiano)"), max_length=120)
     label_en = models.CharField(_("nome (inglese)"), max_length=120)
     position = models.PositiveSmallIntegerField(_("posizione"), default=0)
@@ -55,8 +57,12 @@ class RequestType(models.Model):
 class ServiceRequest(models.Model):
     """A customer's request to the service desk, with a typed payload per kind."""
 
-    company = models.ForeignKey(Company, on_delete=models.PROTECT, related_name="requests")
-    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="requests")
+    company = models.ForeignKey(
+        Company, on_delete=models.PROTECT, related_name="requests", verbose_name=_("società")
+    )
+    customer = models.ForeignKey(
+        Customer, on_delete=models.PROTECT, related_name="requests", verbose_name=_("cliente")
+    )
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="requests"
     )
@@ -94,7 +100,12 @@ class RequestMessageQuerySet(OwnedQuerySet["RequestMessage"]):
 class RequestMessage(models.Model):
     """One message of a request's conversation, from the customer or the desk."""
 
-    request = models.ForeignKey(ServiceRequest, on_delete=models.CASCADE, related_name="messages")
+    request = models.ForeignKey(
+        ServiceRequest,
+        on_delete=models.CASCADE,
+        related_name="messages",
+        verbose_name=_("richiesta"),
+    )
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True)
     from_service_desk = models.BooleanField(_("dal service desk"), default=False)
     body = models.TextField(_("messaggio"), max_length=500)
