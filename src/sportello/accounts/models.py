@@ -62,6 +62,13 @@ class PortalUser(AbstractUser):
         _("lingua"), max_length=2, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
     )
     must_change_password = models.BooleanField(_("deve cambiare password"), default=False)
+    registered_at = models.DateTimeField(_("registrato il"), null=True, blank=True)
+    temporary_password_expires_at = models.DateTimeField(
+        _("password temporanea valida fino al"),
+        null=True,
+        blank=True,
+        help_text=_("Vuoto quando l'utente ha una password definitiva."),
+    )
     previous_login = models.DateTimeField(_("ultimo accesso"), null=True, blank=True)
     operator_companies = models.ManyToManyField(
         Company,

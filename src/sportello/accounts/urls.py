@@ -1,10 +1,10 @@
 from django.urls import path
 
-from . import views
+from .views import login
 
 app_name = "accounts"
 
 urlpatterns = [
-    path("", views.login_view, name="login"),
-    path("esci/", views.logout_view, name="logout"),
+    path("", login.login_view, name="login"),
+    path("esci/", login.logout_view, name="logout"),
 ]

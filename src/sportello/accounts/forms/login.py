@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from sportello.core.forms import StyledForm
 
-from .models import PortalUser
+from ..models import PortalUser
 
 
 class LoginForm(StyledForm):

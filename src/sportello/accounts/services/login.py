@@ -8,7 +8,7 @@ from django.http import HttpRequest
 
 from sportello.core import audit
 
-from .models import PortalUser
+from ..models import PortalUser
 
 BACKEND = "sportello.accounts.backends.CompanyLoginBackend"
 

@@ -10,8 +10,8 @@ from django.views.decorators.http import require_http_methods
 from sportello.core.decorators import company_required
 from sportello.core.http import PortalRequest
 
-from . import services
-from .forms import LoginForm
+from ..forms.login import LoginForm
+from ..services import login as services
 
 
 @sensitive_post_parameters("password")
