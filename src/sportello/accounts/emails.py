@@ -5,3 +5,40 @@ rendered in the recipient's language.
 """
 
 from __future__ import annotations
+
+from sportello.core.outbox import queue_templated_email
+
+from .models import PortalUser
+
+
+def send_sub_user_welcome(sub_user: PortalUser, link: str) -> None:
+    """A new sub-user's welcome, with the single-use link that sets its password (A12)."""
+    queue_templated_email(
+        "sub-user-welcome",
+        to=[sub_user.email],
+        context={"user": sub_user, "parent": sub_user.parent, "link": link},
+        company=sub_user.company,
+        language=sub_user.language,
+    )
+
+
+def send_email_changed(user: PortalUser, old_email: str) -> None:
+    """Tells the old primary address that it no longer receives the portal's mail (A13)."""
+    queue_templated_email(
+        "email-changed",
+        to=[old_email],
+        context={"user": user, "old_email": old_email},
+        company=user.company,
+        language=user.language,
+    )
+
+
+def send_password_changed(user: PortalUser) -> None:
+    """Tells the user the password changed, in case it was not them (A9)."""
+    queue_templated_email(
+        "password-changed",
+        to=[user.email],
+        context={"user": user},
+        company=user.company,
+        language=user.language,
+    )

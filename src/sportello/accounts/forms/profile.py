@@ -1,0 +1,251 @@
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django import forms
+from django.conf import settings
+from django.contrib.auth import password_validation
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from sportello.core.forms import StyledForm
+
+from .. import throttle
+from ..models import PortalUser
+from ..services.profile import REAUTHENTICATION, ProfileChange, SubUserData
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrPromise
+
+NAME_MAX_LENGTH = 150  # PortalUser.first_name / last_name
+EMAIL_MAX_LENGTH = 254
+
+
+#: Each language by its own name, as the header's switch shows them.
+LANGUAGE_NAMES = {"it": "Italiano", "en": "English"}
+
+
+def language_field() -> forms.ChoiceField:
+    choices = [(code, LANGUAGE_NAMES.get(code, code)) for code, _name in settings.LANGUAGES]
+    return forms.ChoiceField(label=_("Lingua"), choices=choices)
+
+
+def password_field(label: str | _StrPromise, autocomplete: str, **kwargs: Any) -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        max_length=128,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": autocomplete}),
+        **kwargs,
+    )
+
+
+class AccountForm(StyledForm):
+    """A form about the logged-in user's own account: re-authentication and new passwords."""
+
+    errors_for_account = {
+        "required": _("Inserisci la password attuale."),
+        "wrong": _("La password attuale non è corretta."),
+        "throttled": _("Troppi tentativi. Riprova tra qualche minuto."),
+        "mismatch": _("Le due password non coincidono."),
+        "too_short": _(
+            "La password è troppo corta: deve contenere almeno %(min_length)d caratteri."
+        ),
+    }
+
+    def __init__(
+        self, request: HttpRequest | None, user: PortalUser, *args: Any, **kwargs: Any
+    ) -> None:
+        self.request = request
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def check_current_password(self, password: str) -> None:
+        """Throttled, so a session left open cannot be used to guess the password."""
+        assert self.request is not None
+        if not throttle.allow(REAUTHENTICATION, self.request, str(self.user.pk)):
+            raise forms.ValidationError(self.errors_for_account["throttled"], code="throttled")
+        if not self.user.check_password(password):
+            raise forms.ValidationError(self.errors_for_account["wrong"], code="wrong")
+        throttle.reset(REAUTHENTICATION, self.request, str(self.user.pk))
+
+    def check_new_password(self) -> None:
+        """Two matching new passwords that pass the project's validators."""
+        first = self.cleaned_data.get("new_password1")
+        second = self.cleaned_data.get("new_password2")
+        if not first or not second:
+            return
+        if first != second:
+            error = forms.ValidationError(self.errors_for_account["mismatch"], code="mismatch")
+            self.add_error("new_password2", error)
+            return
+        try:
+            password_validation.validate_password(first, self.user)
+        except forms.ValidationError as error:
+            self.add_error("new_password1", [self.translated(e) for e in error.error_list])
+
+    def translated(self, error: forms.ValidationError) -> forms.ValidationError:
+        """Django 6.1's Italian catalogue lacks the new wording of the length error."""
+        if error.code == "password_too_short":
+            return forms.ValidationError(
+                self.errors_for_account["too_short"], code=error.code, params=error.params
+            )
+        return error
+
+
+class ProfileForm(AccountForm):
+    """The user's settings; the customer's paper-invoice choice for the main user only."""
+
+    language = language_field()
+    email = forms.EmailField(label=_("Email principale"), max_length=EMAIL_MAX_LENGTH)
+    secondary_email = forms.EmailField(
+        label=_("Email secondaria"),
+        max_length=EMAIL_MAX_LENGTH,
+        required=False,
+        help_text=_("Non PEC: riceve le notifiche delle richieste aperte nel portale."),
+    )
+    paper_invoices = forms.BooleanField(
+        label=_("Ricevi anche le fatture cartacee per posta"), required=False
+    )
+    current_password = password_field(
+        _("Password attuale"),
+        "current-password",
+        required=False,
+        help_text=_("Necessaria solo per cambiare l'email principale."),
+    )
+
+    error_messages = {
+        "secondary_is_pec": _("L'email secondaria non deve essere un indirizzo PEC."),
+    }
+
+    def __init__(self, request: HttpRequest, user: PortalUser, *args: Any, **kwargs: Any) -> None:
+        customer = user.customer
+        kwargs.setdefault(
+            "initial",
+            {
+                "language": user.language,
+                "email": user.email,
+                "secondary_email": user.secondary_email,
+                "paper_invoices": customer.paper_invoices if customer else False,
+            },
+        )
+        super().__init__(request, user, *args, **kwargs)
+        if user.is_sub_user:
+            # The customer's settings belong to its main user.
+            del self.fields["paper_invoices"]
+
+    @property
+    def email_changes(self) -> bool:
+        new = self.cleaned_data.get("email") or ""
+        return bool(new) and new.lower() != self.user.email.lower()
+
+    def clean_secondary_email(self) -> str:
+        address: str = self.cleaned_data["secondary_email"]
+        domain = address.rpartition("@")[2].lower()
+        company = self.user.company
+        if address and company is not None and domain in company.pec_domain_list():
+            raise forms.ValidationError(
+                self.error_messages["secondary_is_pec"], code="secondary_is_pec"
+            )
+        return address
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if "email" in data and self.email_changes:
+            # Re-authentication: whoever holds an open session must not redirect the mail.
+            password = data.get("current_password") or ""
+            try:
+                if not password:
+                    raise forms.ValidationError(
+                        self.errors_for_account["required"], code="required"
+                    )
+                self.check_current_password(password)
+            except forms.ValidationError as error:
+                self.add_error("current_password", error)
+        return data
+
+    def change(self) -> ProfileChange:
+        data = self.cleaned_data
+        return ProfileChange(
+            language=data["language"],
+            email=data["email"] if self.email_changes else self.user.email,
+            secondary_email=data["secondary_email"],
+            paper_invoices=data["paper_invoices"] if "paper_invoices" in self.fields else None,
+        )
+
+
+def new_password_fields() -> tuple[forms.CharField, forms.CharField]:
+    return (
+        password_field(
+            _("Nuova password"),
+            "new-password",
+            help_text=_("Almeno 12 caratteri; evita password comuni o simili al tuo nome."),
+        ),
+        password_field(_("Conferma la nuova password"), "new-password"),
+    )
+
+
+class ChangePasswordForm(AccountForm):
+    current_password = password_field(_("Password attuale"), "current-password")
+    new_password1, new_password2 = new_password_fields()
+
+    def clean_current_password(self) -> str:
+        password: str = self.cleaned_data["current_password"]
+        self.check_current_password(password)
+        return password
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not self.errors:
+            self.check_new_password()
+        return data
+
+
+class SetPasswordForm(AccountForm):
+    """A sub-user's first password, from its welcome link (no current password)."""
+
+    new_password1, new_password2 = new_password_fields()
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        self.check_new_password()
+        return data
+
+
+class SubUserForm(StyledForm):
+    """A sub-user's data. Its parent, customer and company are never read from the form."""
+
+    first_name = forms.CharField(label=_("Nome"), max_length=NAME_MAX_LENGTH)
+    last_name = forms.CharField(label=_("Cognome"), max_length=NAME_MAX_LENGTH)
+    email = forms.EmailField(label=_("Email principale"), max_length=EMAIL_MAX_LENGTH)
+    secondary_email = forms.EmailField(
+        label=_("Email secondaria"), max_length=EMAIL_MAX_LENGTH, required=False
+    )
+    language = language_field()
+
+    def __init__(
+        self, parent: PortalUser, *args: Any, instance: PortalUser | None = None, **kwargs: Any
+    ) -> None:
+        self.parent = parent
+        self.instance = instance
+        if instance is not None:
+            kwargs.setdefault(
+                "initial",
+                {
+                    name: getattr(instance, name)
+                    for name in ("first_name", "last_name", "email", "secondary_email", "language")
+                },
+            )
+        else:
+            kwargs.setdefault("initial", {"language": parent.language})
+        super().__init__(*args, **kwargs)
+
+    def data_for_service(self) -> SubUserData:
+        data = self.cleaned_data
+        return SubUserData(
+            first_name=data["first_name"],
+            last_name=data["last_name"],
+            email=data["email"],
+            secondary_email=data["secondary_email"],
+            language=data["language"],
+        )

@@ -1,0 +1,212 @@
+"""Profile (A13, A14), password change (A9) and sub-users (A12).
+
+Sub-users are only ever reached through ``request.user.sub_users``: another
+customer's sub-user, or any sub-user asked for by a sub-user, is a 404.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.tokens import default_token_generator
+from django.http import Http404, HttpResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import translation
+from django.utils.encoding import force_str
+from django.utils.http import urlsafe_base64_decode
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_http_methods
+
+from sportello.core.decorators import customer_required
+from sportello.core.http import CompanyRequest
+
+from ..forms.profile import ChangePasswordForm, ProfileForm, SetPasswordForm, SubUserForm
+from ..models import PortalUser
+from ..services import profile as services
+
+#: Where the welcome link's token waits, so it never stays in the address bar.
+WELCOME_SESSION_KEY = "_sub_user_welcome"
+WELCOME_URL_MARKER = "imposta"
+
+
+def portal_user(request: CompanyRequest) -> PortalUser:
+    user = request.user
+    assert isinstance(user, PortalUser)  # customer_required let only a customer in
+    return user
+
+
+def main_user_required(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
+    """Only a customer's main user manages sub-users; for anyone else the page does not exist."""
+
+    @wraps(view)
+    @customer_required
+    def wrapper(request: CompanyRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if portal_user(request).is_sub_user:
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def own_sub_user(request: CompanyRequest, pk: int) -> PortalUser:
+    return get_object_or_404(portal_user(request).sub_users.all(), pk=pk)
+
+
+def profile_context(request: CompanyRequest, form: ProfileForm) -> dict[str, Any]:
+    user = portal_user(request)
+    context: dict[str, Any] = {"form": form, "active_menu": "profile"}
+    if not user.is_sub_user:
+        sub_users = list(user.sub_users.order_by("login"))
+        context["sub_users"] = [
+            (sub_user, SubUserForm(user, instance=sub_user, auto_id=f"sub{sub_user.pk}_%s"))
+            for sub_user in sub_users
+        ]
+        context["add_form"] = SubUserForm(user, auto_id="add_%s")
+    return context
+
+
+@sensitive_post_parameters("current_password")
+@never_cache
+@require_http_methods(["GET", "POST"])
+@customer_required
+def profile_view(request: CompanyRequest) -> HttpResponse:
+    user = portal_user(request)
+    form = ProfileForm(request, user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        change = form.change()
+        services.update_profile(request, user, change)
+        # The next pages, and this message, in the language just chosen.
+        translation.activate(change.language)
+        messages.success(request, _("Profilo aggiornato."))
+        response = redirect("accounts:profile")
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            change.language,
+            max_age=settings.LANGUAGE_COOKIE_AGE,
+            path=settings.LANGUAGE_COOKIE_PATH,
+            domain=settings.LANGUAGE_COOKIE_DOMAIN,
+            secure=settings.LANGUAGE_COOKIE_SECURE,
+            httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+            samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+        )
+        return response
+    return render(request, "accounts/profile.html", profile_context(request, form))
+
+
+@sensitive_post_parameters("current_password", "new_password1", "new_password2")
+@never_cache
+@require_http_methods(["GET", "POST"])
+@customer_required
+def password_change_view(request: CompanyRequest) -> HttpResponse:
+    user = portal_user(request)
+    form = ChangePasswordForm(request, user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.change_password(request, user, form.cleaned_data["new_password1"])
+        messages.success(
+            request, _("Password modificata. Gli altri accessi aperti sono stati chiusi.")
+        )
+        return redirect("accounts:profile")
+    return render(
+        request, "accounts/profile_password.html", {"form": form, "active_menu": "profile"}
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@main_user_required
+def sub_user_add_view(request: CompanyRequest) -> HttpResponse:
+    user = portal_user(request)
+    form = SubUserForm(user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        sub_user = services.create_sub_user(request, user, form.data_for_service())
+        messages.success(
+            request,
+            _("Sotto utente %(login)s aggiunto: riceverà un'e-mail per scegliere la password.")
+            % {"login": sub_user.login},
+        )
+        return redirect("accounts:profile")
+    return render(
+        request, "accounts/sub_user_form.html", {"form": form, "sub_user": None, "parent": user}
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@main_user_required
+def sub_user_edit_view(request: CompanyRequest, pk: int) -> HttpResponse:
+    user = portal_user(request)
+    sub_user = own_sub_user(request, pk)
+    form = SubUserForm(user, request.POST or None, instance=sub_user)
+    if request.method == "POST" and form.is_valid():
+        services.update_sub_user(request, sub_user, form.data_for_service())
+        messages.success(
+            request, _("Sotto utente %(login)s aggiornato.") % {"login": sub_user.login}
+        )
+        return redirect("accounts:profile")
+    return render(
+        request,
+        "accounts/sub_user_form.html",
+        {"form": form, "sub_user": sub_user, "parent": user},
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@main_user_required
+def sub_user_delete_view(request: CompanyRequest, pk: int) -> HttpResponse:
+    """GET asks for confirmation (the dialog without JavaScript); POST deletes."""
+    sub_user = own_sub_user(request, pk)
+    if request.method == "POST":
+        login = sub_user.login
+        services.delete_sub_user(request, sub_user)
+        messages.success(request, _("Sotto utente %(login)s eliminato.") % {"login": login})
+        return redirect("accounts:profile")
+    return render(request, "accounts/sub_user_delete.html", {"sub_user": sub_user})
+
+
+@sensitive_post_parameters("new_password1", "new_password2")
+@never_cache
+@require_http_methods(["GET", "POST"])
+def sub_user_set_password_view(request: CompanyRequest, uidb64: str, token: str) -> HttpResponse:
+    """The welcome link. Like Django's reset view, the token moves from the address
+    into the session at once, so it leaks through no Referer or browser history."""
+    if request.company is None:
+        raise Http404
+    sub_user = welcome_link_user(request, uidb64)
+    if token != WELCOME_URL_MARKER:
+        request.session[WELCOME_SESSION_KEY] = token
+        return redirect("accounts:sub_user_set_password", uidb64, WELCOME_URL_MARKER)
+    session_token = request.session.get(WELCOME_SESSION_KEY, "")
+    if sub_user is None or not default_token_generator.check_token(sub_user, session_token):
+        return render(request, "accounts/sub_user_set_password.html", {"valid_link": False})
+    form = SetPasswordForm(request, sub_user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.set_sub_user_password(request, sub_user, form.cleaned_data["new_password1"])
+        del request.session[WELCOME_SESSION_KEY]
+        messages.success(
+            request, _("Password impostata. Ora puoi accedere con il tuo nome utente.")
+        )
+        return redirect("accounts:login")
+    return render(
+        request,
+        "accounts/sub_user_set_password.html",
+        {"valid_link": True, "form": form, "sub_user": sub_user},
+    )
+
+
+def welcome_link_user(request: CompanyRequest, uidb64: str) -> PortalUser | None:
+    """The sub-user the link names, among this company's sub-users only."""
+    try:
+        pk = int(force_str(urlsafe_base64_decode(uidb64)))
+    except (TypeError, ValueError, OverflowError):
+        return None
+    return PortalUser.objects.filter(
+        company=request.company, parent__isnull=False, is_active=True, pk=pk
+    ).first()
