@@ -97,6 +97,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_email",
     "sportello.core",
     "sportello.accounts",
     "sportello.customers",
@@ -118,11 +121,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "sportello.accounts.middleware.SessionLifetimeMiddleware",
     "sportello.core.middleware.CompanyUserMiddleware",
     "sportello.core.middleware.LanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # Last, as django-axes asks; its lockout answer is the login page itself.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "sportello.urls"
@@ -185,6 +191,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
 ]
 AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked account (django-axes) before any password is checked.
+    "sportello.accounts.backends.LockoutBackend",
     # Customers: login + password within the host's company.
     "sportello.accounts.backends.CompanyLoginBackend",
     # Operators and administrators: the back office at /admin/.
@@ -192,7 +200,35 @@ AUTHENTICATION_BACKENDS = [
 ]
 LOGIN_URL = "accounts:login"
 
-# Sessions: 30 minutes idle (renewed on every request), ended at logout.
+# Lockout (django-axes): 3 failed passwords lock the account (company/login)
+# until the self-service unlock or an operator; no automatic cool-off. The
+# address comes from core.http.client_ip (TRUSTED_PROXY_COUNT only). A locked
+# account gets the login page with the usual "wrong password" error.
+AXES_FAILURE_LIMIT = 3
+AXES_COOLOFF_TIME = None
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_RESET_ON_SUCCESS = True
+AXES_USERNAME_CALLABLE = "sportello.accounts.backends.axes_username"
+AXES_CLIENT_IP_CALLABLE = "sportello.core.http.client_ip"
+AXES_LOCKOUT_CALLABLE = "sportello.accounts.backends.lockout_response"
+AXES_SENSITIVE_PARAMETERS = ["csrfmiddlewaretoken", "code"]
+# Axes' own admin pages are not scoped by company; operators unlock from the users list.
+AXES_ENABLE_ADMIN = False
+# axes.W006 asks to lock by address too: the lockout is per account by design
+# (seed 000), and addresses are rate-limited separately (accounts.throttle.LOGIN_ADDRESS).
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+
+# One-time login codes (django-otp's e-mail device, delivered through the
+# outbox): 6 digits, valid 5 minutes, a new one at most every 60 seconds.
+# The exponential back-off is off: an attempt allows 5 wrong codes, and
+# accounts.throttle.CODE limits codes per account and per address.
+OTP_EMAIL_TOKEN_VALIDITY = 5 * 60
+OTP_EMAIL_COOLDOWN_DURATION = 60
+OTP_EMAIL_THROTTLE_FACTOR = 0
+
+# Sessions: 30 minutes idle (renewed on every request), 12 hours at most
+# (accounts.middleware.SessionLifetimeMiddleware), ended at logout.
+SESSION_ABSOLUTE_SECONDS = 12 * 60 * 60
 SESSION_COOKIE_AGE = 30 * 60
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_COOKIE_HTTPONLY = True

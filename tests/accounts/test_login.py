@@ -1,4 +1,5 @@
-"""Customers log in with their company's login and password, and log out for good."""
+"""Customers log in with their company's login, password and an e-mailed code,
+and log out for good."""
 
 from __future__ import annotations
 
@@ -7,16 +8,18 @@ from typing import Any
 from django.contrib.sessions.models import Session
 from django.test import Client
 from pytest_django import Settings
+from tests.accounts.login_steps import WRONG, code_emails, last_code, log_in, password_step
 from tests.factories import PASSWORD, Tenant, make_sub_user, make_user
 
 from sportello.accounts.models import PortalUser
-from sportello.core.models import AuditEvent
-
-WRONG = "Username o password non corretti."
+from sportello.core.models import AuditEvent, OutboxEmail
 
 
-def log_in(client: Client, login: str, password: str = PASSWORD) -> Any:
-    return client.post("/accesso/", {"login": login, "password": password})
+def refused(client: Client, login: str, password: str = PASSWORD) -> Any:
+    """A password step that must not reach the code step."""
+    response = password_step(client, login, password)
+    assert response.status_code == 200
+    return response
 
 
 def test_it_shows_the_login_form(release: Tenant) -> None:
@@ -27,6 +30,29 @@ def test_it_shows_the_login_form(release: Tenant) -> None:
     assert 'name="login"' in page
     assert 'autocomplete="current-password"' in page
     assert "Release S.p.A." in page
+    assert 'href="/accesso/password-dimenticata/"' in page
+    assert 'href="/accesso/sblocco/"' in page
+
+
+def test_it_asks_for_the_code_after_a_right_password(release: Tenant) -> None:
+    client = release.client()
+
+    response = password_step(client, "mrossi")
+
+    assert response.status_code == 302
+    assert response["Location"] == "/accesso/codice/"
+    assert not client.get("/").context["user"].is_authenticated
+    page = client.get("/accesso/codice/").content.decode()
+    assert "Inserisci il codice" in page
+    assert "Invia un nuovo codice" in page
+    assert 'autocomplete="one-time-code"' in page
+    email = OutboxEmail.objects.get()
+    assert email.to == [release.user.email]
+    assert email.subject == "Release S.p.A. – codice di accesso"
+    assert len(last_code(release.user.email)) == 6
+    # The session keeps who is logging in, never the password.
+    assert PASSWORD not in str(dict(client.session.items()))
+    assert AuditEvent.objects.filter(action="login.code_sent", actor=release.user).exists()
 
 
 def test_it_logs_a_customer_in(release: Tenant) -> None:
@@ -39,12 +65,13 @@ def test_it_logs_a_customer_in(release: Tenant) -> None:
     home = client.get("/")
     assert home.context["user"] == release.user
     assert "Benvenuto, Rossi Mario" in home.content.decode()
+    assert AuditEvent.objects.filter(action="login", actor=release.user).count() == 1
 
 
 def test_it_accepts_the_login_with_surrounding_spaces(release: Tenant) -> None:
     client = release.client()
 
-    assert log_in(client, "  mrossi ").status_code == 302
+    assert password_step(client, "  mrossi ").status_code == 302
 
 
 def test_it_starts_a_new_session_at_login(release: Tenant) -> None:
@@ -65,10 +92,13 @@ def test_it_remembers_the_previous_access_and_audits_the_login(release: Tenant) 
     log_in(client, "mrossi")
     first_login = PortalUser.objects.get(pk=release.user.pk).last_login
 
-    log_in(release.client(), "mrossi")
+    client = release.client()
+    log_in(client, "mrossi")
 
     user = PortalUser.objects.get(pk=release.user.pk)
     assert user.previous_login == first_login
+    assert first_login is not None
+    assert "Ultimo accesso" in client.get("/").content.decode()
     events = AuditEvent.objects.filter(action="login", actor=user)
     assert events.count() == 2
     assert events.first().company == release.company
@@ -86,18 +116,21 @@ def test_it_logs_a_sub_user_in(release: Tenant) -> None:
 def test_it_refuses_a_wrong_password_in_italian(release: Tenant) -> None:
     client = release.client()
 
-    response = log_in(client, "mrossi", "password-sbagliata")
+    response = refused(client, "mrossi", "password-sbagliata")
 
-    assert response.status_code == 200
     assert WRONG in response.content.decode()
     assert not client.get("/").context["user"].is_authenticated
+    assert not code_emails(release.user.email)
+    failed = AuditEvent.objects.get(action="login.failed")
+    assert failed.data == {"login": "mrossi"}
+    assert "password-sbagliata" not in str(failed.data)
 
 
 def test_it_refuses_a_wrong_password_in_english(release: Tenant) -> None:
     client = release.client()
     client.cookies["django_language"] = "en"
 
-    response = log_in(client, "mrossi", "password-sbagliata")
+    response = refused(client, "mrossi", "password-sbagliata")
 
     page = response.content.decode()
     assert "Incorrect username or password." in page
@@ -105,13 +138,13 @@ def test_it_refuses_a_wrong_password_in_english(release: Tenant) -> None:
 
 
 def test_it_answers_an_unknown_login_like_a_wrong_password(release: Tenant) -> None:
-    response = log_in(release.client(), "nessuno")
+    response = refused(release.client(), "nessuno")
 
     assert WRONG in response.content.decode()
 
 
 def test_it_asks_for_both_fields(release: Tenant) -> None:
-    response = log_in(release.client(), "", "")
+    response = password_step(release.client(), "", "")
 
     form = response.context["form"]
     assert set(form.errors) == {"login", "password"}
@@ -123,7 +156,7 @@ def test_it_finds_a_login_only_in_the_hosts_company(release: Tenant, energia: Te
     energia.user.set_password("la-password-di-energia")
     energia.user.save()
 
-    response = log_in(energia.client(), "mrossi", PASSWORD)
+    response = refused(energia.client(), "mrossi", PASSWORD)
     assert WRONG in response.content.decode()
 
     energia_client = energia.client()
@@ -136,7 +169,7 @@ def test_it_does_not_log_a_customer_in_on_another_companys_host(
 ) -> None:
     make_user(release.customer, "solo-release")
 
-    response = log_in(energia.client(), "solo-release")
+    response = refused(energia.client(), "solo-release")
 
     assert WRONG in response.content.decode()
 
@@ -145,7 +178,7 @@ def test_it_refuses_a_disabled_user(release: Tenant) -> None:
     release.user.is_active = False
     release.user.save()
 
-    response = log_in(release.client(), "mrossi")
+    response = refused(release.client(), "mrossi")
 
     assert WRONG in response.content.decode()
 
@@ -156,7 +189,7 @@ def test_it_does_not_log_an_operator_into_the_customer_area(release: Tenant) -> 
     )
     operator.operator_companies.add(release.company)
 
-    response = log_in(release.client(), "operatore")
+    response = refused(release.client(), "operatore")
 
     assert WRONG in response.content.decode()
 

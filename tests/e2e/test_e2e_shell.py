@@ -10,6 +10,7 @@ from playwright.sync_api import Page, expect
 from tests.e2e.harness import Portal, assert_accessible
 
 from sportello.accounts.models import PortalUser
+from sportello.core.models import OutboxEmail
 from sportello.demo.catalogue import DEMO_PASSWORD
 
 pytestmark = pytest.mark.e2e
@@ -35,6 +36,27 @@ def customer_login(portal: Portal, slug: str) -> tuple[str, str]:
         )
         assert user is not None and user.customer is not None
         return user.login, user.customer.name
+
+
+def latest_code(portal: Portal, slug: str, login: str) -> str:
+    """The last login code e-mailed to the user ``login`` of company ``slug``."""
+    with portal.database.active():
+        address = PortalUser.objects.get(company__slug=slug, login=login).email
+        for email in OutboxEmail.objects.filter(subject__contains="codice di accesso").order_by(
+            "-pk"
+        ):
+            if address in email.to:
+                match = re.search(r"^(\d{6})$", email.body_text, re.MULTILINE)
+                assert match is not None
+                return match.group(1)
+    raise AssertionError(f"no login code was e-mailed to {login}")
+
+
+def enter_code(portal: Portal, page: Page, slug: str, login: str) -> None:
+    """The second login step: the code from the outbox."""
+    expect(page.get_by_role("heading", level=1)).to_have_text("Inserisci il codice")
+    page.get_by_label("Codice").fill(latest_code(portal, slug, login))
+    page.get_by_role("button", name="Conferma").click()
 
 
 @pytest.mark.parametrize("slug", list(COMPANIES))
@@ -71,6 +93,7 @@ def test_it_logs_a_customer_in_and_out(portal: Portal, page: Page) -> None:
     page.get_by_label("Username").fill(login)
     page.get_by_label("Password").fill(DEMO_PASSWORD)
     page.get_by_role("button", name="Login").click()
+    enter_code(portal, page, "release", login)
 
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Benvenuto, {name}")
     expect(page).to_have_url(portal.url("release"))
@@ -101,11 +124,13 @@ def test_it_shows_a_wrong_password_accessibly(portal: Portal, page: Page) -> Non
 
 
 def log_in(portal: Portal, page: Page, slug: str) -> None:
+    """Log the company's first main user in: password, then the e-mailed code."""
     login, _ = customer_login(portal, slug)
     page.goto(portal.url(slug, "/accesso/"))
     page.get_by_label("Username").fill(login)
     page.get_by_label("Password").fill(DEMO_PASSWORD)
     page.get_by_role("button", name="Login").click()
+    enter_code(portal, page, slug, login)
     expect(page.get_by_role("heading", level=1)).to_contain_text("Benvenuto")
 
 

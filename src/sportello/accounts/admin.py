@@ -1,10 +1,11 @@
 from typing import Any
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from sportello.core.admin import CompanyScopedAdmin, operator_company_ids
 
@@ -30,6 +31,7 @@ class PortalUserAdmin(CompanyScopedAdmin, UserAdmin[PortalUser]):
         (_("Date"), {"fields": ["last_login", "previous_login", "date_joined"]}),
     ]
     readonly_fields = ["username", "last_login", "previous_login", "date_joined"]
+    actions = ["unlock_access"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
         # Customers' users of the operator's companies; other staff stay invisible.
@@ -43,3 +45,16 @@ class PortalUserAdmin(CompanyScopedAdmin, UserAdmin[PortalUser]):
         if not request.user.is_superuser:
             fields += ["is_staff", "is_superuser", "groups", "operator_companies", "company"]
         return fields
+
+    @admin.action(description=_("Sblocca l'accesso"), permissions=["change"])
+    def unlock_access(self, request: HttpRequest, queryset: QuerySet[PortalUser]) -> None:
+        """Lifts the lockout after three failed passwords (A7), audited per user."""
+        from .services.login import unlock_by_operator
+
+        unlocked = sum(unlock_by_operator(request, user) for user in queryset)
+        self.message_user(
+            request,
+            ngettext("%(count)d utente sbloccato.", "%(count)d utenti sbloccati.", unlocked)
+            % {"count": unlocked},
+            messages.SUCCESS,
+        )

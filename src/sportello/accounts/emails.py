@@ -42,3 +42,35 @@ def send_password_changed(user: PortalUser) -> None:
         company=user.company,
         language=user.language,
     )
+
+def send_login_code(user: PortalUser, code: str) -> None:
+    """The one-time code of a login attempt, to the primary e-mail (A6)."""
+    queue_templated_email(
+        "otp-code",
+        to=[user.email],
+        context={"user": user, "code": code, "minutes": 5},
+        company=user.company,
+        language=user.language,
+    )
+
+
+def send_password_reset(user: PortalUser, link: str) -> None:
+    """The «Password dimenticata?» e-mail: a single-use link, valid one hour (A8)."""
+    queue_templated_email(
+        "reset-link",
+        to=[user.email],
+        context={"user": user, "link": link},
+        company=user.company,
+        language=user.language,
+    )
+
+
+def send_unlock(user: PortalUser, link: str) -> None:
+    """The «Login bloccata» e-mail: a link that unlocks with a new password (A7)."""
+    queue_templated_email(
+        "unlock-link",
+        to=[user.email],
+        context={"user": user, "link": link},
+        company=user.company,
+        language=user.language,
+    )

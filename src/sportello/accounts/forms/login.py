@@ -3,11 +3,14 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.contrib.auth import authenticate
+from django.contrib.auth import authenticate, password_validation
+from django.core.validators import RegexValidator
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from sportello.core.forms import StyledForm
+from sportello.core.models import Company
+from sportello.customers import identifiers
 
 from ..models import PortalUser
 
@@ -26,12 +29,15 @@ class LoginForm(StyledForm):
     )
 
     error_messages = {
+        # A locked account gets this very message too (see backends.LockoutBackend).
         "invalid_login": _("Username o password non corretti."),
+        "throttled": _("Troppi tentativi da questo indirizzo: riprova tra qualche minuto."),
     }
 
     def __init__(self, request: HttpRequest, *args: Any, **kwargs: Any) -> None:
         self.request = request
         self.user: PortalUser | None = None
+        self.refused = False
         super().__init__(*args, **kwargs)
 
     def clean(self) -> dict[str, Any]:
@@ -40,6 +46,128 @@ class LoginForm(StyledForm):
             return data
         user = authenticate(self.request, login=data["login"], password=data["password"])
         if user is None or not isinstance(user, PortalUser) or user.customer_id is None:
+            self.refused = True
             raise forms.ValidationError(self.error_messages["invalid_login"], code="invalid_login")
         self.user = user
+        return data
+
+    def refuse_for_address(self) -> None:
+        """Too many attempts from the client's address: no password is checked."""
+        self.add_error(None, forms.ValidationError(self.error_messages["throttled"]))
+
+
+class CodeForm(StyledForm):
+    code = forms.CharField(
+        label=_("Codice"),
+        max_length=6,
+        min_length=6,
+        validators=[RegexValidator(r"^[0-9]{6}$", _("Il codice è formato da 6 cifre."))],
+        error_messages={"min_length": _("Il codice è formato da 6 cifre.")},
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "one-time-code",
+                "inputmode": "numeric",
+                "autofocus": True,
+            }
+        ),
+    )
+
+    error_messages = {
+        "wrong": _(
+            "Il codice non è corretto o è scaduto: controlla l'ultima e-mail ricevuta "
+            "o chiedi un nuovo codice."
+        ),
+    }
+
+    def clean_code(self) -> str:
+        return str(self.cleaned_data["code"]).strip()
+
+    def wrong_code(self) -> None:
+        self.add_error("code", forms.ValidationError(self.error_messages["wrong"]))
+
+
+class ResetRequestForm(StyledForm):
+    identifier = forms.CharField(
+        label=_("Username o e-mail"),
+        max_length=254,
+        widget=forms.TextInput(attrs={"autocomplete": "username", "autofocus": True}),
+    )
+
+    error_messages = {"throttled": _("Troppe richieste: riprova più tardi.")}
+
+    def refuse_throttled(self) -> None:
+        self.add_error(None, forms.ValidationError(self.error_messages["throttled"]))
+
+
+class UnlockForm(StyledForm):
+    """Seed 000 (leasing): contract and module number and codice fiscale; seed 004
+    (utility): customer code and partita IVA or codice fiscale."""
+
+    contract_number = forms.CharField(
+        label=_("Numero di contratto"),
+        max_length=20,
+        help_text=_("Lo trovi sull'ultima fattura."),
+    )
+    module_number = forms.CharField(
+        label=_("Numero modulo"),
+        max_length=20,
+        help_text=_("Indicato a fianco del numero di contratto, dopo il segno «/»."),
+    )
+    customer_code = forms.CharField(
+        label=_("Codice cliente"),
+        max_length=6,
+        validators=[RegexValidator(r"^[0-9]{6}$", _("Il codice cliente è formato da 6 cifre."))],
+        help_text=_("Il numero di sei cifre presente in fattura."),
+    )
+    tax_id = forms.CharField(label=_("Codice fiscale o partita IVA"), max_length=16)
+
+    error_messages = {"throttled": _("Troppe richieste: riprova più tardi.")}
+
+    def __init__(self, company: Company, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if company.is_leasing:
+            del self.fields["customer_code"]
+        else:
+            del self.fields["contract_number"]
+            del self.fields["module_number"]
+            self.fields["tax_id"].label = _("Partita IVA o codice fiscale")
+
+    def clean_tax_id(self) -> str:
+        return identifiers.clean_codice_fiscale(self.cleaned_data["tax_id"])
+
+    def refuse_throttled(self) -> None:
+        self.add_error(None, forms.ValidationError(self.error_messages["throttled"]))
+
+
+class NewPasswordForm(StyledForm):
+    new_password = forms.CharField(
+        label=_("Nuova password"),
+        max_length=128,
+        strip=False,
+        help_text=_("Almeno 12 caratteri; una frase facile da ricordare va benissimo."),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password", "autofocus": True}),
+    )
+    new_password_again = forms.CharField(
+        label=_("Ripeti la nuova password"),
+        max_length=128,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def __init__(self, user: PortalUser, *args: Any, **kwargs: Any) -> None:
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def clean_new_password(self) -> str:
+        password = str(self.cleaned_data["new_password"])
+        password_validation.validate_password(password, self.user)
+        return password
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        first, again = data.get("new_password"), data.get("new_password_again")
+        if first and again and first != again:
+            self.add_error(
+                "new_password_again", _("Le due password non coincidono: scrivile di nuovo.")
+            )
         return data
