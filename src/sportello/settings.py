@@ -124,6 +124,7 @@ MIDDLEWARE = [
     "sportello.accounts.middleware.SessionLifetimeMiddleware",
     "sportello.core.middleware.CompanyUserMiddleware",
     "sportello.core.middleware.LanguageMiddleware",
+    "sportello.accounts.password_change.PasswordChangeRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",

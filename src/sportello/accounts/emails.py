@@ -6,6 +6,10 @@ rendered in the recipient's language.
 
 from __future__ import annotations
 
+import datetime as dt
+
+from django.urls import reverse
+
 from sportello.core.outbox import queue_templated_email
 
 from .models import PortalUser
@@ -42,6 +46,40 @@ def send_password_changed(user: PortalUser) -> None:
         company=user.company,
         language=user.language,
     )
+
+
+def send_registration(user: PortalUser, password: str, expires_at: dt.datetime) -> None:
+    """The username and temporary password after a registration (A1, A2, A5)."""
+    queue_templated_email(
+        "registration",
+        to=[user.email],
+        context=_credentials(user, password, expires_at),
+        company=user.company,
+        language=user.language,
+    )
+
+
+def send_invitation(user: PortalUser, password: str, expires_at: dt.datetime) -> None:
+    """An operator's invitation to the customer's PEC, with the first credentials (A3)."""
+    queue_templated_email(
+        "invitation",
+        to=[user.email],
+        context=_credentials(user, password, expires_at),
+        company=user.company,
+        language=user.language,
+    )
+
+
+def _credentials(user: PortalUser, password: str, expires_at: dt.datetime) -> dict[str, object]:
+    login_url = user.company.absolute_url(reverse("accounts:login")) if user.company else ""
+    return {
+        "user": user,
+        "customer": user.customer,
+        "password": password,
+        "expires_at": expires_at,
+        "login_url": login_url,
+    }
+
 
 def send_login_code(user: PortalUser, code: str) -> None:
     """The one-time code of a login attempt, to the primary e-mail (A6)."""

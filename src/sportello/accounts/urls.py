@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import login, profile
+from .views import login, profile, registration
 
 app_name = "accounts"
 
@@ -12,6 +12,10 @@ urlpatterns = [
     path("password-dimenticata/", login.reset_request_view, name="reset"),
     path("sblocco/", login.unlock_view, name="unlock"),
     path("nuova-password/<uidb64>/<token>/", login.reset_confirm_view, name="reset_confirm"),
+    path("registrazione/", registration.register_view, name="registration"),
+    path("registrazione/conferma/", registration.confirm_view, name="registration_confirm"),
+    path("registrazione/inviata/", registration.done_view, name="registration_done"),
+    path("password-definitiva/", registration.choose_password_view, name="choose_password"),
     path("profilo/", profile.profile_view, name="profile"),
     path("profilo/password/", profile.password_change_view, name="password_change"),
     path("profilo/sotto-utenti/nuovo/", profile.sub_user_add_view, name="sub_user_add"),

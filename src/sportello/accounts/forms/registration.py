@@ -1,0 +1,156 @@
+"""Forms of the registration (A1, A2) and of the first definitive password (A4)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth import password_validation
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from sportello.core.forms import StyledForm
+from sportello.customers import identifiers
+
+from ..models import PortalUser
+
+
+def clean_tax_id(value: str) -> str:
+    """An 11-digit partita IVA or a 16-character codice fiscale (omocodia included)."""
+    compact = "".join(value.split()).upper()
+    if compact.isdigit():
+        return identifiers.clean_partita_iva(compact)
+    return identifiers.clean_codice_fiscale(compact)
+
+
+class TaxIdField(forms.CharField):
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("label", _("Codice fiscale o partita IVA"))
+        kwargs.setdefault("max_length", 20)
+        super().__init__(**kwargs)
+        self.widget.attrs.update({"autocomplete": "off", "spellcheck": "false"})
+
+    def clean(self, value: Any) -> str:
+        cleaned = super().clean(value)
+        return clean_tax_id(cleaned) if cleaned else cleaned
+
+
+class RegistrationEmailField(forms.EmailField):
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("label", _("E-mail"))
+        kwargs.setdefault("max_length", 254)
+        super().__init__(**kwargs)
+        self.widget.attrs.update({"autocomplete": "email"})
+
+
+class ContractRegistrationForm(StyledForm):
+    """A1: the data printed on the leasing contract and the last invoice."""
+
+    contract_number = forms.CharField(
+        label=_("Numero contratto"),
+        max_length=20,
+        help_text=_("Rilevabile dall'ultima fattura."),
+    )
+    module_number = forms.CharField(
+        label=_("Numero modulo"),
+        max_length=20,
+        help_text=_("Indicato a fianco del numero contratto dopo il segno «/»."),
+    )
+    tax_id = TaxIdField(
+        help_text=_("Il codice fiscale; per le società anche la partita IVA (11 cifre).")
+    )
+    email = RegistrationEmailField(
+        help_text=_(
+            "Riceverà le credenziali e le comunicazioni. Per le persone giuridiche è "
+            "obbligatorio un indirizzo PEC."
+        )
+    )
+
+    def clean_contract_number(self) -> str:
+        return "".join(str(self.cleaned_data["contract_number"]).split())
+
+    def clean_module_number(self) -> str:
+        return "".join(str(self.cleaned_data["module_number"]).split()).lstrip("/")
+
+
+class CustomerCodeRegistrationForm(StyledForm):
+    """A2, first step: the customer code printed on the invoice and a tax id."""
+
+    code = forms.RegexField(
+        label=_("Codice cliente presente in fattura"),
+        regex=r"^\d{6}$",
+        max_length=6,
+        help_text=_("Sei cifre, nella prima pagina della fattura sotto numero e data."),
+        error_messages={"invalid": _("Il codice cliente è di sei cifre.")},
+    )
+    tax_id = TaxIdField()
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["code"].widget.attrs.update({"inputmode": "numeric", "autocomplete": "off"})
+
+
+class ConfirmRegistrationForm(StyledForm):
+    """A2, second step: the e-mail that receives the first-access password."""
+
+    email = RegistrationEmailField(
+        label=_("E-Mail"),
+        help_text=_("Le credenziali di accesso saranno inviate alla e-mail indicata."),
+    )
+
+
+def validate_new_password(password: str, user: PortalUser) -> None:
+    """``validate_password`` with our own "too short" message.
+
+    Django's Italian catalogue leaves that message's third plural form (used
+    for 12) empty, so Italian pages would show it in English.
+    """
+    try:
+        password_validation.validate_password(password, user)
+    except ValidationError as error:
+        messages = []
+        for item in error.error_list:
+            if item.code == "password_too_short":
+                params = item.params if isinstance(item.params, dict) else {}
+                item = ValidationError(
+                    _("La password è troppo corta: deve avere almeno %(min_length)d caratteri."),
+                    code="password_too_short",
+                    params={"min_length": params.get("min_length", 12)},
+                )
+            messages.append(item)
+        raise ValidationError(messages) from None
+
+
+class ChoosePasswordForm(StyledForm):
+    """A4: the definitive password that replaces the temporary one."""
+
+    new_password1 = forms.CharField(
+        label=_("Nuova password"),
+        max_length=128,
+        strip=False,
+        help_text=_("Almeno 12 caratteri; non una password comune o simile ai tuoi dati."),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password", "autofocus": True}),
+    )
+    new_password2 = forms.CharField(
+        label=_("Conferma la nuova password"),
+        max_length=128,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def __init__(self, user: PortalUser, *args: Any, **kwargs: Any) -> None:
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def clean_new_password2(self) -> str:
+        first = self.cleaned_data.get("new_password1")
+        second = str(self.cleaned_data["new_password2"])
+        if first and first != second:
+            raise ValidationError(_("Le due password non coincidono."), code="password_mismatch")
+        validate_new_password(second, self.user)
+        if self.user.check_password(second):
+            raise ValidationError(
+                _("La password definitiva deve essere diversa da quella temporanea."),
+                code="password_unchanged",
+            )
+        return second

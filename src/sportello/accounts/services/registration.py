@@ -1,0 +1,375 @@
+"""Registration (A1, A2), invitation (A3) and the temporary password (A4, A5).
+
+A customer proves who it is with data printed on its contract (leasing) or
+invoice (utility); the portal then creates the customer's main user with a
+random temporary password, e-mails it through the outbox and stops paper
+invoices (A14). The temporary password works for 24 hours and for one login
+only; that login can open nothing but the page where the definitive password
+is chosen.
+
+Unknown and mismatching data get one and the same refusal, so the form tells
+nobody which contracts, codes or tax ids exist.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.auth import update_session_auth_hash
+from django.db import transaction
+from django.db.models import Q
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from sportello.core import audit
+from sportello.core.models import Company
+from sportello.customers.models import Customer
+from sportello.leasing.models import Contract
+
+from .. import emails, throttle
+from ..models import PortalUser
+
+TEMPORARY_PASSWORD_VALIDITY = dt.timedelta(hours=24)
+#: A registration whose e-mail never arrived can be repeated after this long (A5).
+REPEAT_AFTER = dt.timedelta(minutes=60)
+#: How long the confirmation step of the utility registration (A2) waits.
+CONFIRMATION_VALIDITY = dt.timedelta(minutes=15)
+# No look-alike characters (0/O, 1/l/I): the password is copied from an e-mail.
+PASSWORD_ALPHABET = "abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # noqa: S105
+PASSWORD_LENGTH = 16
+
+SESSION_KEY = "registration"
+
+
+class RegistrationRefused(Exception):
+    """The data cannot register; ``message`` is shown, on ``field`` if given."""
+
+    def __init__(self, message: str, *, field: str | None = None, reason: str) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+        self.reason = reason
+
+
+def no_match_by_contract() -> RegistrationRefused:
+    return RegistrationRefused(
+        _("I dati inseriti non corrispondono a un contratto registrabile."), reason="no_match"
+    )
+
+
+def no_match_by_code() -> RegistrationRefused:
+    return RegistrationRefused(
+        _("I dati inseriti non corrispondono a un cliente registrabile."), reason="no_match"
+    )
+
+
+def throttled() -> RegistrationRefused:
+    return RegistrationRefused(
+        _("Troppi tentativi di registrazione. Riprova tra un'ora."), reason="throttled"
+    )
+
+
+def new_temporary_password() -> str:
+    return "".join(secrets.choice(PASSWORD_ALPHABET) for _ in range(PASSWORD_LENGTH))
+
+
+def tax_id_matches(tax_id: str) -> Q:
+    return Q(codice_fiscale=tax_id) | Q(partita_iva=tax_id)
+
+
+def main_user(customer: Customer) -> PortalUser | None:
+    return PortalUser.objects.filter(customer=customer, parent__isnull=True).first()
+
+
+def check_registrable(customer: Customer) -> None:
+    """Refuse a customer already registered, or one that registered less than 60 minutes ago.
+
+    The rightful owner proved the customer's data, so these answers may say why.
+    """
+    user = main_user(customer)
+    if user is None:
+        return
+    if not user.must_change_password:
+        raise RegistrationRefused(
+            _("Sei già registrato: usa «Password dimenticata?» per recuperare l'accesso."),
+            reason="already_registered",
+        )
+    since = user.registered_at or user.date_joined
+    repeat_at = since + REPEAT_AFTER
+    if timezone.now() < repeat_at:
+        time = timezone.localtime(repeat_at).strftime("%H:%M")
+        raise RegistrationRefused(
+            _(
+                "La registrazione è già stata effettuata e le credenziali sono state inviate. "
+                "Se non hai ricevuto l'e-mail, potrai ripetere la registrazione dopo le %(time)s."
+            )
+            % {"time": time},
+            reason="too_early",
+        )
+
+
+def check_pec(company: Company, customer: Customer, email: str) -> None:
+    """A legal person registers with a PEC: its PEC on file or a PEC provider's domain."""
+    if not customer.is_legal_person:
+        return
+    address = email.strip().lower()
+    domain = address.rpartition("@")[2]
+    if address == customer.pec.strip().lower() or domain in company.pec_domain_list():
+        return
+    domains = ", ".join(company.pec_domain_list())
+    message = _(
+        "Per una persona giuridica l'e-mail deve essere un indirizzo PEC: quello comunicato "
+        "alla società o un indirizzo di un gestore PEC."
+    )
+    if domains:
+        message += " " + _("Domini accettati: %(domains)s.") % {"domains": domains}
+    raise RegistrationRefused(message, field="email", reason="not_pec")
+
+
+def refuse(request: HttpRequest, refusal: RegistrationRefused, **data: Any) -> RegistrationRefused:
+    """Audit a refused registration (no tax id, no e-mail) and hand the refusal back."""
+    audit.record("registration.refused", request=request, reason=refusal.reason, **data)
+    return refusal
+
+
+def register_by_contract(
+    request: HttpRequest,
+    company: Company,
+    *,
+    contract_number: str,
+    module_number: str,
+    tax_id: str,
+    email: str,
+) -> PortalUser:
+    """A1: the contract of this company with this module number, of the customer with this tax id."""
+    audit_data = {"method": "contract", "contract": contract_number}
+    if not throttle.allow(throttle.REGISTRATION, request, f"contract:{contract_number}"):
+        raise refuse(request, throttled(), **audit_data)
+    contract = (
+        Contract.objects.select_related("customer")
+        .filter(company=company, number=contract_number, module_number__iexact=module_number)
+        .filter(customer__in=Customer.objects.filter(tax_id_matches(tax_id)))
+        .first()
+    )
+    if contract is None:
+        raise refuse(request, no_match_by_contract(), **audit_data)
+    customer = contract.customer
+    try:
+        with transaction.atomic():
+            lock(customer)
+            check_registrable(customer)
+            check_pec(company, customer, email)
+            return register(request, customer, email=email, method="contract")
+    except RegistrationRefused as refusal:
+        # Audited outside the rolled-back transaction, so the refusal stays on record.
+        raise refuse(request, refusal, **audit_data) from None
+
+
+def lock(customer: Customer) -> None:
+    """Serialise registrations of one customer, so two cannot both create a user."""
+    Customer.objects.select_for_update().filter(pk=customer.pk).exists()
+
+
+def find_by_customer_code(request: HttpRequest, company: Company, *, code: str, tax_id: str) -> int:
+    """A2, first step: the id of the customer with this code and tax id, if it may register."""
+    audit_data = {"method": "customer_code", "code": code}
+    if not throttle.allow(throttle.REGISTRATION, request, f"customer:{code}"):
+        raise refuse(request, throttled(), **audit_data)
+    customer = Customer.objects.filter(tax_id_matches(tax_id), company=company, code=code).first()
+    if customer is None:
+        raise refuse(request, no_match_by_code(), **audit_data)
+    try:
+        check_registrable(customer)
+    except RegistrationRefused as refusal:
+        raise refuse(request, refusal, **audit_data) from None
+    return customer.pk
+
+
+def remember_confirmation(request: HttpRequest, company: Company, customer_id: int) -> None:
+    """Keep the matched customer in the session (never in the page) for the next step."""
+    expires = timezone.now() + CONFIRMATION_VALIDITY
+    request.session[SESSION_KEY] = {
+        "company": company.pk,
+        "customer": customer_id,
+        "expires": expires.timestamp(),
+    }
+
+
+def customer_to_confirm(request: HttpRequest, company: Company) -> Customer | None:
+    """The customer matched by the first step in this session, if still valid."""
+    pending = request.session.get(SESSION_KEY)
+    if not isinstance(pending, dict) or pending.get("company") != company.pk:
+        return None
+    if timezone.now().timestamp() > float(pending.get("expires", 0)):
+        request.session.pop(SESSION_KEY, None)
+        return None
+    customer_id = pending.get("customer")
+    if not isinstance(customer_id, int):
+        return None
+    return Customer.objects.filter(company=company, pk=customer_id).first()
+
+
+def register_confirmed(request: HttpRequest, company: Company, *, email: str) -> PortalUser:
+    """A2, second step: register the customer of the first step with this e-mail."""
+    customer = customer_to_confirm(request, company)
+    if customer is None:
+        raise RegistrationRefused(
+            _("La conferma è scaduta: inserisci di nuovo codice cliente e codice fiscale."),
+            reason="expired",
+        )
+    try:
+        with transaction.atomic():
+            lock(customer)
+            check_registrable(customer)
+            user = register(request, customer, email=email, method="customer_code")
+    except RegistrationRefused as refusal:
+        raise refuse(request, refusal, method="customer_code", code=customer.code) from None
+    request.session.pop(SESSION_KEY, None)
+    return user
+
+
+def issue_temporary_password(user: PortalUser) -> tuple[str, dt.datetime]:
+    """A new random password, valid 24 h, that must be replaced at the first login.
+
+    Setting it changes the password hash, so any session of the old one ends.
+    """
+    password = new_temporary_password()
+    expires_at = timezone.now() + TEMPORARY_PASSWORD_VALIDITY
+    user.set_password(password)
+    user.must_change_password = True
+    user.temporary_password_expires_at = expires_at
+    return password, expires_at
+
+
+def create_or_renew_main_user(customer: Customer, *, email: str, language: str) -> PortalUser:
+    """The customer's main user (login = customer code), new or not yet activated."""
+    user = main_user(customer) or PortalUser(
+        company=customer.company, customer=customer, login=customer.code
+    )
+    user.email = email
+    user.language = language
+    user.registered_at = timezone.now()
+    fill_names(user, customer)
+    return user
+
+
+def fill_names(user: PortalUser, customer: Customer) -> None:
+    """Names as the demo and the header expect them, until the profile changes them."""
+    if customer.is_legal_person:
+        user.first_name, user.last_name = "", customer.name[:150]
+    else:
+        first, _space, last = customer.name.title().partition(" ")
+        user.first_name, user.last_name = first[:150], last[:150]
+
+
+def register(request: HttpRequest, customer: Customer, *, email: str, method: str) -> PortalUser:
+    """Create (or renew) the main user, e-mail the credentials, stop paper invoices."""
+    language = (get_language() or "it")[:2]
+    user = create_or_renew_main_user(customer, email=email, language=language)
+    repeated = user.pk is not None
+    password, expires_at = issue_temporary_password(user)
+    user.save()
+    emails.send_registration(user, password, expires_at)
+    if customer.paper_invoices:
+        customer.paper_invoices = False
+        customer.save(update_fields=["paper_invoices"])
+        audit.record("customer.paper_invoices_revoked", request=request, obj=customer)
+    audit.record(
+        "registration",
+        request=request,
+        actor=user,
+        obj=user,
+        method=method,
+        repeated=repeated,
+        email=email,
+    )
+    return user
+
+
+@dataclass
+class InvitationResult:
+    invited: list[Customer]
+    skipped: list[Customer]
+
+
+@transaction.atomic
+def invite_customers(request: HttpRequest, customers: list[Customer]) -> InvitationResult:
+    """A3: an operator invites customers; the credentials go to the PEC on file.
+
+    Customers without a PEC, or who already have a portal user, are skipped.
+    Paper invoices stop when the customer chooses the definitive password.
+    """
+    result = InvitationResult([], [])
+    for customer in customers:
+        if not customer.pec or customer.users.exists():
+            result.skipped.append(customer)
+            continue
+        user = PortalUser(
+            company=customer.company,
+            customer=customer,
+            login=customer.code,
+            email=customer.pec,
+            registered_at=timezone.now(),
+        )
+        fill_names(user, customer)
+        password, expires_at = issue_temporary_password(user)
+        user.save()
+        emails.send_invitation(user, password, expires_at)
+        audit.record("invitation", request=request, company=customer.company, obj=user)
+        result.invited.append(customer)
+    return result
+
+
+def temporary_password_accepted(user: PortalUser) -> bool:
+    """Whether a user who must still choose a password may log in with the temporary one.
+
+    It works until it expires and only until the first login that succeeds
+    (see ``mark_temporary_password_used``).
+    """
+    if not user.must_change_password:
+        return True
+    expires_at = user.temporary_password_expires_at
+    return expires_at is not None and timezone.now() < expires_at
+
+
+def mark_temporary_password_used(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+    """``user_logged_in`` receiver: a temporary password logs in once.
+
+    The session just opened stays valid (the password hash is unchanged) and
+    can only choose the definitive password; a second login with the same
+    temporary password fails.
+    """
+    if (
+        isinstance(user, PortalUser)
+        and user.must_change_password
+        and user.temporary_password_expires_at is not None
+    ):
+        user.temporary_password_expires_at = None
+        user.save(update_fields=["temporary_password_expires_at"])
+
+
+@transaction.atomic
+def choose_definitive_password(request: HttpRequest, user: PortalUser, password: str) -> None:
+    """A4: replace the temporary password; this session stays, every other one ends."""
+    user.set_password(password)
+    user.must_change_password = False
+    user.temporary_password_expires_at = None
+    user.save(update_fields=["password", "must_change_password", "temporary_password_expires_at"])
+    update_session_auth_hash(request, user)
+    audit.record("password.first_set", request=request, actor=user, obj=user)
+    customer = user.customer
+    if customer is not None and customer.paper_invoices and not user.is_sub_user:
+        # An invited customer adheres to online invoicing now (A14).
+        customer.paper_invoices = False
+        customer.save(update_fields=["paper_invoices"])
+        audit.record("customer.paper_invoices_revoked", request=request, obj=customer)
+
+
+def login_url(company: Company) -> str:
+    return company.absolute_url(reverse("accounts:login"))
