@@ -13,7 +13,12 @@ from typing import Any
 import pytest
 import time_machine
 from django.conf import settings
+from django.contrib.auth.tokens import default_token_generator
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 from tests.factories import (
     Tenant,
     make_customer,
@@ -398,3 +403,34 @@ def test_it_refuses_a_short_or_common_password_from_the_link(release: Tenant) ->
     assert "almeno 12 caratteri" in short.content.decode()
     assert "Questa password è troppo comune." in common.content.decode()
     assert not PortalUser.objects.get(login="mrossi.1").has_usable_password()
+
+
+def test_it_refuses_a_password_reset_token_as_a_welcome_link(release: Tenant) -> None:
+    sub_user = make_sub_user(release.user)
+    uidb64 = urlsafe_base64_encode(force_bytes(sub_user.pk))
+    reset_token = default_token_generator.make_token(sub_user)
+
+    page = (
+        release.client()
+        .get(f"/accesso/benvenuto/{uidb64}/{reset_token}/", follow=True)
+        .content.decode()
+    )
+
+    assert "Il link non è valido" in page
+
+
+def test_it_shows_the_sub_users_in_a_fixed_number_of_queries(
+    release: Tenant, django_assert_num_queries: Any
+) -> None:
+    client = release.logged_in_client()
+    make_sub_user(release.user)
+    client.get("/accesso/profilo/")  # warm the company cache
+    with CaptureQueriesContext(connection) as one_sub_user:
+        client.get("/accesso/profilo/")
+    for _ in range(5):
+        make_sub_user(release.user)
+
+    with django_assert_num_queries(len(one_sub_user.captured_queries)):
+        response = client.get("/accesso/profilo/")
+
+    assert response.content.decode().count("/modifica/") >= 6

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.contrib.auth import update_session_auth_hash
-from django.contrib.auth.tokens import default_token_generator
+from django.contrib.auth.tokens import PasswordResetTokenGenerator
 from django.db import transaction
 from django.http import HttpRequest
 from django.urls import reverse
@@ -21,6 +21,16 @@ from sportello.core.models import Company
 
 from .. import emails, throttle
 from ..models import PortalUser
+
+
+class WelcomeTokenGenerator(PasswordResetTokenGenerator):
+    """Django's reset tokens under a salt of their own, so a welcome link and a
+    password-reset link can never stand in for each other."""
+
+    key_salt = "sportello.accounts.sub_user_welcome"
+
+
+welcome_token_generator = WelcomeTokenGenerator()
 
 #: Guesses of the current password from inside a session (profile, password change).
 REAUTHENTICATION = throttle.Limit("reauthentication", attempts=5, window_seconds=900)
@@ -124,7 +134,7 @@ def set_password_link(company: Company, user: PortalUser) -> str:
     was made from) and valid for ``PASSWORD_RESET_TIMEOUT``; built from the
     company's configured host, never from the request."""
     uidb64 = urlsafe_base64_encode(force_bytes(user.pk))
-    token = default_token_generator.make_token(user)
+    token = welcome_token_generator.make_token(user)
     path = reverse("accounts:sub_user_set_password", args=[uidb64, token])
     return company.absolute_url(path)
 

@@ -12,7 +12,6 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.tokens import default_token_generator
 from django.http import Http404, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
@@ -184,7 +183,9 @@ def sub_user_set_password_view(request: CompanyRequest, uidb64: str, token: str)
         request.session[WELCOME_SESSION_KEY] = token
         return redirect("accounts:sub_user_set_password", uidb64, WELCOME_URL_MARKER)
     session_token = request.session.get(WELCOME_SESSION_KEY, "")
-    if sub_user is None or not default_token_generator.check_token(sub_user, session_token):
+    if sub_user is None or not services.welcome_token_generator.check_token(
+        sub_user, session_token
+    ):
         return render(request, "accounts/sub_user_set_password.html", {"valid_link": False})
     form = SetPasswordForm(request, sub_user, request.POST or None)
     if request.method == "POST" and form.is_valid():
