@@ -129,3 +129,50 @@ def test_it_manages_a_sub_user_from_the_profile(
         assert_accessible(sub_page)
     finally:
         context.close()
+
+
+def test_it_offers_every_profile_page_without_javascript(portal: Portal, page: Page) -> None:
+    with portal.database.active():
+        first = PortalUser.objects.get(company__slug="claris", login=f"{MAIN_LOGIN}.1")
+    log_in(portal, page, MAIN_LOGIN, DEMO_PASSWORD)
+
+    page.goto(portal.url("claris", "/accesso/profilo/sotto-utenti/nuovo/"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Aggiungi sotto utente")
+    page.get_by_label(re.compile("^Email principale")).fill("non-una-mail")
+    page.get_by_role("button", name=re.compile("salva", re.I)).click()
+    expect(page.get_by_text("Inserisci un indirizzo email valido.")).to_be_visible()
+    expect(page.get_by_label(re.compile("^Nome"))).to_have_attribute("aria-invalid", "true")
+    assert_accessible(page)
+
+    page.goto(portal.url("claris", f"/accesso/profilo/sotto-utenti/{first.pk}/modifica/"))
+    expect(page.get_by_role("heading", level=1)).to_contain_text(f"{MAIN_LOGIN}.1")
+    assert_accessible(page)
+
+    page.goto(portal.url("claris", f"/accesso/profilo/sotto-utenti/{first.pk}/elimina/"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Elimina elementi selezionati")
+    assert_accessible(page)
+    page.get_by_role("link", name=re.compile("annulla", re.I)).click()
+    expect(page.get_by_role("cell", name=f"{MAIN_LOGIN}.1", exact=True)).to_be_visible()
+
+    page.goto(portal.url("claris", "/accesso/profilo/password/"))
+    page.get_by_label(re.compile("^Password attuale")).fill(DEMO_PASSWORD)
+    page.get_by_label(re.compile("^Nuova password")).fill("corta12")
+    page.get_by_label(re.compile("^Conferma la nuova password")).fill("corta12")
+    page.get_by_role("button", name=re.compile("conferma", re.I)).click()
+    expect(page.get_by_text("La password è troppo corta")).to_be_visible()
+    assert_accessible(page)
+
+    page.goto(portal.url("claris", "/accesso/benvenuto/MQ/non-valido/"))
+    expect(page.get_by_text("Il link non è valido")).to_be_visible()
+    assert_accessible(page)
+
+
+def test_it_shows_the_profile_in_english(portal: Portal, page: Page) -> None:
+    log_in(portal, page, MAIN_LOGIN, DEMO_PASSWORD)
+    page.goto(portal.url("claris", "/accesso/profilo/"))
+
+    page.locator("#language-select").select_option("en")
+    page.locator("header").get_by_role("button").filter(has_text="Cambia").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("User profile")
+    assert_accessible(page)
