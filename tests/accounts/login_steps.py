@@ -43,3 +43,10 @@ def log_in(client: Client, login: str, password: str = PASSWORD) -> Any:
     address = OutboxEmail.objects.order_by("-pk").values_list("to", flat=True).first()
     assert address
     return code_step(client, last_code(address[0]))
+
+
+def visible_page(response: Any) -> str:
+    """The page without what differs on every response (CSP nonces, CSRF tokens)."""
+    page = response.content.decode()
+    page = re.sub(r'nonce="[^"]*"', 'nonce=""', page)
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", page)

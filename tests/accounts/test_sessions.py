@@ -1,0 +1,74 @@
+"""Sessions: a new id at each login step, 30 minutes idle, 12 hours at most."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import time_machine
+from django.contrib.sessions.models import Session
+from django.utils import timezone
+from tests.accounts.login_steps import code_step, last_code, log_in, password_step
+from tests.factories import Tenant
+
+
+def test_it_changes_the_session_id_at_each_login_step(release: Tenant) -> None:
+    client = release.client()
+    planted = client.session  # an anonymous session, as an attacker could plant it
+    planted["seen"] = True
+    planted.save()
+    anonymous = planted.session_key
+
+    password_step(client, "mrossi")
+    after_password = client.cookies["sessionid"].value
+    code_step(client, last_code(release.user.email))
+    after_code = client.cookies["sessionid"].value
+
+    assert len({anonymous, after_password, after_code}) == 3
+    assert not Session.objects.filter(session_key__in=[anonymous, after_password]).exists()
+    assert client.get("/").context["user"] == release.user
+
+
+def test_it_keeps_an_active_session_for_thirty_minutes_of_silence(release: Tenant) -> None:
+    client = release.client()
+    with time_machine.travel(timezone.now(), tick=False) as clock:
+        log_in(client, "mrossi")
+        clock.shift(dt.timedelta(minutes=29, seconds=59))
+
+        assert client.get("/").context["user"] == release.user
+
+
+def test_it_ends_the_session_after_thirty_minutes_and_one_second_idle(release: Tenant) -> None:
+    client = release.client()
+    with time_machine.travel(timezone.now(), tick=False) as clock:
+        log_in(client, "mrossi")
+        clock.shift(dt.timedelta(minutes=30, seconds=1))
+
+        assert not client.get("/").context["user"].is_authenticated
+
+
+def test_it_ends_the_session_after_twelve_hours_even_with_activity(release: Tenant) -> None:
+    client = release.client()
+    with time_machine.travel(timezone.now(), tick=False) as clock:
+        log_in(client, "mrossi")
+        session_key = client.cookies["sessionid"].value
+        for _ in range(36):  # a request every 20 minutes: 12 hours
+            clock.shift(dt.timedelta(minutes=20))
+            assert client.get("/").context["user"] == release.user
+        clock.shift(dt.timedelta(seconds=1))
+
+        response = client.get("/")
+
+    assert not response.context["user"].is_authenticated
+    assert not Session.objects.filter(session_key=session_key).exists()
+
+
+def test_it_sends_an_expired_session_to_the_login_page(release: Tenant) -> None:
+    client = release.client()
+    with time_machine.travel(timezone.now(), tick=False) as clock:
+        log_in(client, "mrossi")
+        for _ in range(37):
+            clock.shift(dt.timedelta(minutes=20))
+            response = client.get("/in-arrivo/notifications/")
+
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accesso/")
