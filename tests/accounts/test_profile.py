@@ -60,6 +60,7 @@ def test_it_shows_the_main_users_profile(release: Tenant) -> None:
         "mrossi.1",
         "Luigi",
         "Self Service",
+        'aria-describedby="id_paper_invoices_helptext"',
     ):
         assert text in page, text
 

@@ -105,7 +105,12 @@ class ProfileForm(AccountForm):
         help_text=_("Non PEC: riceve le notifiche delle richieste aperte nel portale."),
     )
     paper_invoices = forms.BooleanField(
-        label=_("Ricevi anche le fatture cartacee per posta"), required=False
+        label=_("Ricevi anche le fatture cartacee per posta"),
+        required=False,
+        help_text=_(
+            "Con la registrazione all'area clienti l'invio delle fatture per posta ordinaria "
+            "è revocato; puoi riattivarlo qui."
+        ),
     )
     current_password = password_field(
         _("Password attuale"),
