@@ -215,6 +215,7 @@ AXES_LOCKOUT_CALLABLE = "sportello.accounts.backends.lockout_response"
 AXES_SENSITIVE_PARAMETERS = ["csrfmiddlewaretoken", "code"]
 # Axes' own admin pages are not scoped by company; operators unlock from the users list.
 AXES_ENABLE_ADMIN = False
+AXES_VERBOSE = False
 # axes.W006 asks to lock by address too: the lockout is per account by design
 # (seed 000), and addresses are rate-limited separately (accounts.throttle.LOGIN_ADDRESS).
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]

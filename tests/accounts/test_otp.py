@@ -7,7 +7,7 @@ import datetime as dt
 import time_machine
 from django.utils import timezone
 from tests.accounts.login_steps import code_emails, code_step, last_code, log_in, password_step
-from tests.factories import Tenant, make_sub_user
+from tests.factories import PASSWORD, Tenant, make_sub_user
 
 from sportello.core.models import AuditEvent
 
@@ -225,3 +225,23 @@ def test_it_keeps_the_attempt_on_its_companys_host(release: Tenant, energia: Ten
 
     assert response["Location"] == "/accesso/"
     assert not other.get("/").context["user"].is_authenticated
+
+
+def test_it_goes_back_to_the_page_that_asked_for_the_login(release: Tenant) -> None:
+    client = release.client()
+    client.post(
+        "/accesso/?next=/in-arrivo/notifications/", {"login": "mrossi", "password": PASSWORD}
+    )
+
+    response = code_step(client, last_code(release.user.email))
+
+    assert response["Location"] == "/in-arrivo/notifications/"
+
+
+def test_it_never_goes_to_another_site_after_the_login(release: Tenant) -> None:
+    client = release.client()
+    client.post("/accesso/?next=https://evil.example/", {"login": "mrossi", "password": PASSWORD})
+
+    response = code_step(client, last_code(release.user.email))
+
+    assert response["Location"] == "/"

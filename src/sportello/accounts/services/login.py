@@ -26,7 +26,12 @@ from django.db.models import Q, Sum
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.encoding import force_bytes
-from django.utils.http import base36_to_int, urlsafe_base64_decode, urlsafe_base64_encode
+from django.utils.http import (
+    base36_to_int,
+    url_has_allowed_host_and_scheme,
+    urlsafe_base64_decode,
+    urlsafe_base64_encode,
+)
 from django_otp.plugins.otp_email.models import EmailDevice
 
 from sportello.core import audit
@@ -61,6 +66,7 @@ class PendingLogin:
     attempt: str
     device_id: int
     started: float
+    next_url: str = ""
 
 
 class CodeCheck(enum.Enum):
@@ -93,7 +99,7 @@ def login_failed(request: CompanyRequest, login_name: str) -> None:
 
 
 @transaction.atomic
-def start_login(request: CompanyRequest, user: PortalUser) -> PendingLogin:
+def start_login(request: CompanyRequest, user: PortalUser, next_url: str = "") -> PendingLogin:
     """The password was right: e-mail a code for a new attempt, not logged in yet.
 
     Any earlier attempt of the user ends here (its device goes, so its code
@@ -105,13 +111,14 @@ def start_login(request: CompanyRequest, user: PortalUser) -> PendingLogin:
     attempt = secrets.token_hex(16)
     device = EmailDevice.objects.create(user=user, name=attempt, email=user.email)
     _send_code(device, user)
-    pending = PendingLogin(user.pk, attempt, device.pk, time.time())
+    pending = PendingLogin(user.pk, attempt, device.pk, time.time(), safe_next(request, next_url))
     request.session.cycle_key()
     request.session[PENDING] = {
         "user": pending.user_id,
         "attempt": pending.attempt,
         "device": pending.device_id,
         "started": pending.started,
+        "next": pending.next_url,
     }
     audit.record("login.code_sent", request=request, actor=user, obj=user)
     return pending
@@ -131,7 +138,11 @@ def pending_login(request: HttpRequest) -> PendingLogin | None:
         return None
     try:
         pending = PendingLogin(
-            int(data["user"]), str(data["attempt"]), int(data["device"]), float(data["started"])
+            int(data["user"]),
+            str(data["attempt"]),
+            int(data["device"]),
+            float(data["started"]),
+            str(data.get("next") or ""),
         )
     except (KeyError, TypeError, ValueError):
         return None
@@ -144,6 +155,15 @@ def pending_user(request: CompanyRequest, pending: PendingLogin) -> PortalUser |
     return PortalUser.objects.filter(
         pk=pending.user_id, company=request.company, customer__isnull=False, is_active=True
     ).first()
+
+
+def safe_next(request: HttpRequest, next_url: str) -> str:
+    """Where to go after the login: a path on this host only, never elsewhere."""
+    if next_url and url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return next_url
+    return ""
 
 
 def abandon_login(request: HttpRequest) -> None:

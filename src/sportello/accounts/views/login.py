@@ -34,7 +34,7 @@ def login_view(request: CompanyRequest) -> HttpResponse:
             form.refuse_for_address()
             return render(request, "accounts/login.html", {"form": form}, status=TOO_MANY)
         if form.is_valid() and form.user is not None:
-            services.start_login(request, form.user)
+            services.start_login(request, form.user, request.GET.get("next", ""))
             return redirect("accounts:otp")
         if form.refused:
             services.login_failed(request, str(request.POST.get("login", "")))
@@ -50,7 +50,7 @@ def otp_view(request: CompanyRequest) -> HttpResponse:
     """Step 2: "Inserisci il codice" e-mailed for this attempt."""
     pending = services.pending_login(request)
     user = services.pending_user(request, pending) if pending is not None else None
-    if user is None:
+    if pending is None or user is None:
         services.abandon_login(request)
         messages.info(request, _("Il tempo per inserire il codice è scaduto: accedi di nuovo."))
         return redirect("accounts:login")
@@ -58,7 +58,7 @@ def otp_view(request: CompanyRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         outcome = services.verify_code(request, form.cleaned_data["code"])
         if outcome is CodeCheck.OK:
-            return redirect("core:home")
+            return redirect(pending.next_url or "core:home")
         if outcome is CodeCheck.WRONG:
             form.wrong_code()
         else:
