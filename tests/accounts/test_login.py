@@ -235,3 +235,25 @@ def test_it_tells_a_visitor_who_is_not_logged_in(release: Tenant) -> None:
     response = release.client().get("/accesso/esci/")
 
     assert "Non sei collegato." in response.content.decode()
+
+
+def test_it_writes_no_secret_in_the_audit_log(release: Tenant) -> None:
+    client = release.client()
+    password_step(client, "mrossi", "password-sbagliata")
+    password_step(client, "mrossi")
+    code = last_code(release.user.email)
+    client.post("/accesso/codice/", {"code": "000000" if code != "000000" else "111111"})
+    client.post("/accesso/codice/", {"code": code})
+    client.post("/accesso/esci/")
+    client.post("/accesso/password-dimenticata/", {"identifier": "mrossi"})
+    link = OutboxEmail.objects.order_by("-pk").first()
+    assert link is not None
+    token = link.body_text.split("/accesso/nuova-password/")[1].split()[0]
+
+    logged = " ".join(f"{event.data} {event.object_label}" for event in AuditEvent.objects.all())
+
+    assert {"login.failed", "login.code_sent", "otp.failed", "login", "logout"} <= set(
+        AuditEvent.objects.values_list("action", flat=True)
+    )
+    for secret in [PASSWORD, "password-sbagliata", code, token.split("/")[1]]:
+        assert secret not in logged
