@@ -6,6 +6,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from django_otp.plugins.otp_email.models import EmailDevice
 
 from sportello.core.admin import CompanyScopedAdmin, operator_company_ids
 
@@ -58,3 +59,8 @@ class PortalUserAdmin(CompanyScopedAdmin, UserAdmin[PortalUser]):
             % {"count": unlocked},
             messages.SUCCESS,
         )
+
+
+# A login's e-mail device lives only while its code is awaited (services.login):
+# nothing to manage, and django-otp's admin page is not scoped by company.
+admin.site.unregister(EmailDevice)
