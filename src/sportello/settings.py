@@ -216,6 +216,8 @@ AXES_SENSITIVE_PARAMETERS = ["csrfmiddlewaretoken", "code"]
 # Axes' own admin pages are not scoped by company; operators unlock from the users list.
 AXES_ENABLE_ADMIN = False
 AXES_VERBOSE = False
+# Logins are in the audit log already; axes keeps only the failures it counts.
+AXES_DISABLE_ACCESS_LOG = True
 # axes.W006 asks to lock by address too: the lockout is per account by design
 # (seed 000), and addresses are rate-limited separately (accounts.throttle.LOGIN_ADDRESS).
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
