@@ -14,7 +14,8 @@ from typing import Any
 
 from django.contrib.auth.models import Group, Permission
 from django.test import Client
-from stdnum.it import codicefiscale, iva
+from stdnum import luhn
+from stdnum.it import codicefiscale
 
 from sportello.accounts.models import PortalUser
 from sportello.billing.models import Invoice
@@ -41,11 +42,10 @@ def codice_fiscale(n: int | None = None) -> str:
     return stem + codicefiscale.calc_check_digit(stem)
 
 
-def partita_iva(n: int | None = None) -> str:
-    """A valid partita IVA, different for every ``n``."""
-    n = _next() if n is None else n
-    stem = f"{n:07d}001"[:10]
-    return stem + iva.calc_check_digit(stem)
+def partita_iva(stem: str | None = None) -> str:
+    """A valid partita IVA: ``stem`` (10 digits) or a new one, plus the Luhn check digit."""
+    stem = f"{_next():07d}001" if stem is None else stem
+    return stem + luhn.calc_check_digit(stem)
 
 
 def make_company(

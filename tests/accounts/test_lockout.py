@@ -8,7 +8,6 @@ from typing import Any
 import pytest
 from django.test import Client
 from pytest_django import Settings
-from stdnum import luhn
 from tests.accounts.login_steps import (
     WRONG,
     code_emails,
@@ -26,6 +25,7 @@ from tests.factories import (
     make_operator,
     make_sub_user,
     make_user,
+    partita_iva,
 )
 
 from sportello.accounts.models import PortalUser
@@ -36,10 +36,6 @@ NEW_PASSWORD = "una nuova frase segreta 2026"
 SAME_ANSWER = (
     "Se i dati corrispondono a un cliente registrato, riceverai una e-mail con le istruzioni."
 )
-
-
-def partita_iva(stem: str = "1234567001") -> str:
-    return stem + luhn.calc_check_digit(stem)
 
 
 def fail(client: Client, login: str = "mrossi") -> Any:

@@ -11,7 +11,6 @@ import time_machine
 from django.test import Client
 from django.utils import translation
 from django.utils.translation import gettext
-from stdnum import luhn
 from stdnum.it import codicefiscale
 from tests.factories import (
     Tenant,
@@ -19,6 +18,7 @@ from tests.factories import (
     make_contract,
     make_customer,
     make_user,
+    partita_iva,
 )
 
 from sportello.accounts.models import PortalUser
@@ -61,11 +61,6 @@ def firm(release: Tenant) -> Contract:
         pec="amministrazione@officineverdi.postecert.it",
     )
     return make_contract(customer, number="84964", module_number="7")
-
-
-def partita_iva(stem: str = "0123456001") -> str:
-    """A valid partita IVA (Luhn check digit); tests.factories' helper needs a newer stdnum."""
-    return stem + luhn.calc_check_digit(stem)
 
 
 def contract_data(contract: Contract, **changes: str) -> dict[str, str]:
