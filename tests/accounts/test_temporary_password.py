@@ -173,7 +173,7 @@ def test_it_ends_the_other_sessions_when_the_password_is_set(
             "corta-123",
             None,
             "La password è troppo corta: deve avere almeno 12 caratteri.",
-            None,
+            "The password is too short: it must have at least 12 characters.",
         ),
         ("password1234", None, "Questa password è troppo comune.", "This password is too common."),
         (DEFINITIVE, DEFINITIVE + "x", "Le due password non coincidono.", None),

@@ -48,9 +48,6 @@ class AccountForm(StyledForm):
         "wrong": _("La password attuale non è corretta."),
         "throttled": _("Troppi tentativi. Riprova tra qualche minuto."),
         "mismatch": _("Le due password non coincidono."),
-        "too_short": _(
-            "La password è troppo corta: deve contenere almeno %(min_length)d caratteri."
-        ),
     }
 
     def __init__(
@@ -82,15 +79,7 @@ class AccountForm(StyledForm):
         try:
             password_validation.validate_password(first, self.user)
         except forms.ValidationError as error:
-            self.add_error("new_password1", [self.translated(e) for e in error.error_list])
-
-    def translated(self, error: forms.ValidationError) -> forms.ValidationError:
-        """Django 6.1's Italian catalogue lacks the new wording of the length error."""
-        if error.code == "password_too_short":
-            return forms.ValidationError(
-                self.errors_for_account["too_short"], code=error.code, params=error.params
-            )
-        return error
+            self.add_error("new_password1", error)
 
 
 class ProfileForm(AccountForm):

@@ -99,28 +99,6 @@ class ConfirmRegistrationForm(StyledForm):
     )
 
 
-def validate_new_password(password: str, user: PortalUser) -> None:
-    """``validate_password`` with our own "too short" message.
-
-    Django's Italian catalogue leaves that message's third plural form (used
-    for 12) empty, so Italian pages would show it in English.
-    """
-    try:
-        password_validation.validate_password(password, user)
-    except ValidationError as error:
-        messages = []
-        for item in error.error_list:
-            if item.code == "password_too_short":
-                params = item.params if isinstance(item.params, dict) else {}
-                item = ValidationError(
-                    _("La password è troppo corta: deve avere almeno %(min_length)d caratteri."),
-                    code="password_too_short",
-                    params={"min_length": params.get("min_length", 12)},
-                )
-            messages.append(item)
-        raise ValidationError(messages) from None
-
-
 class ChoosePasswordForm(StyledForm):
     """A4: the definitive password that replaces the temporary one."""
 
@@ -147,7 +125,7 @@ class ChoosePasswordForm(StyledForm):
         second = str(self.cleaned_data["new_password2"])
         if first and first != second:
             raise ValidationError(_("Le due password non coincidono."), code="password_mismatch")
-        validate_new_password(second, self.user)
+        password_validation.validate_password(second, self.user)
         if self.user.check_password(second):
             raise ValidationError(
                 _("La password definitiva deve essere diversa da quella temporanea."),
