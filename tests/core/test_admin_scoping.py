@@ -227,3 +227,20 @@ def test_it_keeps_the_companys_identity_from_its_operator(back_office: BackOffic
     assert "slug" not in form.fields
     assert "kind" not in form.fields
     assert "name" in form.fields
+
+
+def test_it_does_not_let_an_operator_set_a_customers_password(back_office: BackOffice) -> None:
+    user = back_office.own.user
+    url = f"/admin/accounts/portaluser/{user.pk}/password/"
+    before = user.password
+
+    page = back_office.client().get(url)
+    posted = back_office.client().post(
+        url, {"password1": "una-nuova-password-1", "password2": "una-nuova-password-1"}
+    )
+
+    assert page.status_code == posted.status_code == 403
+    user.refresh_from_db()
+    assert user.password == before
+    admin = PortalUser.objects.create_superuser("admin", password="x" * 12)
+    assert back_office.client(admin).get(url).status_code == 200

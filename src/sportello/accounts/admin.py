@@ -3,7 +3,8 @@ from typing import Any
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django_otp.plugins.otp_email.models import EmailDevice
@@ -40,6 +41,15 @@ class PortalUserAdmin(CompanyScopedAdmin, UserAdmin[PortalUser]):
         if operator_company_ids(request) is not None:
             queryset = queryset.filter(is_staff=False)
         return queryset
+
+    def user_change_password(
+        self, request: HttpRequest, id: str, form_url: str = ""
+    ) -> HttpResponse:
+        # A customer's password is the customer's: operators unlock accounts and
+        # customers choose a new password through the e-mailed link.
+        if not request.user.is_superuser:
+            raise PermissionDenied
+        return super().user_change_password(request, id, form_url)
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
         fields = list(self.readonly_fields)
