@@ -1,0 +1,41 @@
+"""Forms of the leasing customer area."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from sportello.core.formatting import format_date
+from sportello.core.forms import StyledForm
+
+from .models import Contract
+
+
+def contract_label(contract: Contract) -> str:
+    """``84963 - Leasing targato - Attivo - scadenza 20/06/26`` (seed 002's selector)."""
+    return (
+        f"{contract.number} - {contract.product} - {contract.get_status_display()} - "
+        f"{_('scadenza')} {format_date(contract.end_date)}"
+    )
+
+
+class ContractChoiceForm(StyledForm):
+    """The selector at the top right: all the customer's contracts or one (kept in the URL).
+
+    Only the user's own contracts are offered; any other id is a 404 in
+    ``selected_contract``, never a silent fallback.
+    """
+
+    contract = forms.TypedChoiceField(
+        label=_("Contratto"), required=False, coerce=int, empty_value=None
+    )
+
+    def __init__(self, contracts: list[Contract], *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choices: list[tuple[str | int, str]] = [("", str(_("Tutti i contratti")))]
+        choices += [(c.pk, contract_label(c)) for c in contracts]
+        field = self.fields["contract"]
+        assert isinstance(field, forms.TypedChoiceField)
+        field.choices = choices

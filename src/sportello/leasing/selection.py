@@ -1,0 +1,35 @@
+"""Which contract a page of the customer area is about: all of them, or one."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.http import Http404, HttpRequest
+
+from .forms import ContractChoiceForm
+from .models import Contract
+
+
+@dataclass
+class ContractSelection:
+    """The customer's contracts, the one chosen (None = all) and the selector form."""
+
+    contracts: list[Contract]
+    contract: Contract | None
+    form: ContractChoiceForm
+
+
+def select_contract(request: HttpRequest) -> ContractSelection:
+    """Read ``?contract=<id>``: the user's own contract, or 404; absent = all contracts."""
+    contracts = list(Contract.objects.for_user(request.user).order_by("-stipulated_on", "number"))
+    raw = request.GET.get("contract", "")
+    contract = None
+    if raw:
+        if not raw.isdigit():
+            raise Http404
+        # The list is already the user's own: a contract not in it is someone else's.
+        contract = next((c for c in contracts if c.pk == int(raw)), None)
+        if contract is None:
+            raise Http404
+    form = ContractChoiceForm(contracts, {"contract": raw} if raw else None)
+    return ContractSelection(contracts, contract, form)
