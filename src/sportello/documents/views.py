@@ -1,0 +1,47 @@
+"""The document library of the customer area (D5): list and download.
+
+A document is reached only through ``Document.objects.for_user``: the
+customer's own (and its contracts') documents and the company-wide ones.
+Anything else, including a guessed id, is a 404.
+"""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_safe
+
+from sportello.core.decorators import customer_required
+from sportello.core.http import CompanyRequest
+
+from .models import Document
+
+
+@require_safe
+@customer_required
+def document_list_view(request: CompanyRequest) -> HttpResponse:
+    documents = Document.objects.for_user(request.user).select_related("contract")
+    mine = [d for d in documents if d.customer_id is not None]
+    company_wide = [d for d in documents if d.customer_id is None]
+    return render(
+        request,
+        "documents/document_list.html",
+        {"mine": mine, "company_wide": company_wide, "active_menu": "documents"},
+    )
+
+
+@require_safe
+@customer_required
+def document_download_view(request: CompanyRequest, uid: UUID) -> FileResponse:
+    document = Document.objects.for_user(request.user).filter(uid=uid).first()
+    if document is None or not document.file:
+        raise Http404
+    response = FileResponse(
+        document.file.open("rb"),
+        as_attachment=True,
+        filename=document.original_name or f"{document.uid.hex}.pdf",
+    )
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -1,0 +1,140 @@
+"""What the contract pages of the customer area show (D1–D5).
+
+Every function takes the portal user and reaches the contracts through it, so
+another customer's contract is a 404; every list is paginated in the database
+and costs the same few queries whatever the number of rows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, OuterRef, QuerySet, Subquery
+from django.http import Http404
+
+from sportello.core.scoping import get_for_user
+from sportello.documents.models import Document
+
+from .models import Asset, Contract, ContractStatus, InstalmentKind, PlanInstalment
+
+#: Rows per page of the plan and of the lists (seed 002: "Items per page: 25").
+PAGE_SIZE = 25
+
+#: The two lists of seed 000, as they appear in the address (``?stato=estinti``).
+CONTRACT_LISTS = {"attivi": ContractStatus.ACTIVE, "estinti": ContractStatus.EXTINCT}
+
+
+def paginate[M: Any](queryset: QuerySet[M], page_number: str | int | None) -> Page[M]:
+    """One page of ``queryset`` (a count and a slice: two queries); a bad number is a 404."""
+    paginator = Paginator(queryset, PAGE_SIZE, allow_empty_first_page=True)
+    try:
+        return paginator.page(page_number or 1)
+    except Exception:
+        raise Http404 from None
+
+
+def residual_capital_on(contract: Contract, day: dt.date) -> Decimal:
+    """The capital still to repay on ``day`` (CAPITALE RESIDUO AD OGGI).
+
+    The residual capital of the last regular instalment due on or before
+    ``day``; before the first instalment, the whole financed amount.
+    """
+    residual = (
+        contract.plan.filter(kind=InstalmentKind.INSTALMENT, due_date__lte=day)
+        .order_by("-due_date", "-number")
+        .values_list("residual_capital", flat=True)
+        .first()
+    )
+    return contract.financed_amount if residual is None else Decimal(residual)
+
+
+def _with_asset_count(queryset: QuerySet[Contract]) -> QuerySet[Contract]:
+    assets = (
+        Asset.objects.filter(contract=OuterRef("pk"))
+        .order_by()
+        .values("contract")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return queryset.annotate(asset_count=Subquery(assets))
+
+
+@dataclass
+class ContractList:
+    """One of the two lists (active or extinct) and how many each has."""
+
+    status: str
+    page: Page[Contract]
+    active_count: int
+    extinct_count: int
+
+
+def contract_list(user: Any, which: str, page_number: str | None) -> ContractList:
+    """Active ("a reddito") or extinct contracts of the user's customer, one page."""
+    status = CONTRACT_LISTS.get(which)
+    if status is None:
+        raise Http404
+    owned = Contract.objects.for_user(user)
+    counts = dict(owned.order_by().values_list("status").annotate(n=Count("pk")))
+    contracts = _with_asset_count(owned.filter(status=status)).order_by(
+        "-stipulated_on", "number", "pk"
+    )
+    return ContractList(
+        status=str(status),
+        page=paginate(contracts, page_number),
+        active_count=counts.get(ContractStatus.ACTIVE, 0),
+        extinct_count=counts.get(ContractStatus.EXTINCT, 0),
+    )
+
+
+@dataclass
+class ContractDetail:
+    contract: Contract
+    asset_count: int
+    residual_capital_today: Decimal
+
+
+def contract_detail(user: Any, pk: int, today: dt.date) -> ContractDetail:
+    """Every block of the contract page of seed 002, for the user's own contract."""
+    contract = _with_asset_count(Contract.objects.for_user(user)).filter(pk=pk).first()
+    if contract is None:
+        raise Http404
+    return ContractDetail(
+        contract=contract,
+        asset_count=getattr(contract, "asset_count", None) or 0,
+        residual_capital_today=residual_capital_on(contract, today),
+    )
+
+
+def own_contract(user: Any, pk: int) -> Contract:
+    return get_for_user(Contract, user, pk=pk)
+
+
+def plan_rows(contract: Contract) -> QuerySet[PlanInstalment]:
+    """The whole amortisation plan in the seed's order (indexation before the
+    instalment of the same date)."""
+    return contract.plan.order_by("due_date", "kind", "number", "pk")
+
+
+def plan_page(user: Any, pk: int, page_number: str | None) -> tuple[Contract, Page[PlanInstalment]]:
+    contract = own_contract(user, pk)
+    return contract, paginate(plan_rows(contract), page_number)
+
+
+def assets_of(user: Any, contract: Contract | None) -> QuerySet[Asset]:
+    """The leased assets of every contract of the user's customer, or of one."""
+    assets = Asset.objects.for_user(user).select_related("contract")
+    if contract is not None:
+        assets = assets.filter(contract=contract)
+    return assets.order_by("contract__number", "code", "pk")
+
+
+def contract_documents(user: Any, pk: int) -> tuple[Contract, QuerySet[Document]]:
+    """The documents of one of the user's contracts ("Vai a documenti")."""
+    contract = own_contract(user, pk)
+    documents = Document.objects.for_user(user).filter(contract=contract)
+    return contract, documents.order_by("-published_on", "title", "pk")
