@@ -7,6 +7,7 @@ urlpatterns = [
     path("lingua/", set_language, name="set_language"),
     path("accesso/", include("sportello.accounts.urls")),
     path("demo/", include("sportello.demo.urls")),
+    path("fatture-e-pagamenti/", include("sportello.billing.urls")),
     path("contratti/", include("sportello.leasing.urls")),
     path("documenti/", include("sportello.documents.urls")),
     path("", include("sportello.core.urls")),

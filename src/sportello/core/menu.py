@@ -30,8 +30,8 @@ class MenuEntry:
 
 LEASING_MENU = [
     MenuEntry("home", _("Home"), "core:home"),
-    MenuEntry("billing", _("Fatture e pagamenti")),
-    MenuEntry("invoices", _("Fatture")),
+    MenuEntry("billing", _("Fatture e pagamenti"), "billing:schedule"),
+    MenuEntry("invoices", _("Fatture"), "billing:invoices"),
     MenuEntry("contracts", _("Contratti"), "leasing:contracts"),
     MenuEntry("assets", _("Beni in locazione"), "leasing:assets"),
     MenuEntry("requests", _("Richieste")),

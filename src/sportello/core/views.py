@@ -7,6 +7,7 @@ import mimetypes
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import render
 from django.template import loader
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
@@ -23,7 +24,12 @@ def home(request: PortalRequest) -> HttpResponse:
 
         return landing(request)
     if request.user.is_authenticated and request.user.customer_id:
-        return render(request, "core/customer_home.html")
+        context = {}
+        if request.company.is_leasing:
+            from sportello.billing.services import dashboard
+
+            context["dashboard"] = dashboard(request.user, request.company, timezone.localdate())
+        return render(request, "core/customer_home.html", context)
     return render(request, "core/public_home.html")
 
 

@@ -1,0 +1,136 @@
+"""Billing and payments (C1, C3) and invoices (C2, C5) of the customer area.
+
+Everything is fetched through the logged-in user's customer: another
+customer's contract, invoice or PDF is a 404.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+from uuid import UUID
+
+from django.core.paginator import Page, Paginator
+from django.db.models import Model
+from django.http import FileResponse, Http404, HttpResponse, QueryDict
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_safe
+
+from sportello.core.decorators import customer_required
+from sportello.core.exports import xlsx_response
+from sportello.core.http import CompanyRequest
+from sportello.core.scoping import get_for_user
+from sportello.leasing.selection import ContractSelection, select_contract
+
+from . import services
+from .exports import ScheduleExporter
+from .forms import InvoiceSearchForm, ScheduleFilterForm
+from .models import Invoice
+
+PAGE_SIZE = 25
+
+
+def paginate(request: CompanyRequest, rows: Any) -> Page[Model]:
+    return Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def query_without_page(request: CompanyRequest) -> str:
+    """The current filters, to keep in the pagination links."""
+    query: QueryDict = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
+def schedule_rows(request: CompanyRequest) -> tuple[ContractSelection, ScheduleFilterForm, Any]:
+    """Parse the billing page's URL: contract, status, period (invalid filters are ignored)."""
+    selection = select_contract(request)
+    form = ScheduleFilterForm(request.GET)
+    chosen = services.ScheduleFilter(contract=selection.contract)
+    if form.is_valid():
+        chosen = services.ScheduleFilter(
+            contract=selection.contract,
+            status=form.cleaned_data["status"],
+            date_from=form.cleaned_data["date_from"],
+            date_to=form.cleaned_data["date_to"],
+        )
+    entries = services.schedule(request.user, chosen, timezone.localdate())
+    return selection, form, entries
+
+
+@require_safe
+@customer_required
+def schedule_view(request: CompanyRequest) -> HttpResponse:
+    selection, form, entries = schedule_rows(request)
+    now = timezone.now()
+    page = paginate(request, entries)
+    rows = [(entry, services.visible_invoice(entry, now)) for entry in page]  # type: ignore[arg-type]
+    keep = {
+        name: request.GET[name]
+        for name in ("status", "date_from", "date_to")
+        if request.GET.get(name)
+    }
+    return render(
+        request,
+        "billing/schedule.html",
+        {
+            "active_menu": "billing",
+            "selection": selection,
+            "form": form,
+            "page": page,
+            "rows": rows,
+            "overdue_total": services.overdue_total(entries, timezone.localdate()),
+            "keep": keep,
+            "query": query_without_page(request),
+            "export_query": query_without_page(request),
+        },
+    )
+
+
+@require_safe
+@customer_required
+def schedule_export(request: CompanyRequest) -> FileResponse:
+    _selection, _form, entries = schedule_rows(request)
+    return xlsx_response(ScheduleExporter(entries, timezone.now()))
+
+
+@require_safe
+@customer_required
+def invoices_view(request: CompanyRequest) -> HttpResponse:
+    form = InvoiceSearchForm(request.GET)
+    found = services.invoices(request.user, request.company, form.search(), timezone.now())
+    return render(
+        request,
+        "billing/invoices.html",
+        {
+            "active_menu": "invoices",
+            "form": form,
+            "page": paginate(request, found),
+            "query": query_without_page(request),
+        },
+    )
+
+
+@require_safe
+@customer_required
+def invoice_pdf(request: CompanyRequest, uid: UUID) -> FileResponse:
+    """The stored PDF, inline (to open) or as an attachment with ``?download=1``."""
+    visible = services.published_invoices(request.user, request.company, timezone.now())
+    invoice: Invoice = get_for_user(visible, request.user, uid=uid)
+    if not invoice.pdf:
+        raise Http404
+    try:
+        handle = invoice.pdf.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    kind = "nota-di-credito" if invoice.is_credit_note else "fattura"
+    filename = f"{kind}-{re.sub(r'[^0-9A-Za-z-]+', '-', invoice.number)}.pdf"
+    response = FileResponse(
+        handle,
+        as_attachment=request.GET.get("download") == "1",
+        filename=filename,
+        content_type="application/pdf",
+    )
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "private, no-store"
+    return response

@@ -1,0 +1,45 @@
+"""Rows for the billing tests: schedule entries and invoices with a PDF."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.core.files.base import ContentFile
+from django.utils import timezone
+from tests.factories import make_invoice
+
+from sportello.billing.models import Invoice, ScheduleEntry
+from sportello.customers.models import Customer
+from sportello.leasing.models import Contract, PaymentMethod
+
+PUBLISHED = timezone.make_aware(dt.datetime(2024, 1, 1, 8, 0))
+
+
+def entry(
+    contract: Contract,
+    due: dt.date,
+    amount: str,
+    paid: str = "0.00",
+    *,
+    number: int = 1,
+    reason: str = "Canone",
+    **fields: Any,
+) -> ScheduleEntry:
+    return ScheduleEntry.objects.create(
+        contract=contract,
+        due_date=due,
+        instalment_number=number,
+        reason=reason,
+        payment_method=PaymentMethod.SEPA,
+        amount=Decimal(amount),
+        paid=Decimal(paid),
+        **fields,
+    )
+
+
+def invoice_with_pdf(customer: Customer, text: bytes = b"%PDF-1.4 test", **fields: Any) -> Invoice:
+    invoice = make_invoice(customer, published_at=PUBLISHED, **fields)
+    invoice.pdf.save("invoice.pdf", ContentFile(text), save=True)
+    return invoice

@@ -1,0 +1,215 @@
+"""Invoices and credit notes (C2, C5), their PDFs, and the publication notice (C4)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+import pytest
+import time_machine
+from django.utils import timezone
+from tests.billing.helpers import PUBLISHED, invoice_with_pdf
+from tests.factories import (
+    Tenant,
+    make_contract,
+    make_customer,
+    make_invoice,
+    make_sub_user,
+    make_user,
+)
+
+from sportello.billing.jobs import notify_published_invoices
+from sportello.billing.models import DocumentType, Invoice
+from sportello.core.models import AuditEvent, OutboxEmail
+
+NOTE = "Per considerare fiscalmente valido il documento pubblicato nell'Area Clienti"
+
+
+@pytest.fixture
+def archive(release: Tenant) -> Tenant:
+    contract = make_contract(release.customer, number="84963")
+    first = invoice_with_pdf(release.customer, number="1/2024", date=dt.date(2024, 1, 15),
+                             taxable=Decimal("100.00"), vat=Decimal("22.00"), total=Decimal("122.00"))  # fmt: skip
+    first.contracts.add(contract)
+    invoice_with_pdf(release.customer, number="2/2024", date=dt.date(2024, 2, 15),
+                     document_type=DocumentType.CREDIT_NOTE, taxable=Decimal("25.00"),
+                     vat=Decimal("5.50"), total=Decimal("30.50"))  # fmt: skip
+    invoice_with_pdf(release.customer, number="3/2024", date=dt.date(2024, 3, 15))
+    # Not yet published: invisible.
+    make_invoice(release.customer, number="9/2024", date=dt.date(2024, 4, 1))
+    return release
+
+
+def numbers(page: str) -> list[str]:
+    import re
+
+    body = page.split('id="invoices"', 1)[1].split("<tbody>", 1)[1].split("</tbody>", 1)[0]
+    return [re.sub(r"<[^>]+>", "", r).strip() for r in re.findall(r"<tr>\s*<td>(.*?)</td>", body)]
+
+
+def test_it_lists_published_invoices_and_credit_notes(archive: Tenant) -> None:
+    response = archive.logged_in_client().get("/fatture-e-pagamenti/fatture/")
+
+    page = response.content.decode()
+    assert numbers(page) == ["3/2024", "2/2024", "1/2024"]
+    assert "Nota di credito" in page and "Fattura" in page
+    assert "84963" in page and "122,00\xa0€" in page and "22,00\xa0€" in page
+    assert NOTE in page
+
+
+def test_it_shows_the_invoices_in_english(archive: Tenant) -> None:
+    client = archive.logged_in_client()
+    client.cookies["django_language"] = "en"
+
+    page = client.get("/fatture-e-pagamenti/fatture/").content.decode()
+
+    assert "€122.00" in page
+    assert "Credit note" in page
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("?number=2/20", ["2/2024"]),
+        ("?date_from=2024-02-01&date_to=2024-02-28", ["2/2024"]),
+        ("?amount_min=122&amount_max=122", ["1/2024"]),
+        ("?amount_min=100", ["3/2024", "1/2024"]),
+        ("?amount_min=1.220,00", ["3/2024"]),
+        ("?amount_max=30,50", ["2/2024"]),
+    ],
+)
+def test_it_searches_by_number_date_and_amount(
+    archive: Tenant, query: str, expected: list[str]
+) -> None:
+    page = archive.logged_in_client().get(f"/fatture-e-pagamenti/fatture/{query}")
+
+    assert numbers(page.content.decode()) == expected
+
+
+def test_it_explains_a_wrong_amount(archive: Tenant) -> None:
+    page = archive.logged_in_client().get("/fatture-e-pagamenti/fatture/?amount_min=abc")
+
+    assert "Inserire un importo valido" in page.content.decode()
+    assert len(numbers(page.content.decode())) == 3
+
+
+def test_it_hides_invoices_before_the_first_invoice_year(archive: Tenant) -> None:
+    archive.company.first_invoice_year = 2024
+    archive.company.save()
+    invoice_with_pdf(archive.customer, number="1/2007", date=dt.date(2007, 5, 1))
+
+    page = archive.logged_in_client().get("/fatture-e-pagamenti/fatture/").content.decode()
+
+    assert "1/2007" not in page
+
+
+def test_it_serves_the_pdf_inline_or_as_an_attachment(archive: Tenant) -> None:
+    invoice = Invoice.objects.get(number="1/2024")
+    client = archive.logged_in_client(make_sub_user(archive.user))
+
+    inline = client.get(f"/fatture-e-pagamenti/fatture/{invoice.uid}/pdf/")
+    download = client.get(f"/fatture-e-pagamenti/fatture/{invoice.uid}/pdf/?download=1")
+
+    assert inline.status_code == 200
+    assert inline["Content-Type"] == "application/pdf"
+    assert inline["X-Content-Type-Options"] == "nosniff"
+    assert inline["Content-Disposition"].startswith("inline")
+    assert b"".join(inline.streaming_content) == b"%PDF-1.4 test"
+    assert download["Content-Disposition"] == 'attachment; filename="fattura-1-2024.pdf"'
+
+
+def test_it_refuses_the_pdf_to_others(archive: Tenant, energia: Tenant) -> None:
+    invoice = Invoice.objects.get(number="1/2024")
+    url = f"/fatture-e-pagamenti/fatture/{invoice.uid}/pdf/"
+    other_customer = archive.logged_in_client(make_user(make_customer(archive.company)))
+
+    assert other_customer.get(url).status_code == 404
+    assert other_customer.get("/fatture-e-pagamenti/fatture/").content.decode().count("1/2024") == 0
+    assert energia.logged_in_client().get(url).status_code == 404
+    assert archive.client().get(url).status_code == 302
+    unpublished = Invoice.objects.get(number="9/2024")
+    client = archive.logged_in_client()
+    assert client.get(f"/fatture-e-pagamenti/fatture/{unpublished.uid}/pdf/").status_code == 404
+    guessed = "/fatture-e-pagamenti/fatture/00000000-0000-0000-0000-000000000000/pdf/"
+    assert client.get(guessed).status_code == 404
+
+
+def test_it_answers_404_for_an_invoice_without_pdf(archive: Tenant) -> None:
+    invoice = make_invoice(archive.customer, published_at=PUBLISHED)
+
+    response = archive.logged_in_client().get(f"/fatture-e-pagamenti/fatture/{invoice.uid}/pdf/")
+
+    assert response.status_code == 404
+
+
+def test_it_paginates_invoices(release: Tenant) -> None:
+    for n in range(30):
+        make_invoice(release.customer, number=f"{n}/2023", published_at=PUBLISHED)
+
+    page = release.logged_in_client().get("/fatture-e-pagamenti/fatture/?page=2").content.decode()
+
+    assert len(numbers(page)) == 5 and "26 - 30 di 30" in page
+
+
+@pytest.mark.parametrize("count", [1, 12])
+def test_it_runs_a_fixed_number_of_queries(
+    release: Tenant, count: int, django_assert_num_queries: Any
+) -> None:
+    for _ in range(count):
+        invoice = make_invoice(release.customer, published_at=PUBLISHED)
+        invoice.contracts.add(make_contract(release.customer), make_contract(release.customer))
+    client = release.logged_in_client()
+    client.get("/fatture-e-pagamenti/fatture/")
+
+    with django_assert_num_queries(8):
+        assert client.get("/fatture-e-pagamenti/fatture/").status_code == 200
+
+
+# -- C4 -------------------------------------------------------------------------------
+
+
+def test_it_notifies_a_published_invoice_once(release: Tenant) -> None:
+    release.user.date_joined = PUBLISHED - dt.timedelta(days=30)
+    release.user.save()
+    make_sub_user(release.user)
+    with time_machine.travel(PUBLISHED + dt.timedelta(hours=1)):
+        invoice = make_invoice(release.customer, number="7/2024", published_at=PUBLISHED)
+        later = make_invoice(release.customer, published_at=timezone.now() + dt.timedelta(days=1))
+
+        notify_published_invoices()
+        notify_published_invoices()
+
+    emails = list(OutboxEmail.objects.all())
+    assert len(emails) == 1
+    assert emails[0].to == [release.user.email]
+    assert emails[0].subject == "Release S.p.A. – nuova fattura disponibile"
+    assert "7/2024" in emails[0].body_text
+    assert "https://release.test/fatture-e-pagamenti/fatture/" in emails[0].body_text
+    invoice.refresh_from_db()
+    later.refresh_from_db()
+    assert invoice.notified_at is not None and later.notified_at is None
+    assert (
+        AuditEvent.objects.filter(action="invoice.notified", object_id=str(invoice.pk)).count() == 1
+    )
+
+
+def test_it_writes_the_notice_in_the_users_language(release: Tenant) -> None:
+    release.user.date_joined = PUBLISHED - dt.timedelta(days=30)
+    release.user.language = "en"
+    release.user.save()
+    make_invoice(release.customer, published_at=PUBLISHED)
+
+    notify_published_invoices()
+
+    assert '<html lang="en">' in OutboxEmail.objects.get().body_html
+
+
+def test_it_sends_no_notice_without_a_user_or_for_old_invoices(release: Tenant) -> None:
+    make_invoice(make_customer(release.company), published_at=PUBLISHED)
+    # Published before the customer registered: it went out on paper.
+    make_invoice(release.customer, published_at=release.user.date_joined - dt.timedelta(days=1))
+
+    notify_published_invoices()
+
+    assert OutboxEmail.objects.count() == 0

@@ -1,0 +1,217 @@
+"""Billing and payments (C1) and its export (C3)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from typing import Any
+
+import openpyxl
+import pytest
+import time_machine
+from tests.billing.helpers import entry, invoice_with_pdf
+from tests.factories import Tenant, make_contract, make_customer, make_sub_user, make_user
+
+TODAY = dt.datetime(2024, 4, 5, 10, 0, tzinfo=dt.UTC)
+pytestmark = pytest.mark.usefixtures("frozen")
+
+
+@pytest.fixture
+def frozen() -> Any:
+    with time_machine.travel(TODAY):
+        yield
+
+
+@pytest.fixture
+def book(release: Tenant) -> Tenant:
+    first = make_contract(release.customer, number="84963")
+    second = make_contract(release.customer, number="90001")
+    invoice = invoice_with_pdf(release.customer, number="12/2024")
+    entry(first, dt.date(2024, 2, 29), "514.11", "514.11", number=1, invoice=invoice)
+    entry(first, dt.date(2024, 3, 31), "514.11", "100.00", number=2)
+    entry(first, dt.date(2024, 4, 30), "514.11", number=3)
+    for month in range(1, 5):
+        entry(second, dt.date(2023, month, 1), "200.00", "200.00", number=month)
+    release.contracts = (first, second)  # type: ignore[attr-defined]
+    return release
+
+
+def table_rows(page: str) -> list[list[str]]:
+    """The schedule table's cells, as text."""
+    import re
+
+    body = page.split('id="schedule"', 1)[1].split("<tbody>", 1)[1].split("</tbody>", 1)[0]
+    rows = []
+    for row in re.findall(r"<tr>(.*?)</tr>", body, re.S):
+        cells = re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)
+        rows.append([re.sub(r"<[^>]+>", "", c).strip() for c in cells])
+    return rows
+
+
+def test_it_lists_the_schedule_newest_first(book: Tenant) -> None:
+    response = book.logged_in_client().get("/fatture-e-pagamenti/")
+
+    assert response.status_code == 200
+    rows = table_rows(response.content.decode())
+    assert [r[2] for r in rows] == [
+        "30/04/24", "31/03/24", "29/02/24", "01/04/23", "01/03/23", "01/02/23", "01/01/23",
+    ]  # fmt: skip
+    assert rows[0][:4] == ["A scadere", "84963", "30/04/24", "3"]
+    assert rows[1][0] == "Scaduto" and rows[1][8:10] == ["414,11\xa0€", "414,11\xa0€"]
+    assert rows[2][0] == "Pagato" and rows[2][10] == "12/2024"
+    page = response.content.decode()
+    assert 'id="overdue-total">414,11\xa0€' in page
+
+
+def test_it_shows_the_schedule_in_english(book: Tenant) -> None:
+    client = book.logged_in_client()
+    client.cookies["django_language"] = "en"
+
+    page = client.get("/fatture-e-pagamenti/").content.decode()
+
+    assert "Overdue" in page
+    assert "€414.11" in page
+
+
+def test_it_filters_by_contract_status_and_period(book: Tenant) -> None:
+    _first, second = book.contracts  # type: ignore[attr-defined]
+    client = book.logged_in_client()
+
+    one = table_rows(client.get(f"/fatture-e-pagamenti/?contract={second.pk}").content.decode())
+    assert {r[1] for r in one} == {"90001"} and len(one) == 4
+    overdue = table_rows(client.get("/fatture-e-pagamenti/?status=overdue").content.decode())
+    assert [r[2] for r in overdue] == ["31/03/24"]
+    period = table_rows(
+        client.get(
+            "/fatture-e-pagamenti/?status=paid&date_from=2023-02-01&date_to=2023-03-31"
+        ).content.decode()
+    )
+    assert [r[2] for r in period] == ["01/03/23", "01/02/23"]
+
+
+def test_it_explains_a_wrong_period_and_filters_nothing(book: Tenant) -> None:
+    page = (
+        book.logged_in_client()
+        .get("/fatture-e-pagamenti/?date_from=2024-01-01&date_to=2023-01-01")
+        .content.decode()
+    )
+
+    assert "La data finale precede quella iniziale." in page
+    assert len(table_rows(page)) == 7
+
+
+def test_it_paginates_in_the_database(release: Tenant) -> None:
+    contract = make_contract(release.customer)
+    for n in range(30):
+        entry(contract, dt.date(2022, 1, 1) + dt.timedelta(days=n), "10.00", number=n)
+    client = release.logged_in_client()
+
+    first = client.get("/fatture-e-pagamenti/").content.decode()
+    second = client.get("/fatture-e-pagamenti/?status=overdue&page=2").content.decode()
+
+    assert len(table_rows(first)) == 25 and "1 - 25 di 30" in first
+    assert len(table_rows(second)) == 5 and "26 - 30 di 30" in second
+    assert "status=overdue&amp;page=1" in second
+    # The total counts every page.
+    assert "300,00\xa0€" in second
+
+
+def export_rows(client: Any, query: str) -> list[tuple[Any, ...]]:
+    response = client.get(f"/fatture-e-pagamenti/esporta/{query}")
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("attachment;")
+    content = b"".join(response.streaming_content)
+    sheet = openpyxl.load_workbook(io.BytesIO(content)).active
+    return list(sheet.iter_rows(values_only=True))
+
+
+def test_it_exports_exactly_the_current_view(book: Tenant) -> None:
+    first, _second = book.contracts  # type: ignore[attr-defined]
+    client = book.logged_in_client()
+    query = f"?contract={first.pk}"
+    page_rows = table_rows(client.get(f"/fatture-e-pagamenti/{query}").content.decode())
+
+    rows = export_rows(client, query)
+
+    assert rows[0] == (
+        "Stato", "Contratto", "Scadenza", "N. Canone", "Causale", "Pagamento",
+        "Importo", "Pagato", "Saldo", "Saldo scaduto", "Fattura",
+    )  # fmt: skip
+    assert len(rows) == 1 + len(page_rows) == 4
+    assert [(r[0], r[1], r[2].strftime("%d/%m/%y"), str(r[3])) for r in rows[1:]] == [
+        tuple(p[:4]) for p in page_rows
+    ]
+    assert rows[2][6:10] == (514.11, 100.0, 414.11, 414.11)
+    assert rows[3][10] == "12/2024"
+
+
+def test_it_exports_every_page(release: Tenant) -> None:
+    contract = make_contract(release.customer)
+    for n in range(30):
+        entry(contract, dt.date(2022, 1, 1) + dt.timedelta(days=n), "10.00", number=n)
+
+    rows = export_rows(release.logged_in_client(), "?status=overdue")
+
+    assert len(rows) == 31
+    assert rows[1][2] == dt.datetime(2022, 1, 30)
+
+
+def test_it_shows_a_sub_user_the_same_schedule(book: Tenant) -> None:
+    client = book.logged_in_client(make_sub_user(book.user))
+
+    assert len(table_rows(client.get("/fatture-e-pagamenti/").content.decode())) == 7
+    assert len(export_rows(client, "")) == 8
+
+
+@pytest.mark.parametrize("path", ["/fatture-e-pagamenti/", "/fatture-e-pagamenti/esporta/"])
+def test_it_refuses_another_customers_contract(book: Tenant, path: str) -> None:
+    first, _second = book.contracts  # type: ignore[attr-defined]
+    other = make_user(make_customer(book.company))
+    client = book.logged_in_client(other)
+
+    assert client.get(f"{path}?contract={first.pk}").status_code == 404
+    assert client.get(f"{path}?contract=999999").status_code == 404
+    assert client.get(f"{path}?contract=abc").status_code == 404
+
+
+def test_it_shows_another_customer_nothing(book: Tenant) -> None:
+    client = book.logged_in_client(make_user(make_customer(book.company)))
+
+    page = client.get("/fatture-e-pagamenti/").content.decode()
+
+    assert table_rows(page) == [["Nessuna scadenza corrisponde ai criteri scelti."]]
+    assert len(export_rows(client, "")) == 1
+
+
+@pytest.mark.parametrize("path", ["/fatture-e-pagamenti/", "/fatture-e-pagamenti/esporta/"])
+def test_it_refuses_another_company(book: Tenant, energia: Tenant, path: str) -> None:
+    first, _second = book.contracts  # type: ignore[attr-defined]
+    client = energia.logged_in_client()
+    client.defaults["HTTP_HOST"] = book.host  # the session does not cross companies
+
+    assert client.get(f"{path}?contract={first.pk}").status_code == 302
+    own = energia.logged_in_client()
+    assert own.get(f"{path}?contract={first.pk}").status_code == 404
+
+
+def test_it_sends_a_visitor_to_the_login(book: Tenant) -> None:
+    response = book.client().get("/fatture-e-pagamenti/")
+
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accesso/")
+
+
+@pytest.mark.parametrize("contracts", [1, 10])
+def test_it_runs_a_fixed_number_of_queries(
+    release: Tenant, contracts: int, django_assert_num_queries: Any
+) -> None:
+    for _ in range(contracts):
+        contract = make_contract(release.customer)
+        invoice = invoice_with_pdf(release.customer)
+        for n in range(5):
+            entry(contract, dt.date(2024, 1, 1 + n), "10.00", number=n, invoice=invoice)
+    client = release.logged_in_client()
+    client.get("/fatture-e-pagamenti/")
+
+    with django_assert_num_queries(9):
+        assert client.get("/fatture-e-pagamenti/?status=overdue").status_code == 200
