@@ -8,6 +8,7 @@ urlpatterns = [
     path("accesso/", include("sportello.accounts.urls")),
     path("demo/", include("sportello.demo.urls")),
     path("fatture-e-pagamenti/", include("sportello.billing.urls")),
+    path("rendiconti/", include("sportello.leasing.transparency_urls")),
     path("contratti/", include("sportello.leasing.urls")),
     path("documenti/", include("sportello.documents.urls")),
     path("", include("sportello.core.urls")),

@@ -34,6 +34,7 @@ LEASING_MENU = [
     MenuEntry("invoices", _("Fatture"), "billing:invoices"),
     MenuEntry("contracts", _("Contratti"), "leasing:contracts"),
     MenuEntry("assets", _("Beni in locazione"), "leasing:assets"),
+    MenuEntry("transparency", _("Rendiconti di trasparenza"), "transparency:list"),
     MenuEntry("requests", _("Richieste")),
     MenuEntry("documents", _("Documenti"), "documents:documents"),
     MenuEntry("notifications", _("Notifiche")),
@@ -63,7 +64,11 @@ UTILITY_MENU = [
 
 
 def menu_for(company: Company) -> list[MenuEntry]:
-    return UTILITY_MENU if company.is_utility else LEASING_MENU
+    if company.is_utility:
+        return UTILITY_MENU
+    if not company.feature_transparency:
+        return [e for e in LEASING_MENU if e.key != "transparency"]
+    return LEASING_MENU
 
 
 def coming_entry(company: Company, key: str) -> MenuEntry | None:

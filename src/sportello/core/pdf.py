@@ -1,0 +1,82 @@
+"""The one way the portal renders a PDF: a template → HTML → WeasyPrint.
+
+``render_pdf(template_name, context, language)`` renders the template in the
+given language and returns the PDF's bytes. Templates extend
+``pdf/base.html``, which prints the company's logo, name, colours and legal
+footer on every page when the context has a ``company``.
+
+WeasyPrint never reaches the network or the file system: its URL fetcher
+accepts ``data:`` URIs only (the logo is embedded as one), so a URL that finds
+its way into a template, even from imported data, is refused, not fetched.
+"""
+
+from __future__ import annotations
+
+import base64
+import logging
+import mimetypes
+from typing import Any
+
+from django.template.loader import render_to_string
+from django.utils import translation
+from weasyprint import HTML
+from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+from .models import Company
+
+logger = logging.getLogger(__name__)
+
+#: Logo types a PDF embeds, and the largest logo file it reads.
+LOGO_TYPES = {"image/svg+xml", "image/png", "image/jpeg"}
+MAX_LOGO_BYTES = 512 * 1024
+
+
+class URLRefused(ValueError):
+    """A PDF template asked for a resource that is not embedded in it."""
+
+
+class OfflineURLFetcher(URLFetcher):
+    """A WeasyPrint fetcher that serves ``data:`` URIs and refuses everything else."""
+
+    def __init__(self) -> None:
+        super().__init__(allowed_protocols={"data"}, allow_redirects=False, timeout=1)
+
+    def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
+        if not url.lower().startswith("data:"):
+            logger.warning("PDF rendering refused to fetch %s", url[:200])
+            raise URLRefused(f"Refused to fetch {url[:200]}")
+        response: URLFetcherResponse = super().fetch(url, headers)
+        return response
+
+
+def logo_data_uri(company: Company) -> str:
+    """The company's logo as a ``data:`` URI, or "" when it has none we can embed."""
+    if not company.logo:
+        return ""
+    content_type, _ = mimetypes.guess_type(company.logo.name or "")
+    if content_type not in LOGO_TYPES:
+        return ""
+    try:
+        with company.logo.open("rb") as logo:
+            data = logo.read(MAX_LOGO_BYTES + 1)
+    except OSError:
+        logger.warning("The logo of %s cannot be read", company.slug)
+        return ""
+    if len(data) > MAX_LOGO_BYTES:
+        return ""
+    return f"data:{content_type};base64,{base64.b64encode(data).decode('ascii')}"
+
+
+def render_pdf(template_name: str, context: dict[str, Any], language: str) -> bytes:
+    """The PDF of ``template_name`` rendered with ``context`` in ``language`` ("it", "en")."""
+    context = dict(context)
+    company = context.get("company")
+    if isinstance(company, Company) and "pdf_logo" not in context:
+        context["pdf_logo"] = logo_data_uri(company)
+    with translation.override(language):
+        context.setdefault("LANGUAGE_CODE", language)
+        html = render_to_string(template_name, context)
+        pdf: bytes | None = HTML(string=html, url_fetcher=OfflineURLFetcher()).write_pdf()
+    if pdf is None:  # pragma: no cover - only when a target file is given
+        raise RuntimeError("WeasyPrint returned no PDF")
+    return pdf

@@ -1,0 +1,236 @@
+"""Annual transparency statements (rendiconti annuali, D.Lgs. 385/1993 art. 119; H4).
+
+A statement is computed on demand from the imported plan and schedule: the
+portal never invents a figure, it only selects and totals rows of the core
+system. The page and the PDF call the same function, so they always agree.
+
+Rules (what every figure means):
+
+* The statement covers the *period* from 1 January of the year to 31 December,
+  or to today for the current year (a provisional, year-to-date statement).
+* **Opening residual capital**: the residual capital after the last plan row
+  (advance, instalment or residual value; never an indexation row) due before
+  the period; the financed amount (price less advance) if none is.
+* **Closing residual capital**: the same after the last such row due by the
+  end of the period.
+* **Capital repaid**: the capital shares of the instalment and residual-value
+  rows due in the period (the advance is a payment on the price, not on the
+  financed capital), so opening − capital repaid = closing.
+* **Interest**: the interest shares of the instalment rows due in the period
+  plus the indexation adjustments due in it (they are interest only).
+  Capital and interest are those the plan assigns to the rows *due* in the
+  period, whether or not the customer has paid them; payments are reported
+  apart, from the schedule.
+* **Billed, paid, still due**: the schedule entries due in the period
+  (amounts including VAT), with what has been paid on them so far; "overdue"
+  is what is unpaid once the due date has passed.
+* **Fees and charges**: schedule entries whose reason is none of the plan's
+  (advance, instalment, indexation, residual value).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from sportello.billing.models import ScheduleEntry
+
+from .models import Contract, InstalmentKind, PlanInstalment
+
+ZERO = Decimal("0.00")
+
+#: The schedule's reasons (causali) for the plan's rows; any other reason is a fee or charge.
+PLAN_REASONS: dict[str, Promise] = {
+    "Anticipo": _("Anticipo"),
+    "Canone": _("Canone"),
+    "Indicizzazione": _("Indicizzazione"),
+    "Valore residuo": _("Valore residuo"),
+}
+
+
+class StatementYearOutOfRange(Exception):
+    """The contract has no statement for that year (before stipulation, after the end, future)."""
+
+
+@dataclass(frozen=True)
+class StatementYear:
+    year: int
+    provisional: bool
+
+
+@dataclass
+class PlanTotals:
+    """Plan rows of one kind due in the period (amounts before VAT)."""
+
+    count: int = 0
+    amount: Decimal = ZERO
+    capital: Decimal = ZERO
+    interest: Decimal = ZERO
+
+    def add(self, row: PlanInstalment) -> None:
+        self.count += 1
+        self.amount += row.amount
+        self.capital += row.capital_share
+        self.interest += row.interest_share
+
+
+@dataclass
+class ScheduleTotals:
+    """Schedule entries with one reason due in the period (amounts including VAT)."""
+
+    reason: str | Promise
+    count: int = 0
+    amount: Decimal = ZERO
+    paid: Decimal = ZERO
+    balance: Decimal = ZERO
+    overdue: Decimal = ZERO
+
+
+@dataclass(frozen=True)
+class IndexationAdjustment:
+    due_date: dt.date
+    accrual_start: dt.date
+    accrual_end: dt.date
+    amount: Decimal
+
+
+@dataclass
+class TransparencyStatementFigures:
+    """Every figure of one contract's statement for one year."""
+
+    contract: Contract
+    year: int
+    period_start: dt.date
+    period_end: dt.date
+    provisional: bool
+    as_of: dt.date
+    opening_residual: Decimal
+    closing_residual: Decimal
+    advance: PlanTotals
+    instalments: PlanTotals
+    indexation: PlanTotals
+    residual_value: PlanTotals
+    indexation_adjustments: list[IndexationAdjustment]
+    schedule: list[ScheduleTotals]
+    fees: ScheduleTotals
+    billed: ScheduleTotals = field(init=False)
+
+    def __post_init__(self) -> None:
+        total = ScheduleTotals(_("Totale"))
+        for line in [*self.schedule, self.fees]:
+            total.count += line.count
+            total.amount += line.amount
+            total.paid += line.paid
+            total.balance += line.balance
+            total.overdue += line.overdue
+        self.billed = total
+
+    @property
+    def capital_repaid(self) -> Decimal:
+        return self.instalments.capital + self.residual_value.capital
+
+    @property
+    def interest(self) -> Decimal:
+        return self.instalments.interest + self.indexation.interest
+
+    @property
+    def plan_total(self) -> PlanTotals:
+        total = PlanTotals()
+        for part in (self.advance, self.instalments, self.indexation, self.residual_value):
+            total.count += part.count
+            total.amount += part.amount
+            total.capital += part.capital
+            total.interest += part.interest
+        return total
+
+    @property
+    def reference_rate(self) -> str:
+        return self.contract.reference_rate
+
+
+def statement_years(contract: Contract, today: dt.date) -> list[StatementYear]:
+    """The years a contract has a statement for, newest first.
+
+    From the stipulation year to the end year, never past the current year,
+    which is provisional (year to date) while it is not over.
+    """
+    last = min(contract.end_date.year, today.year)
+    return [
+        StatementYear(year, provisional=year == today.year)
+        for year in range(last, contract.stipulated_on.year - 1, -1)
+    ]
+
+
+def transparency_statement(
+    contract: Contract, year: int, *, today: dt.date
+) -> TransparencyStatementFigures:
+    """The statement of ``contract`` for ``year``, from its plan and schedule, in three queries."""
+    years = {y.year: y for y in statement_years(contract, today)}
+    if year not in years:
+        raise StatementYearOutOfRange(year)
+    provisional = years[year].provisional
+    period_start = dt.date(year, 1, 1)
+    period_end = min(dt.date(year, 12, 31), today)
+
+    capital_rows = PlanInstalment.objects.filter(contract=contract).exclude(
+        kind=InstalmentKind.INDEXATION
+    )
+    before = (
+        capital_rows.filter(due_date__lt=period_start)
+        .order_by("-due_date", "-number")
+        .values_list("residual_capital", flat=True)
+        .first()
+    )
+    opening = before if before is not None else contract.financed_amount
+
+    rows = list(
+        PlanInstalment.objects.filter(
+            contract=contract, due_date__gte=period_start, due_date__lte=period_end
+        ).order_by("due_date", "kind", "number")
+    )
+    totals = {kind: PlanTotals() for kind in InstalmentKind.values}
+    closing = opening
+    adjustments = []
+    for row in rows:
+        totals[row.kind].add(row)
+        if row.kind == InstalmentKind.INDEXATION:
+            adjustments.append(
+                IndexationAdjustment(row.due_date, row.accrual_start, row.accrual_end, row.amount)
+            )
+        else:
+            closing = row.residual_capital
+
+    entries = ScheduleEntry.objects.filter(
+        contract=contract, due_date__gte=period_start, due_date__lte=period_end
+    ).order_by("due_date", "instalment_number")
+    by_reason = {reason: ScheduleTotals(label) for reason, label in PLAN_REASONS.items()}
+    fees = ScheduleTotals(_("Commissioni e spese"))
+    for entry in entries:
+        line = by_reason.get(entry.reason, fees)
+        line.count += 1
+        line.amount += entry.amount
+        line.paid += entry.paid
+        line.balance += entry.balance
+        line.overdue += entry.overdue_balance_on(today)
+
+    return TransparencyStatementFigures(
+        contract=contract,
+        year=year,
+        period_start=period_start,
+        period_end=period_end,
+        provisional=provisional,
+        as_of=today,
+        opening_residual=opening,
+        closing_residual=closing,
+        advance=totals[InstalmentKind.ADVANCE],
+        instalments=totals[InstalmentKind.INSTALMENT],
+        indexation=totals[InstalmentKind.INDEXATION],
+        residual_value=totals[InstalmentKind.RESIDUAL],
+        indexation_adjustments=adjustments,
+        schedule=list(by_reason.values()),
+        fees=fees,
+    )
