@@ -128,6 +128,11 @@ def test_it_lets_a_sub_user_download_the_customers_documents(
     client = release.logged_in_client(make_sub_user(release.user))
 
     assert "Contratto di locazione 84963" in text(client.get("/documenti/"))
+    contract = documents["contract"].contract
+    assert contract is not None
+    assert "Contratto di locazione 84963" in text(
+        client.get(f"/contratti/{contract.pk}/documenti/")
+    )
     for document in documents.values():
         assert download(client, document).status_code == 200
 

@@ -257,6 +257,8 @@ def test_it_hides_a_contract_from_another_company(
     client = energia.logged_in_client()
 
     assert client.get(f"/contratti/{contract.pk}/").status_code == 404
+    assert "84963" not in text(client.get("/contratti/"))
+    assert "99999" in text(client.get("/contratti/"))
     # Nor does the release customer reach it on its own host by id.
     assert release.logged_in_client().get(f"/contratti/{other.pk}/").status_code == 404
 
