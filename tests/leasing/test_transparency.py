@@ -30,6 +30,7 @@ from tests.factories import (
 )
 
 from sportello.billing.models import ScheduleEntry
+from sportello.core.models import AuditEvent
 from sportello.customers.models import Customer
 from sportello.leasing.models import Contract, InstalmentKind, PaymentMethod, PlanInstalment
 from sportello.leasing.transparency import (
@@ -188,6 +189,7 @@ def test_it_starts_from_the_financed_amount_in_the_stipulation_year(contract: Co
     s = transparency_statement(contract, 2023, today=TODAY)
 
     assert s.opening_residual == D("12000.00")  # 13.000 less the 1.000 advance
+    assert s.opening_date == dt.date(2023, 11, 10)  # the stipulation day
     assert s.closing_residual == D("11540.00")
     assert (s.advance.count, s.advance.amount) == (1, D("1000.00"))
     assert s.capital_repaid == D("460.00")  # the advance pays the price, not the capital
@@ -355,6 +357,12 @@ def test_it_downloads_the_statement_as_a_pdf_with_the_same_figures(
     assert capital_2024 == D("1872.38")
     for figure in ("11.540,00", "9.667,62", "1.872,38", "238,07", "30,45", "2.577,18", "961,37"):
         assert figure in text
+    event = AuditEvent.objects.get(action="transparency.statement_downloaded")
+    assert (event.actor, event.object_id, event.data) == (
+        release.user,
+        str(contract.pk),
+        {"year": 2024, "provisional": False},
+    )
 
 
 @time_machine.travel(dt.datetime(2025, 3, 15, 10, 0, tzinfo=dt.UTC))

@@ -130,6 +130,11 @@ class TransparencyStatementFigures:
         self.billed = total
 
     @property
+    def opening_date(self) -> dt.date:
+        """1 January, or the stipulation day in the stipulation year."""
+        return max(self.period_start, self.contract.stipulated_on)
+
+    @property
     def capital_repaid(self) -> Decimal:
         return self.instalments.capital + self.residual_value.capital
 

@@ -11,6 +11,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
+from sportello.core import audit
 from sportello.core.decorators import customer_required
 from sportello.core.http import CompanyRequest
 from sportello.core.pdf import render_pdf
@@ -81,13 +82,23 @@ def statement_detail(request: CompanyRequest, contract_id: int, year: int) -> Ht
 @require_safe
 @customer_required
 def statement_pdf(request: CompanyRequest, contract_id: int, year: int) -> HttpResponse:
-    """The statement as a PDF in the user's language (like the e-mails they receive)."""
+    """The statement as a PDF in the user's language (like the e-mails they receive).
+
+    Each download is audited: the company can show when the customer received it.
+    """
     figures = _figures(request, contract_id, year)
     language = getattr(request.user, "language", "") or "it"
     pdf = render_pdf(
         "leasing/transparency_pdf.html",
         {"statement": figures, "company": request.company},
         language,
+    )
+    audit.record(
+        "transparency.statement_downloaded",
+        request=request,
+        obj=figures.contract,
+        year=figures.year,
+        provisional=figures.provisional,
     )
     response = HttpResponse(pdf, content_type="application/pdf")
     number = re.sub(r"[^A-Za-z0-9_-]", "-", figures.contract.number)
