@@ -13,6 +13,7 @@ from tests.factories import Tenant, make_customer, make_sub_user, make_user
 from tests.leasing.contracts import (
     count_queries,
     leased_contract,
+    other_leasing_tenant,
     small_and_large_customers,
     small_user,
 )
@@ -154,12 +155,11 @@ def test_it_refuses_another_customers_documents(
 def test_it_refuses_another_companys_documents(
     release: Tenant, energia: Tenant, documents: dict[str, Document]
 ) -> None:
-    client = energia.logged_in_client()
-
-    page = text(client.get("/documenti/"))
-    assert "Informativa privacy" not in page
-    for document in documents.values():
-        assert download(client, document).status_code == 404
+    for client in [energia.logged_in_client(), other_leasing_tenant().logged_in_client()]:
+        page = text(client.get("/documenti/"))
+        assert "Informativa privacy" not in page
+        for document in documents.values():
+            assert download(client, document).status_code == 404
     # A visitor who is not logged in is sent to the login first.
     assert download(release.client(), documents["company"]).status_code == 302
 

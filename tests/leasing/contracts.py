@@ -9,7 +9,7 @@ from typing import Any
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from tests.factories import Tenant, make_contract, make_customer, make_user
+from tests.factories import Tenant, make_company, make_contract, make_customer, make_user
 
 from sportello.accounts.models import PortalUser
 from sportello.customers.models import Customer
@@ -100,3 +100,10 @@ def count_queries(client: Client, url: str) -> int:
     with CaptureQueriesContext(connection) as context:
         assert client.get(url).status_code == 200
     return len(context.captured_queries)
+
+
+def other_leasing_tenant() -> Tenant:
+    """A second leasing company on ``bpm.test`` with a customer of its own."""
+    company = make_company("bpm", name="Banco BPM – Divisione Leasing")
+    customer = make_customer(company, name="Verdi Luca")
+    return Tenant(company, "bpm.test", customer, make_user(customer, "lverdi"))

@@ -11,7 +11,12 @@ from typing import Any
 import openpyxl
 import pytest
 from tests.factories import Tenant, make_customer, make_sub_user, make_user
-from tests.leasing.contracts import count_queries, leased_contract, small_and_large_customers
+from tests.leasing.contracts import (
+    count_queries,
+    leased_contract,
+    other_leasing_tenant,
+    small_and_large_customers,
+)
 
 from sportello.leasing.models import Asset, Contract
 
@@ -131,7 +136,7 @@ def test_it_hides_the_assets_from_another_customer_and_company(
     release: Tenant, energia: Tenant, contracts: tuple[Contract, Contract]
 ) -> None:
     neighbour = release.logged_in_client(make_user(make_customer(release.company)))
-    stranger = energia.logged_in_client()
+    stranger = other_leasing_tenant().logged_in_client()
 
     for client in [neighbour, stranger]:
         assert "FIAT DUCATO" not in text(client.get("/contratti/beni/"))
@@ -141,6 +146,9 @@ def test_it_hides_the_assets_from_another_customer_and_company(
                 response = client.get(f"{url}?contract={pk}")
                 assert response.status_code == 404, url
                 assert "FIAT DUCATO" not in response.content.decode()
+    utility = energia.logged_in_client()
+    for url in ["/contratti/beni/", "/contratti/beni/esporta/"]:
+        assert utility.get(url).status_code == 404
 
 
 def test_it_lists_assets_in_a_fixed_number_of_queries(

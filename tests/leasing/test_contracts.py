@@ -14,6 +14,7 @@ from tests.factories import Tenant, make_contract, make_customer, make_sub_user,
 from tests.leasing.contracts import (
     count_queries,
     leased_contract,
+    other_leasing_tenant,
     small_and_large_customers,
     small_user,
 )
@@ -253,14 +254,18 @@ def test_it_hides_a_contract_from_another_customer(release: Tenant, contract: Co
 def test_it_hides_a_contract_from_another_company(
     release: Tenant, energia: Tenant, contract: Contract
 ) -> None:
-    other = leased_contract(energia.customer, number="99999")
-    client = energia.logged_in_client()
+    bpm = other_leasing_tenant()
+    other = leased_contract(bpm.customer, number="99999")
+    client = bpm.logged_in_client()
 
     assert client.get(f"/contratti/{contract.pk}/").status_code == 404
+    assert client.get(f"/contratti/seleziona/?contract={contract.pk}").status_code == 404
     assert "84963" not in text(client.get("/contratti/"))
     assert "99999" in text(client.get("/contratti/"))
-    # Nor does the release customer reach it on its own host by id.
+    # Nor does the Release customer reach the other company's contract by id.
     assert release.logged_in_client().get(f"/contratti/{other.pk}/").status_code == 404
+    # A utility's portal has no contract pages at all.
+    assert energia.logged_in_client().get("/contratti/").status_code == 404
 
 
 def test_it_sends_a_visitor_to_the_login(release: Tenant, contract: Contract) -> None:

@@ -14,6 +14,7 @@ from tests.factories import Tenant, make_customer, make_sub_user, make_user
 from tests.leasing.contracts import (
     count_queries,
     leased_contract,
+    other_leasing_tenant,
     small_and_large_customers,
     small_user,
 )
@@ -184,8 +185,9 @@ def test_it_hides_the_plan_from_another_customer_and_company(
 ) -> None:
     neighbour = release.logged_in_client(make_user(make_customer(release.company)))
     stranger = energia.logged_in_client()
+    leasing_stranger = other_leasing_tenant().logged_in_client()
 
-    for client in [neighbour, stranger]:
+    for client in [neighbour, stranger, leasing_stranger]:
         for pk in [contract.pk, contract.pk + 1, 999_999]:
             response = client.get(f"/contratti/{pk}/{suffix}")
             assert response.status_code == 404, (pk, suffix)

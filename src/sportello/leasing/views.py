@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from django.http import FileResponse, HttpResponse, HttpResponseRedirect
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -17,6 +22,21 @@ from .exports import AssetExporter, PlanExporter
 from .selection import select_contract
 
 
+def leasing_customer_required(
+    view: Callable[..., HttpResponseBase],
+) -> Callable[..., HttpResponseBase]:
+    """A customer of a leasing company: a utility's portal has no contracts pages."""
+
+    @wraps(view)
+    @customer_required
+    def wrapper(request: CompanyRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if not request.company.is_leasing:
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
 def billing_url(contract_pk: int) -> str:
     """The billing page of one contract (engineer P's page, once it exists)."""
     try:
@@ -27,7 +47,7 @@ def billing_url(contract_pk: int) -> str:
 
 
 @require_safe
-@customer_required
+@leasing_customer_required
 def contract_list_view(request: CompanyRequest) -> HttpResponse:
     which = request.GET.get("stato", "attivi")
     listing = services.contract_list(request.user, which, request.GET.get("page"))
@@ -39,7 +59,7 @@ def contract_list_view(request: CompanyRequest) -> HttpResponse:
 
 
 @require_safe
-@customer_required
+@leasing_customer_required
 def contract_select_view(request: CompanyRequest) -> HttpResponseRedirect:
     """The "Seleziona contratto" selector: to the chosen contract's page, or the list."""
     selection = select_contract(request)
@@ -49,7 +69,7 @@ def contract_select_view(request: CompanyRequest) -> HttpResponseRedirect:
 
 
 @require_safe
-@customer_required
+@leasing_customer_required
 def contract_detail_view(request: CompanyRequest, pk: int) -> HttpResponse:
     detail = services.contract_detail(request.user, pk, timezone.localdate())
     selection = select_contract(request)
@@ -68,7 +88,7 @@ def contract_detail_view(request: CompanyRequest, pk: int) -> HttpResponse:
 
 
 @require_safe
-@customer_required
+@leasing_customer_required
 def plan_view(request: CompanyRequest, pk: int) -> HttpResponse:
     contract, page = services.plan_page(request.user, pk, request.GET.get("page"))
     return render(
@@ -79,14 +99,14 @@ def plan_view(request: CompanyRequest, pk: int) -> HttpResponse:
 
 
 @require_safe
-@customer_required
+@leasing_customer_required
 def plan_export_view(request: CompanyRequest, pk: int) -> FileResponse:
     contract = services.own_contract(request.user, pk)
     return xlsx_response(PlanExporter(contract, services.plan_rows(contract)))
 
 
 @require_safe
-@customer_required
+@leasing_customer_required
 def asset_list_view(request: CompanyRequest) -> HttpResponse:
     selection = select_contract(request)
     page = services.paginate(
@@ -100,14 +120,14 @@ def asset_list_view(request: CompanyRequest) -> HttpResponse:
 
 
 @require_safe
-@customer_required
+@leasing_customer_required
 def asset_export_view(request: CompanyRequest) -> FileResponse:
     selection = select_contract(request)
     return xlsx_response(AssetExporter(services.assets_of(request.user, selection.contract)))
 
 
 @require_safe
-@customer_required
+@leasing_customer_required
 def contract_documents_view(request: CompanyRequest, pk: int) -> HttpResponse:
     contract, documents = services.contract_documents(request.user, pk)
     return render(
