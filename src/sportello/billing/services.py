@@ -35,7 +35,7 @@ from sportello.accounts.models import PortalUser
 from sportello.core import audit
 from sportello.core.menu import menu_for
 from sportello.core.models import Company
-from sportello.leasing.models import Contract
+from sportello.leasing.models import Contract, ContractStatus
 from sportello.servicedesk.models import ServiceRequest
 
 from .models import EntryStatus, Invoice, InvoiceQuerySet, ScheduleEntry
@@ -103,7 +103,7 @@ def situation(customer_id: int | None, today: dt.date) -> Situation:
         advances_paid=_money(
             Sum(
                 "paid",
-                filter=Q(reason__iexact=ADVANCE_REASON, contract__status="active"),
+                filter=Q(reason__iexact=ADVANCE_REASON, contract__status=ContractStatus.ACTIVE),
             )
         ),
     )
@@ -207,7 +207,7 @@ def overdue_total(entries: QuerySet[ScheduleEntry], today: dt.date) -> Decimal:
 
 
 def visible_invoice(entry: ScheduleEntry, now: dt.datetime) -> Invoice | None:
-    """The entry's invoice if the customer may open it (published, with a PDF)."""
+    """The entry's invoice if the customer may see it already (published by ``now``)."""
     invoice = entry.invoice
     if invoice is None or invoice.published_at is None or invoice.published_at > now:
         return None

@@ -81,8 +81,8 @@ def schedule_view(request: CompanyRequest) -> HttpResponse:
             "rows": rows,
             "overdue_total": services.overdue_total(entries, timezone.localdate()),
             "keep": keep,
+            # The pagination links and «Esporta» keep the filters.
             "query": query_without_page(request),
-            "export_query": query_without_page(request),
         },
     )
 
