@@ -21,6 +21,7 @@ from tests.factories import (
 
 from sportello.billing.jobs import notify_published_invoices
 from sportello.billing.models import DocumentType, Invoice
+from sportello.core import periodic
 from sportello.core.models import AuditEvent, OutboxEmail
 
 NOTE = "Per considerare fiscalmente valido il documento pubblicato nell'Area Clienti"
@@ -192,6 +193,12 @@ def test_it_notifies_a_published_invoice_once(release: Tenant) -> None:
     assert (
         AuditEvent.objects.filter(action="invoice.notified", object_id=str(invoice.pk)).count() == 1
     )
+
+
+def test_it_registers_the_notice_job() -> None:
+    job = periodic.REGISTRY["billing.jobs.notify_published_invoices"]
+
+    assert job.every == dt.timedelta(minutes=5)
 
 
 def test_it_writes_the_notice_in_the_users_language(release: Tenant) -> None:

@@ -132,7 +132,11 @@ def test_it_exports_exactly_the_current_view(book: Tenant) -> None:
     page_rows = table_rows(client.get(f"/fatture-e-pagamenti/{query}").content.decode())
 
     rows = export_rows(client, query)
+    response = client.get(f"/fatture-e-pagamenti/esporta/{query}")
 
+    assert response["Content-Disposition"] == (
+        'attachment; filename="fatture-e-pagamenti-84963.xlsx"'
+    )
     assert rows[0] == (
         "Stato", "Contratto", "Scadenza", "N. Canone", "Causale", "Pagamento",
         "Importo", "Pagato", "Saldo", "Saldo scaduto", "Fattura",

@@ -32,9 +32,13 @@ class ScheduleExporter(Exporter):
         Column(_("Fattura"), width=14),
     ]
 
-    def __init__(self, entries: QuerySet[ScheduleEntry], now: dt.datetime) -> None:
+    def __init__(
+        self, entries: QuerySet[ScheduleEntry], now: dt.datetime, contract_number: str = ""
+    ) -> None:
         self.entries = entries
         self.now = now
+        if contract_number:
+            self.filename = f"fatture-e-pagamenti-{contract_number}.xlsx"
 
     def rows(self) -> Iterable[Sequence[Any]]:
         for entry in self.entries.iterator(chunk_size=2000):

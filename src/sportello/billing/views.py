@@ -90,8 +90,9 @@ def schedule_view(request: CompanyRequest) -> HttpResponse:
 @require_safe
 @customer_required
 def schedule_export(request: CompanyRequest) -> FileResponse:
-    _selection, _form, entries = schedule_rows(request)
-    return xlsx_response(ScheduleExporter(entries, timezone.now()))
+    selection, _form, entries = schedule_rows(request)
+    number = selection.contract.number if selection.contract else ""
+    return xlsx_response(ScheduleExporter(entries, timezone.now(), number))
 
 
 @require_safe
