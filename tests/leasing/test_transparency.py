@@ -503,3 +503,22 @@ def test_it_shows_a_statement_in_a_fixed_number_of_queries(
 
     with django_assert_num_queries(expected):
         client.get(url("detail", contract, 2024))
+
+
+def test_it_has_no_statements_on_a_utility_portal(energia: Tenant) -> None:
+    assert energia.logged_in_client().get(reverse("transparency:list")).status_code == 404
+
+
+@time_machine.travel(dt.datetime(2025, 3, 15, 10, 0, tzinfo=dt.UTC))
+def test_it_lists_a_contract_stipulated_in_the_future_without_years(release: Tenant) -> None:
+    contract = make_contract(
+        release.customer, stipulated_on=dt.date(2026, 2, 1), end_date=dt.date(2030, 1, 31)
+    )
+
+    body = html.unescape(
+        release.logged_in_client().get(reverse("transparency:list")).content.decode()
+    )
+
+    assert f"Contratto n. {contract.number}/" in body
+    assert "Il primo rendiconto sarà disponibile dall'anno di stipula del contratto." in body
+    assert reverse("transparency:detail", args=[contract.pk, 2026]) not in body
