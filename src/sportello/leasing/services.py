@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.core.paginator import Page, Paginator
+from django.core.paginator import InvalidPage, Page, Paginator
 from django.db.models import Count, OuterRef, QuerySet, Subquery
 from django.http import Http404
 
@@ -33,7 +33,7 @@ def paginate[M: Any](queryset: QuerySet[M], page_number: str | int | None) -> Pa
     paginator = Paginator(queryset, PAGE_SIZE, allow_empty_first_page=True)
     try:
         return paginator.page(page_number or 1)
-    except Exception:
+    except InvalidPage:
         raise Http404 from None
 
 
@@ -93,6 +93,8 @@ def contract_list(user: Any, which: str, page_number: str | None) -> ContractLis
 
 @dataclass
 class ContractDetail:
+    """The contract with the figures the page derives: assets and capital still due."""
+
     contract: Contract
     asset_count: int
     residual_capital_today: Decimal
