@@ -374,8 +374,8 @@ def test_it_writes_the_pdf_in_the_users_language(release: Tenant, contract: Cont
 
     text = pdf_text(response.content)
     with translation.override("en"):
-        title = gettext("Rendiconto annuale ai fini della trasparenza")
-    assert title.split(" (")[0][:20] in text
+        title = gettext("Rendiconto annuale ai fini della trasparenza (D.Lgs. 385/1993, art. 119)")
+    assert title.split(" (")[0] in text
     assert "€9,667.62" in text and "€11,540.00" in text
     assert "9.667,62" not in text
 
