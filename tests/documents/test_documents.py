@@ -18,7 +18,7 @@ from tests.leasing.contracts import (
     small_user,
 )
 
-from sportello.core.models import Company
+from sportello.core.models import AuditEvent, Company
 from sportello.customers.models import Customer
 from sportello.documents.models import Document, DocumentCategory
 from sportello.leasing.models import Contract
@@ -121,6 +121,10 @@ def test_it_downloads_a_document_as_an_attachment(
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Content-Type"] == "application/pdf"
     assert b"".join(response.streaming_content) == PDF
+    event = AuditEvent.objects.get(action="document.download")
+    assert event.actor == release.user
+    assert event.object_id == str(document.pk)
+    assert event.company == release.company
 
 
 def test_it_lets_a_sub_user_download_the_customers_documents(
@@ -149,6 +153,7 @@ def test_it_refuses_another_customers_documents(
     assert "Informativa privacy" in page
     assert download(client, documents["contract"]).status_code == 404
     assert download(client, documents["mine"]).status_code == 404
+    assert not AuditEvent.objects.filter(action="document.download").exists()
     assert download(client, documents["company"]).status_code == 200
 
 

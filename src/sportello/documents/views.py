@@ -13,6 +13,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
+from sportello.core import audit
 from sportello.core.decorators import customer_required
 from sportello.core.http import CompanyRequest
 
@@ -38,6 +39,8 @@ def document_download_view(request: CompanyRequest, uid: UUID) -> FileResponse:
     document = Document.objects.for_user(request.user).filter(uid=uid).first()
     if document is None or not document.file:
         raise Http404
+    # The company can show when the customer received a document (e.g. its contract).
+    audit.record("document.download", request=request, obj=document)
     response = FileResponse(
         document.file.open("rb"),
         as_attachment=True,
