@@ -522,3 +522,18 @@ def test_it_lists_a_contract_stipulated_in_the_future_without_years(release: Ten
     assert f"Contratto n. {contract.number}/" in body
     assert "Il primo rendiconto sarà disponibile dall'anno di stipula del contratto." in body
     assert reverse("transparency:detail", args=[contract.pk, 2026]) not in body
+
+
+@time_machine.travel(dt.datetime(2025, 3, 15, 10, 0, tzinfo=dt.UTC))
+def test_it_lists_one_contract_when_asked(release: Tenant, contract: Contract) -> None:
+    other = indexed_contract(release.customer)
+    client = release.logged_in_client()
+    path = reverse("transparency:list")
+
+    body = client.get(path, {"contract": contract.pk}).content.decode()
+
+    assert url("detail", contract, 2024) in body
+    assert url("detail", other, 2024) not in body
+    foreign = indexed_contract(make_customer(release.company))
+    for guess in (foreign.pk, 999999, "x"):
+        assert client.get(path, {"contract": guess}).status_code == 404

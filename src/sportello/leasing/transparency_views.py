@@ -54,9 +54,17 @@ def _figures(request: CompanyRequest, contract_id: int, year: int) -> Transparen
 @require_safe
 @customer_required
 def statement_list(request: CompanyRequest) -> HttpResponse:
+    """Every contract with its years; ``?contract=<id>`` narrows it to one (404 if not the user's)."""
     _require_feature(request)
     today = timezone.localdate()
     contracts = Contract.objects.for_user(request.user).order_by("-stipulated_on", "number")
+    chosen = request.GET.get("contract", "")
+    if chosen:
+        if not chosen.isdigit():
+            raise Http404
+        contracts = contracts.filter(pk=int(chosen))
+        if not contracts.exists():
+            raise Http404
     page: Page[Contract] = Paginator(contracts, CONTRACTS_PER_PAGE).get_page(
         request.GET.get("page")
     )
