@@ -65,7 +65,7 @@ def test_it_lists_active_and_extinct_contracts_apart(release: Tenant, contract: 
     assert "84963 Leasing targato 2 50.000,00 € 15/06/22" in row
     assert f'href="/contratti/{extinct.pk}/"' in extinct_page.content.decode()
     assert "70001 Leasing immobiliare 0 60.000,00 €" in text(extinct_page)
-    assert "84963" not in text(extinct_page)
+    assert f'href="/contratti/{contract.pk}/"' not in extinct_page.content.decode()
 
 
 def test_it_refuses_an_unknown_list(release: Tenant) -> None:
@@ -155,6 +155,9 @@ def test_it_takes_the_user_to_the_contract_chosen_in_the_selector(
 
     assert chosen["Location"] == f"/contratti/{other.pk}/"
     assert everything["Location"] == "/contratti/"
+    listing = client.get("/contratti/").content.decode()
+    assert 'action="/contratti/seleziona/"' in listing
+    assert f'<option value="{other.pk}">84964 - Leasing targato - Attivo' in listing
     page = client.get(f"/contratti/{contract.pk}/").content.decode()
     assert f'<option value="{contract.pk}" selected>' in page
     assert 'action="/contratti/seleziona/"' in page

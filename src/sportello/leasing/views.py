@@ -54,7 +54,12 @@ def contract_list_view(request: CompanyRequest) -> HttpResponse:
     return render(
         request,
         "leasing/contract_list.html",
-        {"listing": listing, "which": which, "active_menu": "contracts"},
+        {
+            "listing": listing,
+            "which": which,
+            "selection": select_contract(request),
+            "active_menu": "contracts",
+        },
     )
 
 
