@@ -329,5 +329,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.request": {"level": "ERROR"}},
+    # WeasyPrint reports every rendering step at INFO.
+    "loggers": {"django.request": {"level": "ERROR"}, "weasyprint": {"level": "WARNING"}},
 }

@@ -303,3 +303,14 @@ def test_it_shows_a_contract_in_a_fixed_number_of_queries(
     expected = count_queries(small, f"/contratti/{small_contract.pk}/")
     with django_assert_num_queries(expected):
         assert large.get(f"/contratti/{large_contract.pk}/").status_code == 200
+
+
+def test_it_links_the_contract_to_its_transparency_statements(
+    release: Tenant, contract: Contract
+) -> None:
+    link = f'href="/rendiconti/?contract={contract.pk}"'
+
+    assert link in release.logged_in_client().get(f"/contratti/{contract.pk}/").content.decode()
+    release.company.feature_transparency = False
+    release.company.save()
+    assert link not in release.logged_in_client().get(f"/contratti/{contract.pk}/").content.decode()
