@@ -36,7 +36,7 @@ def paginate(request: CompanyRequest, rows: Any) -> Page[Model]:
 
 
 def query_without_page(request: CompanyRequest) -> str:
-    """The current filters, to keep in the pagination links."""
+    """The current filters, for the export link (the export has no pages)."""
     query: QueryDict = request.GET.copy()
     query.pop("page", None)
     return query.urlencode()
@@ -107,7 +107,6 @@ def invoices_view(request: CompanyRequest) -> HttpResponse:
             "active_menu": "invoices",
             "form": form,
             "page": paginate(request, found),
-            "query": query_without_page(request),
         },
     )
 
