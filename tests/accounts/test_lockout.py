@@ -132,7 +132,7 @@ def test_it_unlocks_with_the_link_and_the_new_password(release: Tenant) -> None:
     # Still locked until the new password is chosen.
     assert password_step(release.client(), "mrossi").status_code == 200
 
-    response = client.post(path, {"new_password": NEW_PASSWORD, "new_password_again": NEW_PASSWORD})
+    response = client.post(path, {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD})
 
     assert response["Location"] == "/accesso/"
     client = release.client()

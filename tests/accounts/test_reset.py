@@ -39,7 +39,7 @@ def emailed_path(tenant: Tenant) -> str:
 def choose(
     client: Client, path: str, password: str = NEW_PASSWORD, again: str | None = None
 ) -> Any:
-    return client.post(path, {"new_password": password, "new_password_again": again or password})
+    return client.post(path, {"new_password1": password, "new_password2": again or password})
 
 
 def test_it_is_linked_from_the_login_page(release: Tenant) -> None:
@@ -169,7 +169,7 @@ def test_it_refuses_a_short_or_common_password(release: Tenant) -> None:
     different = choose(client, path, NEW_PASSWORD, "un'altra frase ancora 2026")
 
     # Django's message (its Italian plural is not picked up yet: see the lead's notes).
-    assert "12" in short.context["form"].errors["new_password"][0]
+    assert "12" in short.context["form"].errors["new_password1"][0]
     assert "troppo comune" in common.content.decode()
     assert "Le due password non coincidono" in different.content.decode()
     # Nothing changed: the old password and the link still work.

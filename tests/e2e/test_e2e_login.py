@@ -129,7 +129,7 @@ def test_it_locks_after_three_failures_and_unlocks_with_the_contract_data(
     expect(page.get_by_role("heading", level=1)).to_have_text("Scegli una nuova password")
     assert_accessible(page)
     page.get_by_label(re.compile(r"^Nuova password")).fill(NEW_PASSWORD)
-    page.get_by_label("Ripeti la nuova password").fill(NEW_PASSWORD)
+    page.get_by_label("Conferma la nuova password").fill(NEW_PASSWORD)
     page.get_by_role("button", name="Salva la password").click()
 
     expect(page.get_by_role("status")).to_have_text(
@@ -156,12 +156,12 @@ def test_it_resets_a_forgotten_password(portal: Portal, page: Page) -> None:
     link = latest_link(portal, "energia", user.email)
     page.goto(link)
     page.get_by_label(re.compile(r"^Nuova password")).fill("corta")
-    page.get_by_label("Ripeti la nuova password").fill("corta")
+    page.get_by_label("Conferma la nuova password").fill("corta")
     page.get_by_role("button", name="Salva la password").click()
     expect(page.locator(".invalid-feedback").first).to_be_visible()
     assert_accessible(page)
     page.get_by_label(re.compile(r"^Nuova password")).fill(NEW_PASSWORD)
-    page.get_by_label("Ripeti la nuova password").fill(NEW_PASSWORD)
+    page.get_by_label("Conferma la nuova password").fill(NEW_PASSWORD)
     page.get_by_role("button", name="Salva la password").click()
     expect(page.get_by_label("Username")).to_be_visible()
 

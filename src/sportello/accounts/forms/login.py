@@ -3,7 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.contrib.auth import authenticate, password_validation
+from django.contrib.auth import authenticate
 from django.core.validators import RegexValidator
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
@@ -137,37 +137,3 @@ class UnlockForm(StyledForm):
 
     def refuse_throttled(self) -> None:
         self.add_error(None, forms.ValidationError(self.error_messages["throttled"]))
-
-
-class NewPasswordForm(StyledForm):
-    new_password = forms.CharField(
-        label=_("Nuova password"),
-        max_length=128,
-        strip=False,
-        help_text=_("Almeno 12 caratteri; una frase facile da ricordare va benissimo."),
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password", "autofocus": True}),
-    )
-    new_password_again = forms.CharField(
-        label=_("Ripeti la nuova password"),
-        max_length=128,
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-    )
-
-    def __init__(self, user: PortalUser, *args: Any, **kwargs: Any) -> None:
-        self.user = user
-        super().__init__(*args, **kwargs)
-
-    def clean_new_password(self) -> str:
-        password = str(self.cleaned_data["new_password"])
-        password_validation.validate_password(password, self.user)
-        return password
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        first, again = data.get("new_password"), data.get("new_password_again")
-        if first and again and first != again:
-            self.add_error(
-                "new_password_again", _("Le due password non coincidono: scrivile di nuovo.")
-            )
-        return data

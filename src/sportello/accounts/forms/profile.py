@@ -4,7 +4,6 @@ from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.conf import settings
-from django.contrib.auth import password_validation
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
@@ -13,9 +12,10 @@ from sportello.core.forms import StyledForm
 from .. import throttle
 from ..models import PortalUser
 from ..services.profile import REAUTHENTICATION, ProfileChange, SubUserData
+from .passwords import check_new_passwords, new_password_fields, password_field
 
 if TYPE_CHECKING:
-    from django.utils.functional import _StrPromise
+    pass
 
 NAME_MAX_LENGTH = 150  # PortalUser.first_name / last_name
 EMAIL_MAX_LENGTH = 254
@@ -30,16 +30,6 @@ def language_field() -> forms.ChoiceField:
     return forms.ChoiceField(label=_("Lingua"), choices=choices)
 
 
-def password_field(label: str | _StrPromise, autocomplete: str, **kwargs: Any) -> forms.CharField:
-    return forms.CharField(
-        label=label,
-        max_length=128,
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": autocomplete}),
-        **kwargs,
-    )
-
-
 class AccountForm(StyledForm):
     """A form about the logged-in user's own account: re-authentication and new passwords."""
 
@@ -47,7 +37,6 @@ class AccountForm(StyledForm):
         "required": _("Inserisci la password attuale."),
         "wrong": _("La password attuale non è corretta."),
         "throttled": _("Troppi tentativi. Riprova tra qualche minuto."),
-        "mismatch": _("Le due password non coincidono."),
     }
 
     def __init__(
@@ -67,19 +56,7 @@ class AccountForm(StyledForm):
         throttle.reset(REAUTHENTICATION, self.request, str(self.user.pk))
 
     def check_new_password(self) -> None:
-        """Two matching new passwords that pass the project's validators."""
-        first = self.cleaned_data.get("new_password1")
-        second = self.cleaned_data.get("new_password2")
-        if not first or not second:
-            return
-        if first != second:
-            error = forms.ValidationError(self.errors_for_account["mismatch"], code="mismatch")
-            self.add_error("new_password2", error)
-            return
-        try:
-            password_validation.validate_password(first, self.user)
-        except forms.ValidationError as error:
-            self.add_error("new_password1", error)
+        check_new_passwords(self, self.user)
 
 
 class ProfileForm(AccountForm):
@@ -166,17 +143,6 @@ class ProfileForm(AccountForm):
             secondary_email=data["secondary_email"],
             paper_invoices=data["paper_invoices"] if "paper_invoices" in self.fields else None,
         )
-
-
-def new_password_fields() -> tuple[forms.CharField, forms.CharField]:
-    return (
-        password_field(
-            _("Nuova password"),
-            "new-password",
-            help_text=_("Almeno 12 caratteri; evita password comuni o simili al tuo nome."),
-        ),
-        password_field(_("Conferma la nuova password"), "new-password"),
-    )
 
 
 class ChangePasswordForm(AccountForm):

@@ -5,14 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from sportello.core.forms import StyledForm
 from sportello.customers import identifiers
 
-from ..models import PortalUser
+from .passwords import NewPasswordForm
 
 
 def clean_tax_id(value: str) -> str:
@@ -99,36 +98,18 @@ class ConfirmRegistrationForm(StyledForm):
     )
 
 
-class ChoosePasswordForm(StyledForm):
+class ChoosePasswordForm(NewPasswordForm):
     """A4: the definitive password that replaces the temporary one."""
 
-    new_password1 = forms.CharField(
-        label=_("Nuova password"),
-        max_length=128,
-        strip=False,
-        help_text=_("Almeno 12 caratteri; non una password comune o simile ai tuoi dati."),
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password", "autofocus": True}),
-    )
-    new_password2 = forms.CharField(
-        label=_("Conferma la nuova password"),
-        max_length=128,
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-    )
-
-    def __init__(self, user: PortalUser, *args: Any, **kwargs: Any) -> None:
-        self.user = user
-        super().__init__(*args, **kwargs)
-
-    def clean_new_password2(self) -> str:
-        first = self.cleaned_data.get("new_password1")
-        second = str(self.cleaned_data["new_password2"])
-        if first and first != second:
-            raise ValidationError(_("Le due password non coincidono."), code="password_mismatch")
-        password_validation.validate_password(second, self.user)
-        if self.user.check_password(second):
-            raise ValidationError(
-                _("La password definitiva deve essere diversa da quella temporanea."),
-                code="password_unchanged",
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        second = data.get("new_password2")
+        if "new_password2" not in self.errors and second and self.user.check_password(second):
+            self.add_error(
+                "new_password2",
+                ValidationError(
+                    _("La password definitiva deve essere diversa da quella temporanea."),
+                    code="password_unchanged",
+                ),
             )
-        return second
+        return data

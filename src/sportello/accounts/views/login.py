@@ -14,7 +14,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from sportello.core.decorators import company_required
 from sportello.core.http import CompanyRequest, PortalRequest
 
-from ..forms.login import CodeForm, LoginForm, NewPasswordForm, ResetRequestForm, UnlockForm
+from ..forms.login import CodeForm, LoginForm, ResetRequestForm, UnlockForm
+from ..forms.passwords import NewPasswordForm
 from ..services import login as services
 from ..services.login import CodeCheck, NewCode
 
@@ -137,7 +138,7 @@ def unlock_view(request: CompanyRequest) -> HttpResponse:
     return render(request, "accounts/unlock.html", {"form": form})
 
 
-@sensitive_post_parameters("new_password", "new_password_again")
+@sensitive_post_parameters("new_password1", "new_password2")
 @csrf_protect
 @never_cache
 @require_http_methods(["GET", "POST"])
@@ -149,7 +150,7 @@ def reset_confirm_view(request: CompanyRequest, uidb64: str, token: str) -> Http
         return render(request, "accounts/reset_invalid.html")
     form = NewPasswordForm(user, request.POST or None)
     if request.method == "POST" and form.is_valid():
-        services.set_password_from_link(request, user, form.cleaned_data["new_password"])
+        services.set_password_from_link(request, user, form.cleaned_data["new_password1"])
         messages.success(
             request,
             _("La password è stata aggiornata: accedi con la nuova password."),
