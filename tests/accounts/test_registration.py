@@ -532,7 +532,7 @@ def test_it_wants_a_six_digit_customer_code(
 
     assert response.status_code == 200
     page = response.content.decode()
-    assert "Il codice cliente è di sei cifre." in page or "non contenga più di 6" in page
+    assert "Il codice cliente è formato da 6 cifre." in page or "non contenga più di 6" in page
 
 
 def test_it_keeps_the_matched_customer_in_the_session_only(

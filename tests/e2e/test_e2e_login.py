@@ -118,7 +118,7 @@ def test_it_locks_after_three_failures_and_unlocks_with_the_contract_data(
         "Login bloccata / password dimenticata"
     )
     assert_accessible(page)
-    page.get_by_label("Numero di contratto").fill(user.contract_number)
+    page.get_by_label("Numero contratto").fill(user.contract_number)
     page.get_by_label("Numero modulo").fill(user.module_number)
     page.get_by_label("Codice fiscale o partita IVA").fill(user.tax_id)
     page.get_by_role("button", name="Conferma").click()

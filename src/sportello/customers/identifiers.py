@@ -12,12 +12,13 @@ from stdnum.it import codicefiscale, iva
 def clean_codice_fiscale(value: str) -> str:
     """A valid codice fiscale (omocodia variants included) in canonical form.
 
-    An 11-digit company codice fiscale is a partita IVA number and is checked as such.
+    An 11-digit company codice fiscale is a partita IVA number and is checked
+    (and explained, when wrong) as such.
     """
     compact = codicefiscale.compact(value)
+    if len(compact) == 11 and compact.isdigit():
+        return clean_partita_iva(compact)
     try:
-        if len(compact) == 11 and compact.isdigit():
-            return str(iva.validate(compact))
         return str(codicefiscale.validate(compact))
     except StdnumError:
         raise ValidationError(

@@ -10,9 +10,14 @@ from django.utils.translation import gettext_lazy as _
 
 from sportello.core.forms import StyledForm
 from sportello.core.models import Company
-from sportello.customers import identifiers
 
 from ..models import PortalUser
+from .identification import (
+    TaxIdField,
+    contract_number_field,
+    customer_code_field,
+    module_number_field,
+)
 
 
 class LoginForm(StyledForm):
@@ -103,23 +108,10 @@ class UnlockForm(StyledForm):
     """Seed 000 (leasing): contract and module number and codice fiscale; seed 004
     (utility): customer code and partita IVA or codice fiscale."""
 
-    contract_number = forms.CharField(
-        label=_("Numero di contratto"),
-        max_length=20,
-        help_text=_("Lo trovi sull'ultima fattura."),
-    )
-    module_number = forms.CharField(
-        label=_("Numero modulo"),
-        max_length=20,
-        help_text=_("Indicato a fianco del numero di contratto, dopo il segno «/»."),
-    )
-    customer_code = forms.CharField(
-        label=_("Codice cliente"),
-        max_length=6,
-        validators=[RegexValidator(r"^[0-9]{6}$", _("Il codice cliente è formato da 6 cifre."))],
-        help_text=_("Il numero di sei cifre presente in fattura."),
-    )
-    tax_id = forms.CharField(label=_("Codice fiscale o partita IVA"), max_length=16)
+    contract_number = contract_number_field()
+    module_number = module_number_field()
+    customer_code = customer_code_field(_("Codice cliente"))
+    tax_id = TaxIdField()
 
     error_messages = {"throttled": _("Troppe richieste: riprova più tardi.")}
 
@@ -131,9 +123,6 @@ class UnlockForm(StyledForm):
             del self.fields["contract_number"]
             del self.fields["module_number"]
             self.fields["tax_id"].label = _("Partita IVA o codice fiscale")
-
-    def clean_tax_id(self) -> str:
-        return identifiers.clean_codice_fiscale(self.cleaned_data["tax_id"])
 
     def refuse_throttled(self) -> None:
         self.add_error(None, forms.ValidationError(self.error_messages["throttled"]))
