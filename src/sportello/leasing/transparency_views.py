@@ -18,6 +18,7 @@ from sportello.core.pdf import render_pdf
 from sportello.core.scoping import get_for_user
 
 from .models import Contract
+from .selection import chosen_contract_id
 from .transparency import (
     StatementYear,
     StatementYearOutOfRange,
@@ -58,11 +59,9 @@ def statement_list(request: CompanyRequest) -> HttpResponse:
     _require_feature(request)
     today = timezone.localdate()
     contracts = Contract.objects.for_user(request.user).order_by("-stipulated_on", "number")
-    chosen = request.GET.get("contract", "")
-    if chosen:
-        if not chosen.isdigit():
-            raise Http404
-        contracts = contracts.filter(pk=int(chosen))
+    chosen = chosen_contract_id(request)
+    if chosen is not None:
+        contracts = contracts.filter(pk=chosen)
         if not contracts.exists():
             raise Http404
     page: Page[Contract] = Paginator(contracts, CONTRACTS_PER_PAGE).get_page(
