@@ -110,6 +110,7 @@ INSTALLED_APPS = [
     "sportello.energy",
     "sportello.documents",
     "sportello.integration",
+    "sportello.portal",
     "sportello.demo",
 ]
 
@@ -133,6 +134,7 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "sportello.urls"
+PLATFORM_URLCONF = "sportello.platform_urls"
 WSGI_APPLICATION = "sportello.wsgi.application"
 
 TEMPLATES = [
@@ -148,6 +150,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "sportello.core.context_processors.company",
+                "sportello.portal.context_processors.menu",
             ],
             "builtins": ["sportello.core.templatetags.sportello"],
         },

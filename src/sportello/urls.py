@@ -1,3 +1,5 @@
+"""The URLs of a company's host. A platform host (no company) uses ``platform_urls``."""
+
 from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import set_language
@@ -12,6 +14,7 @@ urlpatterns = [
     path("contratti/", include("sportello.leasing.urls")),
     path("documenti/", include("sportello.documents.urls")),
     path("", include("sportello.core.urls")),
+    path("", include("sportello.portal.urls")),
 ]
 
 handler404 = "sportello.core.views.page_not_found"

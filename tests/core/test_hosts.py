@@ -87,7 +87,7 @@ def test_it_keeps_a_customer_session_on_its_own_company(release: Tenant, energia
     assert response.status_code == 200
     assert not response.context["user"].is_authenticated
     assert b"Rossi Mario" not in response.content
-    assert "core/public_home.html" in [t.name for t in response.templates]
+    assert "portal/public_home.html" in [t.name for t in response.templates]
 
 
 def test_it_applies_a_new_host_name_at_once(release: Tenant) -> None:

@@ -10,8 +10,8 @@ from django.test import Client
 from pytest_django import Settings
 from tests.factories import Tenant
 
-from sportello.core.menu import LEASING_MENU, UTILITY_MENU, MenuEntry
 from sportello.core.models import Company, contrast_with_white
+from sportello.portal.menu import LEASING_MENU, UTILITY_MENU, MenuEntry
 
 
 def html_lang(response: Any) -> str:

@@ -451,12 +451,12 @@ def test_it_hides_the_statements_when_the_company_turns_them_off(
 
     assert client.get(reverse("transparency:list")).status_code == 404
     assert client.get(url("detail", contract, 2024)).status_code == 404
-    home = client.get(reverse("core:home")).content.decode()
+    home = client.get(reverse("portal:home")).content.decode()
     assert reverse("transparency:list") not in home
 
 
 def test_it_links_the_statements_from_the_menu(release: Tenant) -> None:
-    body = release.logged_in_client().get(reverse("core:home")).content.decode()
+    body = release.logged_in_client().get(reverse("portal:home")).content.decode()
 
     assert f'href="{reverse("transparency:list")}"' in body
     assert "Rendiconti di trasparenza" in body

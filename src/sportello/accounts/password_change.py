@@ -9,7 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
-from sportello.core.http import PortalRequest
+from sportello.accounts.http import PortalRequest
 
 from .models import PortalUser
 

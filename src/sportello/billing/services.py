@@ -1,4 +1,4 @@
-"""The leasing dashboard's figures, the payment schedule, invoices and their notices.
+"""The customer's situation, the payment schedule, invoices and their notices.
 
 Every figure is derived in the database from the imported schedule: the
 portal never invents an amount, it only adds up what the core system sent.
@@ -7,14 +7,13 @@ portal never invents an amount, it only adds up what the core system sent.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
 from django.db.models import (
     Case,
-    Count,
     DecimalField,
     Exists,
     ExpressionWrapper,
@@ -33,10 +32,8 @@ from django.utils import timezone
 from sportello.accounts import emails
 from sportello.accounts.models import PortalUser
 from sportello.core import audit
-from sportello.core.menu import menu_for
 from sportello.core.models import Company
 from sportello.leasing.models import Contract, ContractStatus
-from sportello.servicedesk.models import ServiceRequest
 
 from .models import EntryStatus, Invoice, InvoiceQuerySet, ScheduleEntry
 
@@ -44,7 +41,6 @@ ZERO = Decimal("0.00")
 #: The causale the core system gives the advance instalment (seed 002: "Anticipi versati").
 ADVANCE_REASON = "Anticipo"
 #: How many requests the home's panel lists.
-LATEST_REQUESTS = 5
 MONEY = DecimalField(max_digits=14, decimal_places=2)
 
 # Status as database conditions, so that filters and pagination stay in SQL.
@@ -119,40 +115,6 @@ def situation(customer_id: int | None, today: dt.date) -> Situation:
         next_due_date=next_due_date,
         next_payment=next_payment,
         advances_paid=figures["advances_paid"],
-    )
-
-
-@dataclass(frozen=True)
-class Dashboard:
-    """Everything the leasing home shows."""
-
-    situation: Situation
-    contracts: list[Contract]
-    requests: list[ServiceRequest]
-    links: dict[str, str] = field(default_factory=dict)
-    self_service: bool = True
-
-
-def dashboard(user: Any, company: Company, today: dt.date) -> Dashboard:
-    """The leasing home (B1-B4) in a fixed number of queries."""
-    contracts = list(
-        Contract.objects.for_user(user)
-        .active()
-        .annotate(asset_count=Count("assets"))
-        .order_by("-stipulated_on", "number")
-    )
-    requests = list(
-        ServiceRequest.objects.for_user(user).order_by("-last_activity_at", "-pk")[:LATEST_REQUESTS]
-    )
-    # The panels link where the menu does: a section not built yet is its
-    # "coming soon" page, never a broken link.
-    links = {entry.key: entry.url for entry in menu_for(company)}
-    return Dashboard(
-        situation=situation(user.customer_id, today),
-        contracts=contracts,
-        requests=requests,
-        links=links,
-        self_service=company.feature_requests,
     )
 
 

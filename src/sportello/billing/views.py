@@ -17,9 +17,9 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
+from sportello.accounts.http import CompanyRequest
 from sportello.core.decorators import customer_required
 from sportello.core.exports import xlsx_response
-from sportello.core.http import CompanyRequest
 from sportello.core.scoping import get_for_user
 from sportello.leasing.selection import ContractSelection, select_contract
 

@@ -10,14 +10,14 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import Http404
 from django.http.response import HttpResponseBase
 
-from .http import PortalRequest
+from .http import SiteRequest
 
 
 def company_required(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
     """The view exists only on a company's host."""
 
     @wraps(view)
-    def wrapper(request: PortalRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+    def wrapper(request: SiteRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if request.company is None:
             raise Http404
         return view(request, *args, **kwargs)
@@ -30,8 +30,8 @@ def customer_required(view: Callable[..., HttpResponseBase]) -> Callable[..., Ht
 
     @wraps(view)
     @company_required
-    def wrapper(request: PortalRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        if not request.user.is_authenticated or not request.user.customer_id:
+    def wrapper(request: SiteRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if not request.user.is_authenticated or not getattr(request.user, "customer_id", None):
             return redirect_to_login(request.get_full_path())
         return view(request, *args, **kwargs)
 

@@ -8,21 +8,20 @@ from django.conf import settings
 from django.http import HttpRequest
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AnonymousUser
-
-    from sportello.accounts.models import PortalUser
-
     from .models import Company
 
 
-class PortalRequest(HttpRequest):
-    """A request as our middleware leaves it (for type checking only)."""
+class SiteRequest(HttpRequest):
+    """A request as ``CompanyMiddleware`` leaves it (for type checking only).
+
+    The portal's user model is the accounts app's business; its views use
+    ``sportello.accounts.http``, which narrows ``user`` to it.
+    """
 
     company: Company | None
-    user: PortalUser | AnonymousUser
 
 
-class CompanyRequest(PortalRequest):
+class CompanySiteRequest(SiteRequest):
     """A request on a company's host (views under ``company_required``)."""
 
     company: Company

@@ -11,7 +11,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseNotFound
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
-from .http import PortalRequest
+from .http import SiteRequest
 from .models import Company
 
 CACHE_SECONDS = 300
@@ -39,12 +39,15 @@ class CompanyMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request: PortalRequest) -> HttpResponse:
+    def __call__(self, request: SiteRequest) -> HttpResponse:
         host = request.get_host().rsplit(":", 1)[0].lower()
         company = company_for_host(host)
         if company is None and host not in settings.PLATFORM_HOSTS:
             return HttpResponseNotFound("Not Found\n", content_type="text/plain; charset=utf-8")
         request.company = company
+        if company is None:
+            # A platform host has its own URLs (back office, demo landing page).
+            request.urlconf = settings.PLATFORM_URLCONF
         return self.get_response(request)
 
 
@@ -58,11 +61,11 @@ class CompanyUserMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request: PortalRequest) -> HttpResponse:
+    def __call__(self, request: SiteRequest) -> HttpResponse:
         user = request.user
         if user.is_authenticated and not user.is_staff:
             company = request.company
-            if company is None or user.company_id != company.pk:
+            if company is None or getattr(user, "company_id", None) != company.pk:
                 request.user = AnonymousUser()
         return self.get_response(request)
 

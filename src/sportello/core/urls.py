@@ -5,10 +5,8 @@ from . import views
 app_name = "core"
 
 urlpatterns = [
-    path("", views.home, name="home"),
     path("guida/", views.guide, name="guide"),
     path("contatti/", views.contacts, name="contacts"),
     path("faq/", views.faq, name="faq"),
-    path("in-arrivo/<slug:feature>/", views.coming, name="coming"),
     path("brand/logo", views.logo, name="logo"),
 ]

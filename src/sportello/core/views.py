@@ -1,4 +1,4 @@
-"""Company pages that every portal has: home, guide, contacts, FAQ, logo, errors."""
+"""Company pages that every portal has: guide, contacts, FAQ, logo, errors."""
 
 from __future__ import annotations
 
@@ -7,59 +7,32 @@ import mimetypes
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import render
 from django.template import loader
-from django.utils import timezone
 from django.utils.translation import get_language
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
-from .decorators import company_required, customer_required
-from .http import CompanyRequest, PortalRequest
-from .menu import coming_entry
-
-
-@require_safe
-def home(request: PortalRequest) -> HttpResponse:
-    if request.company is None:
-        from sportello.demo.views import landing
-
-        return landing(request)
-    if request.user.is_authenticated and request.user.customer_id:
-        context = {}
-        if request.company.is_leasing:
-            from sportello.billing.services import dashboard
-
-            context["dashboard"] = dashboard(request.user, request.company, timezone.localdate())
-        return render(request, "core/customer_home.html", context)
-    return render(request, "core/public_home.html")
+from .decorators import company_required
+from .http import CompanySiteRequest, SiteRequest
 
 
 @require_safe
 @company_required
-def guide(request: CompanyRequest) -> HttpResponse:
+def guide(request: CompanySiteRequest) -> HttpResponse:
     return render(request, "core/guide.html")
 
 
 @require_safe
 @company_required
-def contacts(request: CompanyRequest) -> HttpResponse:
+def contacts(request: CompanySiteRequest) -> HttpResponse:
     return render(request, "core/contacts.html")
 
 
 @require_safe
 @company_required
-def faq(request: CompanyRequest) -> HttpResponse:
+def faq(request: CompanySiteRequest) -> HttpResponse:
     language = (get_language() or "it")[:2]
     entries = request.company.faq_entries.filter(language=language)
     return render(request, "core/faq.html", {"entries": entries})
-
-
-@require_safe
-@customer_required
-def coming(request: CompanyRequest, feature: str) -> HttpResponse:
-    entry = coming_entry(request.company, feature)
-    if entry is None:
-        raise Http404
-    return render(request, "core/coming.html", {"entry": entry})
 
 
 LOGO_TYPES = {"image/svg+xml", "image/png", "image/jpeg", "image/webp"}
@@ -68,7 +41,7 @@ LOGO_TYPES = {"image/svg+xml", "image/png", "image/jpeg", "image/webp"}
 @require_safe
 @company_required
 @cache_control(max_age=3600, public=True)
-def logo(request: CompanyRequest) -> FileResponse:
+def logo(request: CompanySiteRequest) -> FileResponse:
     company = request.company
     content_type, _ = mimetypes.guess_type(company.logo.name or "")
     if not company.logo or content_type not in LOGO_TYPES:
@@ -81,11 +54,11 @@ def logo(request: CompanyRequest) -> FileResponse:
     return response
 
 
-def page_not_found(request: PortalRequest, exception: Exception) -> HttpResponse:
+def page_not_found(request: SiteRequest, exception: Exception) -> HttpResponse:
     return render(request, "404.html", status=404)
 
 
-def server_error(request: PortalRequest) -> HttpResponse:
+def server_error(request: SiteRequest) -> HttpResponse:
     """The branded 500 page; it falls back to plain text if even that fails."""
     try:
         body = loader.render_to_string("500.html", {"company": getattr(request, "company", None)})

@@ -8,7 +8,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
-from sportello.core.http import PortalRequest
+from sportello.accounts.http import PortalRequest
 from sportello.core.models import OutboxEmail
 
 from .catalogue import DEMO_PASSWORD, demo_catalogue

@@ -13,9 +13,9 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
+from sportello.accounts.http import CompanyRequest
 from sportello.core import audit
 from sportello.core.decorators import customer_required
-from sportello.core.http import CompanyRequest
 
 from .models import Document
 

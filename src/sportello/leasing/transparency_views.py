@@ -11,9 +11,9 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
+from sportello.accounts.http import CompanyRequest
 from sportello.core import audit
 from sportello.core.decorators import customer_required
-from sportello.core.http import CompanyRequest
 from sportello.core.pdf import render_pdf
 from sportello.core.scoping import get_for_user
 

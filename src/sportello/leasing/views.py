@@ -13,9 +13,9 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
+from sportello.accounts.http import CompanyRequest
 from sportello.core.decorators import customer_required
 from sportello.core.exports import xlsx_response
-from sportello.core.http import CompanyRequest
 
 from . import services
 from .exports import AssetExporter, PlanExporter

@@ -34,8 +34,8 @@ from django.utils.http import (
 )
 from django_otp.plugins.otp_email.models import EmailDevice
 
+from sportello.accounts.http import CompanyRequest
 from sportello.core import audit
-from sportello.core.http import CompanyRequest
 from sportello.customers.models import Customer
 from sportello.leasing.models import Contract
 

@@ -11,8 +11,8 @@ from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
+from sportello.accounts.http import CompanyRequest, PortalRequest
 from sportello.core.decorators import company_required
-from sportello.core.http import CompanyRequest, PortalRequest
 
 from ..forms.login import CodeForm, LoginForm, ResetRequestForm, UnlockForm
 from ..forms.passwords import NewPasswordForm
@@ -59,7 +59,7 @@ def otp_view(request: CompanyRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         outcome = services.verify_code(request, form.cleaned_data["code"])
         if outcome is CodeCheck.OK:
-            return redirect(pending.next_url or "core:home")
+            return redirect(pending.next_url or "portal:home")
         if outcome is CodeCheck.WRONG:
             form.wrong_code()
         else:

@@ -23,8 +23,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
+from sportello.accounts.http import CompanyRequest
 from sportello.core.decorators import customer_required
-from sportello.core.http import CompanyRequest
 
 from ..forms.profile import ChangePasswordForm, ProfileForm, SetPasswordForm, SubUserForm
 from ..models import PortalUser

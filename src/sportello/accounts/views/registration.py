@@ -11,8 +11,8 @@ from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_safe
 
+from sportello.accounts.http import CompanyRequest
 from sportello.core.decorators import company_required, customer_required
-from sportello.core.http import CompanyRequest
 
 from ..forms import registration as forms
 from ..models import PortalUser
@@ -96,10 +96,10 @@ def choose_password_view(request: CompanyRequest) -> HttpResponse:
     user = request.user
     assert isinstance(user, PortalUser)
     if not user.must_change_password:
-        return redirect("core:home")
+        return redirect("portal:home")
     form = forms.ChoosePasswordForm(user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         services.choose_definitive_password(request, user, form.cleaned_data["new_password2"])
         messages.success(request, _("Password definitiva impostata. Benvenuto nell'area clienti."))
-        return redirect("core:home")
+        return redirect("portal:home")
     return render(request, "accounts/choose_password.html", {"form": form})

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from .models import Company
+from sportello.core.models import Company
 
 
 @dataclass(frozen=True)
@@ -25,11 +25,11 @@ class MenuEntry:
     def url(self) -> str:
         if self.url_name:
             return reverse(self.url_name)
-        return reverse("core:coming", args=[self.key])
+        return reverse("portal:coming", args=[self.key])
 
 
 LEASING_MENU = [
-    MenuEntry("home", _("Home"), "core:home"),
+    MenuEntry("home", _("Home"), "portal:home"),
     MenuEntry("billing", _("Fatture e pagamenti"), "billing:schedule"),
     MenuEntry("invoices", _("Fatture"), "billing:invoices"),
     MenuEntry("contracts", _("Contratti"), "leasing:contracts"),
@@ -45,7 +45,7 @@ LEASING_MENU = [
 ]
 
 UTILITY_MENU = [
-    MenuEntry("home", _("Home page"), "core:home"),
+    MenuEntry("home", _("Home page"), "portal:home"),
     MenuEntry("invoices", _("Elenco fatture")),
     MenuEntry("self-reading", _("Autolettura contatore")),
     MenuEntry("personal-data", _("Dati anagrafici")),

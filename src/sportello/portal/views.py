@@ -1,0 +1,34 @@
+"""The home page of every company portal and the "coming soon" page of the menu."""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_safe
+
+from sportello.accounts.http import CompanyRequest
+from sportello.core.decorators import company_required, customer_required
+
+from .dashboard import dashboard
+from .menu import coming_entry
+
+
+@require_safe
+@company_required
+def home(request: CompanyRequest) -> HttpResponse:
+    if request.user.is_authenticated and request.user.customer_id:
+        context = {}
+        if request.company.is_leasing:
+            context["dashboard"] = dashboard(request.user, request.company, timezone.localdate())
+        return render(request, "portal/customer_home.html", context)
+    return render(request, "portal/public_home.html")
+
+
+@require_safe
+@customer_required
+def coming(request: CompanyRequest, feature: str) -> HttpResponse:
+    entry = coming_entry(request.company, feature)
+    if entry is None:
+        raise Http404
+    return render(request, "portal/coming.html", {"entry": entry})
