@@ -8,10 +8,12 @@ import pytest
 from django.test import Client
 from pytest_django import Settings
 from tests.factories import (
+    BACK_OFFICE_HOST,
     Tenant,
     make_contract,
     make_invoice,
     make_operator,
+    operator_client,
 )
 
 from sportello.accounts.models import PortalUser
@@ -47,17 +49,13 @@ class BackOffice:
     operator: PortalUser
 
     def client(self, user: PortalUser | None = None) -> Client:
-        client = Client(HTTP_HOST="backoffice.test")
-        client.force_login(
-            user or self.operator, backend="django.contrib.auth.backends.ModelBackend"
-        )
-        return client
+        return operator_client(user or self.operator)
 
 
 @pytest.fixture
 def back_office(release: Tenant, energia: Tenant, settings: Settings) -> BackOffice:
     """An operator of Release; Energia's rows exist next to Release's."""
-    settings.PLATFORM_HOSTS = ["backoffice.test"]
+    settings.PLATFORM_HOSTS = [BACK_OFFICE_HOST]
     own_contract = make_contract(release.customer, number="REL-001")
     other_contract = make_contract(energia.customer, number="ENE-001")
     make_invoice(release.customer, number="F-REL-1")
