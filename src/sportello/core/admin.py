@@ -118,7 +118,7 @@ class ScopedChoicesMixin(BaseModelAdmin[Any]):
         return field
 
 
-class ParentRowsInlineFormSet(BaseInlineFormSet):
+class ParentRowsInlineFormSet(BaseInlineFormSet[Any, Any, Any]):
     """An inline formset that accepts only the ids of its parent's rows.
 
     Django checks a posted row id against every row of the model: another
@@ -128,7 +128,7 @@ class ParentRowsInlineFormSet(BaseInlineFormSet):
 
     def add_fields(self, form: Any, index: int | None) -> None:
         super().add_fields(form, index)
-        pk_field = form.fields.get(self.model._meta.pk.name)
+        pk_field = form.fields.get(form._meta.model._meta.pk.name)
         if isinstance(pk_field, ModelChoiceField):
             pk_field.queryset = self.get_queryset()
 
