@@ -190,3 +190,152 @@ class Tenant:
         client = self.client()
         client.force_login(user or self.user, backend=CUSTOMER_BACKEND)
         return client
+
+
+def make_one_of_each(tenant: Tenant, marker: str) -> dict[str, Any]:
+    """One row of every model the back office shows, all in ``tenant``'s company.
+
+    Keyed by ``app_label.model_name``. Every name, code, number and title carries
+    ``marker``, so a test can tell whether anything of this company reached a page.
+    A test that walks the admin registry fails on a model missing here: add it.
+    """
+    from sportello.billing.models import ScheduleEntry
+    from sportello.core import audit
+    from sportello.core.models import FaqEntry, OutboxEmail
+    from sportello.documents.models import Document
+    from sportello.energy.models import Consumption, MeterReading, ReadingWindow, SupplyPoint
+    from sportello.integration.models import ApiKey, ImportBatch
+    from sportello.leasing.models import Asset, PlanInstalment, TransparencyStatement
+    from sportello.notices.models import Notification
+    from sportello.servicedesk.models import RequestMessage, RequestType, ServiceRequest
+
+    company = tenant.company
+    n = _next()
+    customer = make_customer(company, code=f"{marker}{n}", name=f"{marker} Cliente {n}")
+    user = make_user(customer, f"{marker.lower()}{n}", first_name=marker, last_name="Utente")
+    contract = make_contract(customer, number=f"{marker}-C{n}", module_number=f"{marker}-M{n}")
+    invoice = make_invoice(customer, number=f"{marker}-F{n}")
+    request_type = RequestType.objects.create(
+        company=company, label_it=f"{marker} tipo {n}", label_en=f"{marker} kind {n}"
+    )
+    request = ServiceRequest.objects.create(
+        company=company,
+        customer=customer,
+        author=user,
+        code=f"RIC-{marker}-{n}",
+        kind="free",
+        request_type=request_type,
+        contract=contract,
+        title=f"{marker} richiesta {n}",
+        last_activity_at=dt.datetime(2024, 5, 2, 10, tzinfo=dt.UTC),
+    )
+    supply_point = SupplyPoint.objects.create(
+        company=company,
+        customer=customer,
+        code=f"IT{marker}{n}",
+        commodity="electricity",
+        address=f"Via {marker} {n}",
+        active_from=dt.date(2020, 1, 1),
+    )
+    day = dt.date(2024, 1, 1) + dt.timedelta(days=n % 300)
+    return {
+        "core.company": company,
+        "customers.customer": customer,
+        "accounts.portaluser": user,
+        "leasing.contract": contract,
+        "billing.invoice": invoice,
+        "servicedesk.requesttype": request_type,
+        "servicedesk.servicerequest": request,
+        "energy.supplypoint": supply_point,
+        "core.companyhost": company.hosts.get(is_primary=True),
+        "servicedesk.requestmessage": RequestMessage.objects.create(
+            request=request, author=user, body=f"{marker} messaggio {n}"
+        ),
+        "core.faqentry": FaqEntry.objects.create(
+            company=company, language="it", question=f"{marker} domanda {n}?", answer=marker
+        ),
+        "core.auditevent": audit.record("login", actor=user, company=company, obj=customer),
+        "core.outboxemail": OutboxEmail.objects.create(
+            company=company, to=[customer.email], subject=f"{marker} oggetto {n}", body_text="."
+        ),
+        "leasing.planinstalment": PlanInstalment.objects.create(
+            contract=contract,
+            number=1,
+            due_date=day,
+            kind="instalment",
+            amount=Decimal("1000.00"),
+            capital_share=Decimal("900.00"),
+            interest_share=Decimal("100.00"),
+            residual_capital=Decimal("50000.00"),
+            payment_method="sepa",
+            accrual_start=day,
+            accrual_end=day,
+        ),
+        "leasing.asset": Asset.objects.create(
+            contract=contract,
+            code=f"{marker}-B{n}",
+            asset_type=f"{marker} tipo bene",
+            financial_value=Decimal("50000.00"),
+            future_value=Decimal("500.00"),
+            description=f"{marker} bene {n}",
+            lease_end=dt.date(2028, 1, 31),
+        ),
+        "leasing.transparencystatement": TransparencyStatement.objects.create(
+            contract=contract, year=2024
+        ),
+        "billing.scheduleentry": ScheduleEntry.objects.create(
+            contract=contract,
+            due_date=day,
+            instalment_number=1,
+            reason="Canone",
+            payment_method="sepa",
+            amount=Decimal("1000.00"),
+            invoice=invoice,
+        ),
+        "notices.notification": Notification.objects.create(
+            company=company, recipient=user, request=request, title=f"{marker} avviso {n}"
+        ),
+        "energy.readingwindow": ReadingWindow.objects.create(
+            company=company,
+            commodity="electricity",
+            opens_at=dt.datetime.combine(day, dt.time(8), tzinfo=dt.UTC),
+            closes_at=dt.datetime.combine(day, dt.time(20), tzinfo=dt.UTC),
+        ),
+        "energy.meterreading": MeterReading.objects.create(
+            supply_point=supply_point, reading_date=day, meter_value=1000 + n, entered_by=user
+        ),
+        "energy.consumption": Consumption.objects.create(
+            supply_point=supply_point, year=2024, month=1 + n % 12, energy=Decimal("100.5")
+        ),
+        "documents.document": Document.objects.create(
+            company=company,
+            customer=customer,
+            contract=contract,
+            category="mine",
+            title=f"{marker} documento {n}",
+            file=f"documents/{company.pk}/{marker.lower()}{n}",
+            original_name=f"{marker}-{n}.pdf",
+            published_on=day,
+        ),
+        "integration.apikey": ApiKey.objects.create(
+            company=company, name=f"{marker} chiave {n}", prefix=f"k{n:07d}", key_hash=f"{n:064d}"
+        ),
+        "integration.importbatch": ImportBatch.objects.create(
+            company=company, kind=f"{marker} import {n}", file=f"imports/{marker.lower()}{n}.csv"
+        ),
+    }
+
+
+BACK_OFFICE_HOST = "backoffice.test"
+
+
+def operator_client(user: PortalUser) -> Client:
+    """A browser on the platform host, logged in to the back office as ``user``.
+
+    Every back-office test logs its operator (or superuser) in here, so that how
+    an operator's session is made (a second factor, a host) changes in one place.
+    The test must list ``BACK_OFFICE_HOST`` in ``settings.PLATFORM_HOSTS``.
+    """
+    client = Client(HTTP_HOST=BACK_OFFICE_HOST)
+    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    return client

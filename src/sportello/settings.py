@@ -89,6 +89,15 @@ PLATFORM_HOSTS = env_list("PLATFORM_HOSTS", "localhost,127.0.0.1" if DEMO else "
 # the client address is the socket's; a client can never choose its own.
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 
+# Months the audit log is kept before the daily purge removes older events. The
+# Garante privacy (provvedimento n. 192/2011, banks) asks for at least 24 months
+# of operators' access to customers' data: a shorter period is refused.
+AUDIT_RETENTION_MONTHS = env_int("AUDIT_RETENTION_MONTHS", 24)
+if AUDIT_RETENTION_MONTHS < 24:
+    raise ImproperlyConfigured(
+        f"AUDIT_RETENTION_MONTHS must be at least 24 (months), not {AUDIT_RETENTION_MONTHS}."
+    )
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",

@@ -5,13 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.test import Client
 from pytest_django import Settings
 from tests.factories import (
+    BACK_OFFICE_HOST,
     Tenant,
     make_contract,
     make_invoice,
     make_operator,
+    operator_client,
 )
 
 from sportello.accounts.models import PortalUser
@@ -47,17 +50,13 @@ class BackOffice:
     operator: PortalUser
 
     def client(self, user: PortalUser | None = None) -> Client:
-        client = Client(HTTP_HOST="backoffice.test")
-        client.force_login(
-            user or self.operator, backend="django.contrib.auth.backends.ModelBackend"
-        )
-        return client
+        return operator_client(user or self.operator)
 
 
 @pytest.fixture
 def back_office(release: Tenant, energia: Tenant, settings: Settings) -> BackOffice:
     """An operator of Release; Energia's rows exist next to Release's."""
-    settings.PLATFORM_HOSTS = ["backoffice.test"]
+    settings.PLATFORM_HOSTS = [BACK_OFFICE_HOST]
     own_contract = make_contract(release.customer, number="REL-001")
     other_contract = make_contract(energia.customer, number="ENE-001")
     make_invoice(release.customer, number="F-REL-1")
@@ -244,3 +243,24 @@ def test_it_does_not_let_an_operator_set_a_customers_password(back_office: BackO
     assert user.password == before
     admin = PortalUser.objects.create_superuser("admin", password="x" * 12)
     assert back_office.client(admin).get(url).status_code == 200
+
+
+def test_it_names_no_customer_of_another_company_in_a_refused_document(
+    back_office: BackOffice, settings: Settings
+) -> None:
+    back_office.operator.groups.get().permissions.add(
+        *Permission.objects.filter(codename__in=["add_document", "view_document"])
+    )
+    other = back_office.other.customer
+    client = back_office.client()
+    data = {"company": back_office.own.company.pk, "category": "mine", "title": "Estratto"}
+
+    refused = client.post("/admin/documents/document/add/", {**data, "customer": other.pk})
+    missing = client.post("/admin/documents/document/add/", {**data, "customer": 999999})
+    initial = client.get("/admin/documents/document/add/", {"customer": other.pk})
+
+    errors = refused.context["adminform"].form.errors["customer"]
+    assert errors == missing.context["adminform"].form.errors["customer"]
+    for page in [refused, initial]:
+        assert other.name.encode() not in page.content
+        assert other.code.encode() not in page.content

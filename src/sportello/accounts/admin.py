@@ -1,7 +1,8 @@
 from typing import Any
 
 from django.contrib import admin, messages
-from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.admin import GroupAdmin, UserAdmin
+from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
@@ -74,3 +75,26 @@ class PortalUserAdmin(CompanyScopedAdmin, UserAdmin[PortalUser]):
 # A login's e-mail device lives only while its code is awaited (services.login):
 # nothing to manage, and django-otp's admin page is not scoped by company.
 admin.site.unregister(EmailDevice)
+
+
+# Permission groups are the platform's, not a company's: an operator who could edit
+# them would grant itself any permission, and would read the groups of every company.
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class PlatformGroupAdmin(GroupAdmin):
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return request.user.is_superuser
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return request.user.is_superuser
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return request.user.is_superuser
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return request.user.is_superuser

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.apps import apps
 from django.contrib import admin, messages
+from django.contrib.admin.options import BaseModelAdmin
 from django.contrib.admin.utils import get_fields_from_path
-from django.core.exceptions import FieldDoesNotExist
+from django.contrib.admin.widgets import ForeignKeyRawIdWidget
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
 from django.db.models import QuerySet
-from django.forms import ModelChoiceField, ModelMultipleChoiceField
-from django.http import HttpRequest
+from django.forms import BaseInlineFormSet, ModelChoiceField, ModelMultipleChoiceField
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 
 from . import audit, outbox
@@ -29,20 +32,70 @@ def operator_company_ids(request: HttpRequest) -> list[int] | None:
     return [] if companies is None else list(companies.values_list("pk", flat=True))
 
 
-class CompanyScopedAdmin(admin.ModelAdmin[Any]):
-    """A ModelAdmin whose rows and choices are limited to the operator's companies.
+# Models that belong to the platform rather than to a company: offered unfiltered.
+# Any other model that cannot be traced to a company offers no choice at all to an
+# operator (fail closed), so a new relation never opens a window on another company.
+PLATFORM_MODELS = frozenset({"auth.group", "auth.permission", "contenttypes.contenttype"})
 
-    ``company_path`` is the lookup from the model to its company.
+
+def company_path_for(model: type[models.Model]) -> str | None:
+    """The lookup from ``model`` to its company, or None when it has none.
+
+    The registered admin's ``company_path`` says it; a model without a scoped admin
+    reaches its company through a field named ``company``.
+    """
+    if model is Company:
+        return "pk"
+    model_admin = admin.site._registry.get(model)
+    if isinstance(model_admin, CompanyScopedAdmin):
+        return model_admin.company_path
+    try:
+        field = model._meta.get_field("company")
+    except FieldDoesNotExist:
+        return None
+    return "company" if getattr(field, "related_model", None) is Company else None
+
+
+def scope_choices(queryset: QuerySet[Any], ids: list[int]) -> QuerySet[Any]:
+    """The rows of ``queryset`` that belong to the companies ``ids``."""
+    model = queryset.model
+    if model._meta.label_lower in PLATFORM_MODELS:
+        return queryset
+    path = company_path_for(model)
+    if path is None:
+        return queryset.none()
+    return queryset.filter(**{f"{path}__in": ids})
+
+
+class ScopedRawIdWidget(ForeignKeyRawIdWidget):
+    """Django's raw-id input, naming only an object the operator may choose.
+
+    Django's own widget looks the typed id up in every row of the model and prints
+    its name next to the input: an operator posting another company's id would
+    read that company's customer ("10093 MARIO RICCI") in the error page.
     """
 
-    company_path = "company"
+    def __init__(self, widget: ForeignKeyRawIdWidget, queryset: QuerySet[Any]) -> None:
+        super().__init__(widget.rel, widget.admin_site, widget.attrs, widget.db)
+        self.queryset = queryset
 
-    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
-        queryset = super().get_queryset(request)
-        ids = operator_company_ids(request)
-        if ids is None:
-            return queryset
-        return queryset.filter(**{f"{self.company_path}__in": ids})
+    def label_and_url_for_value(self, value: Any) -> tuple[str, str]:
+        key = self.rel.get_related_field().name
+        try:
+            self.queryset.get(**{key: value})
+        except (ValueError, self.queryset.model.DoesNotExist, ValidationError):
+            return "", ""
+        label, url = super().label_and_url_for_value(value)
+        return str(label), str(url)
+
+
+class ScopedChoicesMixin(BaseModelAdmin[Any]):
+    """Foreign-key and many-to-many fields that offer *and accept* only own rows.
+
+    The scoped queryset is the form field's own, so validation uses it: another
+    company's id gets Django's "Select a valid choice" exactly like a missing id.
+    Used by the scoped admins and by their inlines.
+    """
 
     def formfield_for_foreignkey(
         self, db_field: models.ForeignKey[Any, Any], request: HttpRequest, **kwargs: Any
@@ -51,6 +104,8 @@ class CompanyScopedAdmin(admin.ModelAdmin[Any]):
         ids = operator_company_ids(request)
         if field is not None and field.queryset is not None and ids is not None:
             field.queryset = scope_choices(field.queryset, ids)
+            if isinstance(field.widget, ForeignKeyRawIdWidget):
+                field.widget = ScopedRawIdWidget(field.widget, field.queryset)
         return field
 
     def formfield_for_manytomany(
@@ -61,6 +116,51 @@ class CompanyScopedAdmin(admin.ModelAdmin[Any]):
         if field is not None and field.queryset is not None and ids is not None:
             field.queryset = scope_choices(field.queryset, ids)
         return field
+
+
+class ParentRowsInlineFormSet(BaseInlineFormSet[Any, Any, Any]):
+    """An inline formset that accepts only the ids of its parent's rows.
+
+    Django checks a posted row id against every row of the model: another
+    company's row would pass where a missing id fails, telling the operator
+    that it exists.
+    """
+
+    def add_fields(self, form: Any, index: int | None) -> None:
+        super().add_fields(form, index)
+        pk_field = form.fields.get(form._meta.model._meta.pk.name)
+        if isinstance(pk_field, ModelChoiceField):
+            pk_field.queryset = self.get_queryset()
+
+
+class CompanyScopedTabularInline(ScopedChoicesMixin, admin.TabularInline[Any, Any]):
+    """An inline whose choices are limited like its parent admin's."""
+
+    formset = ParentRowsInlineFormSet
+
+
+class CompanyScopedStackedInline(ScopedChoicesMixin, admin.StackedInline[Any, Any]):
+    """An inline whose choices are limited like its parent admin's."""
+
+    formset = ParentRowsInlineFormSet
+
+
+class CompanyScopedAdmin(ScopedChoicesMixin, admin.ModelAdmin[Any]):
+    """A ModelAdmin whose rows and choices are limited to the operator's companies.
+
+    ``company_path`` is the lookup from the model to its company. Every page that
+    shows a customer's records (change, history, delete, a list narrowed to one
+    customer) is written to the audit log (see ``audit.record_customer_read``).
+    """
+
+    company_path = "company"
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+        queryset = super().get_queryset(request)
+        ids = operator_company_ids(request)
+        if ids is None:
+            return queryset
+        return queryset.filter(**{f"{self.company_path}__in": ids})
 
     def get_list_filter(self, request: HttpRequest) -> list[Any]:
         # A plain related filter lists every row of the related model: an operator
@@ -79,7 +179,7 @@ class CompanyScopedAdmin(admin.ModelAdmin[Any]):
         except FieldDoesNotExist:
             return item
         related = getattr(field, "related_model", None)
-        if related is not None and related._meta.label_lower in CHOICE_COMPANY_PATHS:
+        if related is not None and related._meta.label_lower not in PLATFORM_MODELS:
             return (item, admin.RelatedOnlyFieldListFilter)
         return item
 
@@ -99,6 +199,65 @@ class CompanyScopedAdmin(admin.ModelAdmin[Any]):
         )
         super().delete_model(request, obj)
 
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        response = super().change_view(request, object_id, form_url, extra_context)
+        self._audit_object_page(request, response, "original", "change")
+        return response
+
+    def history_view(
+        self, request: HttpRequest, object_id: str, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        response = super().history_view(request, object_id, extra_context)
+        self._audit_object_page(request, response, "object", "history")
+        return response
+
+    def delete_view(
+        self, request: HttpRequest, object_id: str, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        response = super().delete_view(request, object_id, extra_context)
+        self._audit_object_page(request, response, "object", "delete")
+        return response
+
+    def changelist_view(
+        self, request: HttpRequest, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        response = super().changelist_view(request, extra_context)
+        changelist = _context(response).get("cl")
+        if changelist is not None and (changelist.query or changelist.get_filters_params()):
+            # A list narrowed (by a filter or a search) to one customer's rows is a
+            # read of that customer's records; a list of many customers is not.
+            customer = only_customer_of(changelist.queryset)
+            if customer is not None:
+                audit.record_customer_read(
+                    customer,
+                    request=request,
+                    page="changelist",
+                    model=self.model._meta.label,
+                    query=request.GET.urlencode()[:500],
+                )
+        return response
+
+    def _audit_object_page(
+        self, request: HttpRequest, response: HttpResponse, key: str, page: str
+    ) -> None:
+        # A page shown, not a form posted: a posted change is audited by save_model.
+        if request.method != "GET" or response.status_code != 200:
+            return
+        obj = _context(response).get(key)
+        customer = customer_of(obj) if obj is not None else None
+        if customer is not None:
+            audit.record_customer_read(customer, request=request, page=page, obj=obj)
+
+
+def _context(response: HttpResponse) -> dict[str, Any]:
+    return getattr(response, "context_data", None) or {}
+
 
 def company_of(obj: Any, path: str) -> Company | None:
     current = obj
@@ -107,27 +266,59 @@ def company_of(obj: Any, path: str) -> Company | None:
     return current if isinstance(current, Company) else None
 
 
-# How each model that can be chosen in a form reaches its company.
-CHOICE_COMPANY_PATHS = {
-    "core.company": "pk",
-    "customers.customer": "company",
-    "leasing.contract": "company",
-    "billing.invoice": "company",
-    "servicedesk.servicerequest": "company",
-    "servicedesk.requesttype": "company",
-    "energy.supplypoint": "company",
-    "accounts.portaluser": "company",
-}
+# The customer is named by label, as AUTH_USER_MODEL is: core imports no domain app.
+CUSTOMER_MODEL = "customers.customer"
 
 
-def scope_choices(queryset: QuerySet[Any], ids: list[int]) -> QuerySet[Any]:
-    path = CHOICE_COMPANY_PATHS.get(queryset.model._meta.label_lower)
-    if path is None:
-        return queryset
-    return queryset.filter(**{f"{path}__in": ids})
+def customer_paths_for(model: type[models.Model], depth: int = 2) -> list[str]:
+    """The lookups from ``model`` to a customer, nearest first ("" is the customer itself).
+
+    Derived from the foreign keys, so a new model that belongs to a customer is
+    audited when an operator reads it without anyone listing it here.
+    """
+    if model._meta.label_lower == CUSTOMER_MODEL:
+        return [""]
+    if depth == 0:
+        return []
+    paths: list[str] = []
+    for field in model._meta.get_fields():
+        related = getattr(field, "related_model", None)
+        if not (field.many_to_one and field.concrete) or related in (None, Company, model):
+            continue
+        paths += [
+            f"{field.name}__{rest}".removesuffix("__")
+            for rest in customer_paths_for(related, depth - 1)
+        ]
+    return sorted(paths, key=lambda path: path.count("__"))
 
 
-class CompanyHostInline(admin.TabularInline[CompanyHost, Company]):
+def customer_of(obj: models.Model) -> Any:
+    """The customer ``obj`` belongs to, or None (company-wide rows, staff…)."""
+    for path in customer_paths_for(type(obj)):
+        current: Any = obj
+        for part in path.split("__") if path else []:
+            current = getattr(current, part, None)
+        if current is not None:
+            return current
+    return None
+
+
+def only_customer_of(queryset: QuerySet[Any]) -> Any:
+    """The one customer all rows of ``queryset`` belong to, or None."""
+    ids: set[Any] = set()
+    for path in customer_paths_for(queryset.model):
+        key = f"{path}__pk" if path else "pk"
+        rows = queryset.order_by().exclude(**{key: None}).values_list(key, flat=True)
+        ids.update(rows.distinct()[:2])
+        if len(ids) > 1:
+            return None
+    if len(ids) != 1:
+        return None
+    customer_model = apps.get_model(CUSTOMER_MODEL)
+    return customer_model._default_manager.select_related("company").get(pk=ids.pop())
+
+
+class CompanyHostInline(CompanyScopedTabularInline):
     model = CompanyHost
     extra = 0
 

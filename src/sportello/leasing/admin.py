@@ -1,11 +1,11 @@
 from django.contrib import admin
 
-from sportello.core.admin import CompanyScopedAdmin
+from sportello.core.admin import CompanyScopedAdmin, CompanyScopedTabularInline
 
 from .models import Asset, Contract, PlanInstalment, TransparencyStatement
 
 
-class AssetInline(admin.TabularInline[Asset, Contract]):
+class AssetInline(CompanyScopedTabularInline):
     model = Asset
     extra = 0
 

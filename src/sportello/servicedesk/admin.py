@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from sportello.core.admin import CompanyScopedAdmin
+from sportello.core.admin import CompanyScopedAdmin, CompanyScopedStackedInline
 
 from .models import RequestMessage, RequestType, ServiceRequest
 
@@ -11,7 +11,7 @@ class RequestTypeAdmin(CompanyScopedAdmin):
     list_filter = ["company", "is_active"]
 
 
-class RequestMessageInline(admin.StackedInline[RequestMessage, ServiceRequest]):
+class RequestMessageInline(CompanyScopedStackedInline):
     model = RequestMessage
     extra = 0
     fields = ["from_service_desk", "body", "created_at"]
