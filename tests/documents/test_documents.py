@@ -3,13 +3,18 @@ contract, and downloads only for who may have them."""
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from typing import Any
 
 import pytest
-from django.core.files.base import ContentFile
-from tests.factories import Tenant, make_customer, make_sub_user, make_user
+from tests.factories import (
+    DOCUMENT_PDF,
+    Tenant,
+    make_customer,
+    make_document,
+    make_sub_user,
+    make_user,
+)
 from tests.leasing.contracts import (
     count_queries,
     leased_contract,
@@ -18,34 +23,9 @@ from tests.leasing.contracts import (
     small_user,
 )
 
-from sportello.core.models import AuditEvent, Company
-from sportello.customers.models import Customer
+from sportello.core.models import AuditEvent
 from sportello.documents.models import Document, DocumentCategory
 from sportello.leasing.models import Contract
-
-PDF = b"%PDF-1.4\n% contratto\n"
-
-
-def make_document(
-    company: Company,
-    title: str,
-    *,
-    customer: Customer | None = None,
-    contract: Contract | None = None,
-    category: str = DocumentCategory.MINE,
-) -> Document:
-    document = Document(
-        company=company,
-        customer=customer,
-        contract=contract,
-        category=category,
-        title=title,
-        original_name=f"{title.lower().replace(' ', '-')}.pdf",
-        published_on=dt.date(2024, 3, 1),
-    )
-    document.file.save("document.pdf", ContentFile(PDF), save=False)
-    document.save()
-    return document
 
 
 @pytest.fixture
@@ -120,7 +100,7 @@ def test_it_downloads_a_document_as_an_attachment(
     assert response["Content-Disposition"] == f'attachment; filename="{document.original_name}"'
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Content-Type"] == "application/pdf"
-    assert b"".join(response.streaming_content) == PDF
+    assert b"".join(response.streaming_content) == DOCUMENT_PDF
     event = AuditEvent.objects.get(action="document.download")
     assert event.actor == release.user
     assert event.object_id == str(document.pk)
