@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import openpyxl
+import pytest
 from django.conf import settings
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -51,7 +52,7 @@ from sportello.accounts.models import PortalUser
 from sportello.billing.models import Invoice
 from sportello.core.exports import XLSX_TYPE
 from sportello.core.middleware import company_for_host
-from sportello.documents.models import Document
+from sportello.documents.models import Document, DocumentCategory
 from sportello.leasing.models import Contract
 from sportello.servicedesk.models import ServiceRequest
 
@@ -61,7 +62,8 @@ TODAY = dt.datetime(2025, 3, 15, 10, 0, tzinfo=dt.UTC)
 #: The sub-user gets what the owner gets (status and the owner's data).
 SAME = "same"
 
-IDENTITIES = ["owner", "sub_user", "neighbour", "stranger", "cross_host", "visitor"]
+#: In the order they ask: the owner last, as its POST may delete what the others ask for.
+IDENTITIES = ["neighbour", "stranger", "cross_host", "visitor", "sub_user", "owner"]
 #: Identities that must never see the owner's data.
 OUTSIDERS = {"neighbour", "stranger", "cross_host", "visitor"}
 
@@ -82,6 +84,7 @@ class World:
     contract: Contract
     invoice: Invoice
     document: Document
+    company_document: Document
     statement_year: int
     neighbour: PortalUser
     stranger: Tenant
@@ -177,6 +180,9 @@ def build_world(company_tenant: Tenant) -> World:
         contract=contract,
         invoice=invoice,
         document=document,
+        company_document=make_document(
+            company, "Informativa privacy", category=DocumentCategory.INFORMATION
+        ),
         statement_year=2024,
         neighbour=company_tenant.user,
         stranger=stranger,
@@ -204,7 +210,8 @@ class Case:
 
     ``others`` is what another customer gets (same company, or another company
     on its own host): 404 for an URL naming the owner's objects, 200 for a page
-    that shows each customer its own. ``anonymous`` is what the visitor and a
+    that shows each customer its own; ``neighbour`` overrides it for another
+    customer of the same company (a company-wide document). ``anonymous`` is what the visitor and a
     session on another company's host get. ``shows`` is owner's data that the
     owner's response contains, proving the page is about the owner at all.
     With ``post`` the case POSTs that data; ``state`` reads what the POST would
@@ -217,6 +224,7 @@ class Case:
     owner: int = 200
     sub_user: int | str = SAME
     others: int = 404
+    neighbour: int | None = None
     anonymous: int = 302
     budget: int = 12
     shows: str | None = None
@@ -239,6 +247,8 @@ class Case:
         if identity == "sub_user":
             assert isinstance(self.sub_user, int)
             return self.sub_user
+        if identity == "neighbour" and self.neighbour is not None:
+            return self.neighbour
         if identity in {"neighbour", "stranger"}:
             return self.others
         return self.anonymous
@@ -338,6 +348,14 @@ CASES: list[Case] = [
         kwargs=lambda w: {"uid": w.document.uid},
         shows="contratto quaglierini",
         budget=7,
+    ),
+    Case(
+        "documents:download",
+        kwargs=lambda w: {"uid": w.company_document.uid},
+        neighbour=200,
+        shows="informativa-privacy",
+        budget=7,
+        label="(company-wide)",
     ),
     # Profile and sub-users: each user's own profile; sub-users managed by the main user only.
     Case("accounts:profile", sub_user=200, others=200, shows="zebedeo@quaglierini.test", budget=7),
@@ -496,3 +514,14 @@ def check(world: World, case: Case, identity: str, max_queries: Any) -> None:
             assert after != before, f"{where} changed nothing: the case proves nothing"
         else:
             assert after == before, f"{where} changed the owner's data"
+
+
+def ask_everyone(world: World, case: Case, max_queries: Any) -> list[str]:
+    """Every identity's failures of ``case``, so that one report shows them all."""
+    failures = []
+    for identity in IDENTITIES:
+        try:
+            check(world, case, identity, max_queries)
+        except (AssertionError, pytest.fail.Exception) as error:
+            failures.append(str(error))
+    return failures
