@@ -29,6 +29,7 @@ import datetime as dt
 import io
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 import openpyxl
@@ -39,6 +40,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from pypdf import PdfReader
 from tests.billing.helpers import entry, invoice_with_pdf
 from tests.factories import (
+    PASSWORD,
     Tenant,
     make_contract,
     make_customer,
@@ -73,6 +75,14 @@ OWNER_CONTRACT = "7770001"
 OWNER_INVOICE = "Q-7770001/2025"
 OWNER_OVERDUE = "4321.87"  # "4.321,87 €" on pages, 4321.87 in a workbook
 OWNER_REQUEST = "RIC-2025-777001"
+OWNER_INVOICE_TOTAL = "3210.98"
+OWNER_ASSET_VALUE = "12345.67"
+
+
+def italian(amount: str) -> str:
+    """``1234.56`` as an Italian page shows it: ``1.234,56``."""
+    whole, cents = amount.split(".")
+    return f"{int(whole):,}".replace(",", ".") + "," + cents
 
 
 @dataclass(frozen=True)
@@ -94,9 +104,12 @@ class World:
         return [
             "quaglierini",  # customer, users, logins, e-mails, asset, document
             OWNER_CONTRACT,  # contract, module, asset codes, invoice number
-            "4.321,87",
-            OWNER_OVERDUE,
             OWNER_REQUEST.casefold(),
+            *[
+                form
+                for amount in (OWNER_OVERDUE, OWNER_INVOICE_TOTAL, OWNER_ASSET_VALUE)
+                for form in (amount, italian(amount))
+            ],
         ]
 
     def client(self, identity: str) -> Client:
@@ -141,11 +154,16 @@ def build_world(company_tenant: Tenant) -> World:
         assets=1,
         beneficiary_name="Concessionaria Quaglierini",
     )
-    contract.assets.update(description="TRATTORE QUAGLIERINI")
+    contract.assets.update(
+        description="TRATTORE QUAGLIERINI", financial_value=Decimal(OWNER_ASSET_VALUE)
+    )
     invoice = invoice_with_pdf(
         customer,
         b"%PDF-1.4 fattura Quaglierini " + OWNER_INVOICE.encode(),
         number=OWNER_INVOICE,
+        taxable=Decimal("2631.95"),
+        vat=Decimal("579.03"),
+        total=Decimal(OWNER_INVOICE_TOTAL),
     )
     invoice.contracts.add(contract)
     entry(contract, dt.date(2025, 1, 31), OWNER_OVERDUE, number=31, invoice=invoice)
@@ -290,29 +308,60 @@ def _empty_post(world: World) -> dict[str, Any]:
     return {}
 
 
-def _list_and_chosen(name: str, shows: str, budget: int, **fields: Any) -> list[Case]:
-    """A page of every contract (others: their own, 200) and of the owner's one (others: 404)."""
+def _owner_state(world: World) -> Any:
+    """The owner's settings, password and sub-users: what a profile POST could change."""
+    user = PortalUser.objects.select_related("customer").get(pk=world.owner.user.pk)
+    assert user.customer is not None
+    sub_users = sorted(user.sub_users.values_list("login", flat=True))
+    return (user.secondary_email, user.customer.paper_invoices, user.password, sub_users)
+
+
+def _profile_change(world: World) -> dict[str, Any]:
+    return {
+        "language": "it",
+        "email": "nuovo@example.test",
+        "secondary_email": "secondo@example.test",
+        "current_password": PASSWORD,
+    }
+
+
+def _password_change(world: World) -> dict[str, Any]:
+    new = "una-nuova-password-lunga-2025"
+    return {"current_password": PASSWORD, "new_password1": new, "new_password2": new}
+
+
+def _list_and_chosen(name: str, shows: str, budget: int, also: str = "") -> list[Case]:
+    """A page of every contract (others: their own, 200) and of the owner's one
+    (others: 404), each with the query parameters ``also`` (e.g. ``format=csv``)."""
+    extra = f"&{also}" if also else ""
     return [
-        Case(name, others=200, shows=shows, budget=budget, **fields),
         Case(
             name,
-            query=_chosen_contract,
+            query=f"?{also}" if also else "",
+            others=200,
             shows=shows,
             budget=budget,
-            label="?contract=",
-            **fields,
+            label=f"?{also}" if also else "",
+        ),
+        Case(
+            name,
+            query=lambda w: f"?contract={w.contract.pk}{extra}",
+            shows=shows,
+            budget=budget,
+            label=f"?contract={extra}",
         ),
     ]
 
 
 CASES: list[Case] = [
     # The home's dashboard; a visitor gets the public home.
-    Case("portal:home", others=200, anonymous=200, shows="4.321,87", budget=12),
+    Case("portal:home", others=200, anonymous=200, shows=italian(OWNER_OVERDUE), budget=10),
     Case("portal:coming", kwargs=lambda w: {"feature": "requests"}, others=200, budget=5),
     # Billing and invoices.
-    *_list_and_chosen("billing:schedule", shows="4.321,87", budget=9),
+    *_list_and_chosen("billing:schedule", shows=italian(OWNER_OVERDUE), budget=9),
     *_list_and_chosen("billing:schedule_export", shows=OWNER_OVERDUE, budget=7),
-    Case("billing:invoices", others=200, shows=OWNER_INVOICE, budget=8),
+    *_list_and_chosen("billing:schedule_export", shows=OWNER_OVERDUE, budget=7, also="format=csv"),
+    Case("billing:invoices", others=200, shows=italian(OWNER_INVOICE_TOTAL), budget=8),
     Case(
         "billing:invoice_pdf",
         kwargs=lambda w: {"uid": w.invoice.uid},
@@ -334,9 +383,20 @@ CASES: list[Case] = [
     Case("leasing:plan", kwargs=_contract, shows=OWNER_CONTRACT, budget=8),
     Case("leasing:plan", kwargs=_contract, query="?page=2", budget=8, label="?page=2"),
     Case("leasing:plan_export", kwargs=_contract, shows=OWNER_CONTRACT, budget=7),
+    Case(
+        "leasing:plan_export",
+        kwargs=_contract,
+        query="?format=csv",
+        shows=OWNER_CONTRACT,
+        budget=7,
+        label="?format=csv",
+    ),
     Case("leasing:contract_documents", kwargs=_contract, shows=OWNER_CONTRACT, budget=7),
-    *_list_and_chosen("leasing:assets", shows="trattore quaglierini", budget=8),
+    *_list_and_chosen("leasing:assets", shows=italian(OWNER_ASSET_VALUE), budget=8),
     *_list_and_chosen("leasing:assets_export", shows="trattore quaglierini", budget=7),
+    *_list_and_chosen(
+        "leasing:assets_export", shows="trattore quaglierini", budget=7, also="format=csv"
+    ),
     # Transparency statements: list, page and PDF.
     *_list_and_chosen("transparency:list", shows=OWNER_CONTRACT, budget=8),
     Case("transparency:detail", kwargs=_statement, shows=OWNER_CONTRACT, budget=9),
@@ -359,9 +419,36 @@ CASES: list[Case] = [
     ),
     # Profile and sub-users: each user's own profile; sub-users managed by the main user only.
     Case("accounts:profile", sub_user=200, others=200, shows="zebedeo@quaglierini.test", budget=7),
+    Case(
+        "accounts:profile",
+        owner=302,
+        sub_user=302,
+        others=302,
+        post=_profile_change,
+        state=_owner_state,
+        budget=17,
+    ),
     Case("accounts:password_change", others=200, budget=5),
+    Case(
+        "accounts:password_change",
+        owner=302,
+        sub_user=302,
+        others=302,
+        post=_password_change,
+        state=_owner_state,
+        budget=19,
+    ),
     Case("accounts:choose_password", owner=302, others=302, budget=5),
     Case("accounts:sub_user_add", sub_user=404, others=200, budget=5),
+    Case(
+        "accounts:sub_user_add",
+        owner=302,
+        sub_user=404,
+        others=302,
+        post=lambda w: _sub_user_change(w) | {"email": "nuovo@example.test"},
+        state=_owner_state,
+        budget=17,
+    ),
     Case(
         "accounts:sub_user_edit",
         kwargs=_sub_user,
