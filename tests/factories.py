@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.models import Group, Permission
+from django.core.files.base import ContentFile
 from django.test import Client
 from stdnum import luhn
 from stdnum.it import codicefiscale
@@ -21,10 +22,12 @@ from sportello.accounts.models import PortalUser
 from sportello.billing.models import Invoice
 from sportello.core.models import Company, CompanyHost, CompanyKind
 from sportello.customers.models import Customer, PersonKind
+from sportello.documents.models import Document, DocumentCategory
 from sportello.leasing.models import Contract, ContractStatus
 
 PASSWORD = "una-password-lunga-2024"
 CUSTOMER_BACKEND = "sportello.accounts.backends.CompanyLoginBackend"
+DOCUMENT_PDF = b"%PDF-1.4\n% contratto\n"
 
 _sequence = itertools.count(1)
 
@@ -151,6 +154,30 @@ def make_invoice(customer: Customer, *, number: str | None = None, **fields: Any
     return Invoice.objects.create(
         company=customer.company, customer=customer, **{**defaults, **fields}
     )
+
+
+def make_document(
+    company: Company,
+    title: str,
+    *,
+    customer: Customer | None = None,
+    contract: Contract | None = None,
+    category: str = DocumentCategory.MINE,
+    content: bytes = DOCUMENT_PDF,
+) -> Document:
+    """A published document with a stored file: company-wide unless a customer is given."""
+    document = Document(
+        company=company,
+        customer=customer,
+        contract=contract,
+        category=category,
+        title=title,
+        original_name=f"{title.lower().replace(' ', '-')}.pdf",
+        published_on=dt.date(2024, 3, 1),
+    )
+    document.file.save("document.pdf", ContentFile(content), save=False)
+    document.save()
+    return document
 
 
 def make_operator(

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.test import Client
-from tests.factories import PASSWORD, Tenant, make_customer, make_sub_user, make_user
+from tests.factories import PASSWORD, Tenant, make_sub_user
 
 from sportello.accounts.models import PortalUser
 from sportello.core.models import AuditEvent, OutboxEmail
@@ -77,34 +77,6 @@ def test_it_shows_a_sub_user_its_settings_but_not_the_customers(release: Tenant)
     assert "paper_invoices" not in page
     assert "Sotto utenti" not in page
     assert "/sotto-utenti/nuovo/" not in page
-
-
-def test_it_sends_an_anonymous_visitor_to_the_login(release: Tenant) -> None:
-    response = release.client().get(PROFILE)
-
-    assert response.status_code == 302
-    assert response["Location"].startswith("/accesso/?next=")
-
-
-def test_it_does_not_let_another_companys_session_in(release: Tenant, energia: Tenant) -> None:
-    client = energia.logged_in_client()
-    client.defaults["HTTP_HOST"] = release.host
-
-    response = client.get(PROFILE)
-
-    assert response.status_code == 302
-    assert response["Location"].startswith("/accesso/")
-
-
-def test_it_shows_each_customer_only_its_own_profile(release: Tenant) -> None:
-    other = make_user(make_customer(release.company, name="Bianchi Anna"), "abianchi")
-    make_sub_user(release.user, first_name="Luigi")
-
-    page = release.logged_in_client(other).get(PROFILE).content.decode()
-
-    assert "Bianchi Anna" in page
-    assert "Rossi Mario" not in page
-    assert "mrossi.1" not in page
 
 
 def test_it_links_the_menu_and_the_initials_to_the_profile(release: Tenant) -> None:

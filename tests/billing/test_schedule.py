@@ -10,7 +10,7 @@ import openpyxl
 import pytest
 import time_machine
 from tests.billing.helpers import entry, invoice_with_pdf
-from tests.factories import Tenant, make_contract, make_customer, make_sub_user, make_user
+from tests.factories import Tenant, make_contract, make_customer, make_user
 
 TODAY = dt.datetime(2024, 4, 5, 10, 0, tzinfo=dt.UTC)
 pytestmark = pytest.mark.usefixtures("frozen")
@@ -160,13 +160,6 @@ def test_it_exports_every_page(release: Tenant) -> None:
     assert rows[1][2] == dt.datetime(2022, 1, 30)
 
 
-def test_it_shows_a_sub_user_the_same_schedule(book: Tenant) -> None:
-    client = book.logged_in_client(make_sub_user(book.user))
-
-    assert len(table_rows(client.get("/fatture-e-pagamenti/").content.decode())) == 7
-    assert len(export_rows(client, "")) == 8
-
-
 @pytest.mark.parametrize("path", ["/fatture-e-pagamenti/", "/fatture-e-pagamenti/esporta/"])
 def test_it_refuses_another_customers_contract(book: Tenant, path: str) -> None:
     first, _second = book.contracts  # type: ignore[attr-defined]
@@ -176,33 +169,6 @@ def test_it_refuses_another_customers_contract(book: Tenant, path: str) -> None:
     assert client.get(f"{path}?contract={first.pk}").status_code == 404
     assert client.get(f"{path}?contract=999999").status_code == 404
     assert client.get(f"{path}?contract=abc").status_code == 404
-
-
-def test_it_shows_another_customer_nothing(book: Tenant) -> None:
-    client = book.logged_in_client(make_user(make_customer(book.company)))
-
-    page = client.get("/fatture-e-pagamenti/").content.decode()
-
-    assert table_rows(page) == [["Nessuna scadenza corrisponde ai criteri scelti."]]
-    assert len(export_rows(client, "")) == 1
-
-
-@pytest.mark.parametrize("path", ["/fatture-e-pagamenti/", "/fatture-e-pagamenti/esporta/"])
-def test_it_refuses_another_company(book: Tenant, energia: Tenant, path: str) -> None:
-    first, _second = book.contracts  # type: ignore[attr-defined]
-    client = energia.logged_in_client()
-    client.defaults["HTTP_HOST"] = book.host  # the session does not cross companies
-
-    assert client.get(f"{path}?contract={first.pk}").status_code == 302
-    own = energia.logged_in_client()
-    assert own.get(f"{path}?contract={first.pk}").status_code == 404
-
-
-def test_it_sends_a_visitor_to_the_login(book: Tenant) -> None:
-    response = book.client().get("/fatture-e-pagamenti/")
-
-    assert response.status_code == 302
-    assert response["Location"].startswith("/accesso/")
 
 
 @pytest.mark.parametrize("contracts", [1, 10])

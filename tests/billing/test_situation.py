@@ -11,10 +11,7 @@ from tests.billing.helpers import entry
 from tests.factories import (
     Tenant,
     make_contract,
-    make_customer,
     make_invoice,
-    make_sub_user,
-    make_user,
 )
 
 from sportello.billing.models import DocumentType
@@ -125,22 +122,6 @@ def test_it_says_when_there_are_no_requests(release: Tenant) -> None:
 
     assert "Non ci sono richieste in corso" in page
     assert "0 TOTALE" in page
-
-
-def test_it_shows_a_sub_user_the_same_home(book: Tenant) -> None:
-    sub_user = make_sub_user(book.user)
-
-    page = book.logged_in_client(sub_user).get("/").content.decode()
-
-    assert "9.754,10\u00a0€" in page
-
-
-def test_it_never_shows_another_customers_figures(book: Tenant) -> None:
-    other = make_user(make_customer(book.company))
-
-    page = book.logged_in_client(other).get("/").content.decode()
-
-    assert "9.754,10" not in page and "84963" not in page
 
 
 def test_it_keeps_the_generic_home_for_a_utility_customer(energia: Tenant) -> None:

@@ -1,0 +1,614 @@
+"""One matrix for every customer URL: who gets what, and that nothing leaks.
+
+A ``Case`` is one line: the URL name, how to build its arguments from the
+world's objects, what the owner and a sub-user get and a query budget.
+``tests/test_owner_matrix.py`` asks every case as six identities:
+
+- ``owner``: the customer's main user (the case's status, its own data shown);
+- ``sub_user``: a sub-user of the owner (the same as the owner, or the status
+  the case names, e.g. 404 where sub-users are refused);
+- ``neighbour``: another customer of the same company, with objects of its own;
+- ``stranger``: a customer of another leasing company on its own host, asking
+  for the owner's ids;
+- ``cross_host``: the stranger's session on the owner's host, which
+  ``CompanyUserMiddleware`` turns anonymous;
+- ``visitor``: nobody logged in.
+
+The last four never see anything of the owner's (``World.markers``: names,
+numbers, amounts), whatever the status; a POST by them changes nothing.
+
+The same test walks every URL pattern of the company site and fails when one
+has no case and is not in ``PUBLIC``: a new customer page gets its matrix by
+adding one line to ``CASES``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import io
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+import openpyxl
+import pytest
+from django.conf import settings
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from pypdf import PdfReader
+from tests.billing.helpers import entry, invoice_with_pdf
+from tests.factories import (
+    PASSWORD,
+    Tenant,
+    make_contract,
+    make_customer,
+    make_document,
+    make_sub_user,
+    make_user,
+)
+from tests.leasing.contracts import leased_contract, other_leasing_tenant
+
+from sportello.accounts.models import PortalUser
+from sportello.billing.models import Invoice
+from sportello.core.exports import XLSX_TYPE
+from sportello.core.middleware import company_for_host
+from sportello.documents.models import Document, DocumentCategory
+from sportello.leasing.models import Contract
+from sportello.servicedesk.models import ServiceRequest
+
+#: The day the world is built and asked on (transparency years, overdue instalments).
+TODAY = dt.datetime(2025, 3, 15, 10, 0, tzinfo=dt.UTC)
+
+#: The sub-user gets what the owner gets (status and the owner's data).
+SAME = "same"
+
+#: In the order they ask: the owner last, as its POST may delete what the others ask for.
+IDENTITIES = ["neighbour", "stranger", "cross_host", "visitor", "sub_user", "owner"]
+#: Identities that must never see the owner's data.
+OUTSIDERS = {"neighbour", "stranger", "cross_host", "visitor"}
+
+#: The owner's data, each unlike anything else in any page (compared case-insensitively).
+OWNER_NAME = "Zebedeo Quaglierini"
+OWNER_CONTRACT = "7770001"
+OWNER_INVOICE = "Q-7770001/2025"
+OWNER_OVERDUE = "4321.87"  # "4.321,87 €" on pages, 4321.87 in a workbook
+OWNER_REQUEST = "RIC-2025-777001"
+OWNER_INVOICE_TOTAL = "3210.98"
+OWNER_ASSET_VALUE = "12345.67"
+
+
+def italian(amount: str) -> str:
+    """``1234.56`` as an Italian page shows it: ``1.234,56``."""
+    whole, cents = amount.split(".")
+    return f"{int(whole):,}".replace(",", ".") + "," + cents
+
+
+@dataclass(frozen=True)
+class World:
+    """The owner with one of everything, a sub-user, a neighbour and a stranger."""
+
+    owner: Tenant
+    sub_user: PortalUser
+    contract: Contract
+    invoice: Invoice
+    document: Document
+    company_document: Document
+    statement_year: int
+    neighbour: PortalUser
+    stranger: Tenant
+
+    @property
+    def markers(self) -> list[str]:
+        return [
+            "quaglierini",  # customer, users, logins, e-mails, asset, document
+            OWNER_CONTRACT,  # contract, module, asset codes, invoice number
+            OWNER_REQUEST.casefold(),
+            *[
+                form
+                for amount in (OWNER_OVERDUE, OWNER_INVOICE_TOTAL, OWNER_ASSET_VALUE)
+                for form in (amount, italian(amount))
+            ],
+        ]
+
+    def client(self, identity: str) -> Client:
+        if identity == "owner":
+            return self.owner.logged_in_client()
+        if identity == "sub_user":
+            return self.owner.logged_in_client(self.sub_user)
+        if identity == "neighbour":
+            return self.owner.logged_in_client(self.neighbour)
+        if identity == "stranger":
+            return self.stranger.logged_in_client()
+        if identity == "cross_host":
+            client = self.stranger.logged_in_client()
+            client.defaults["HTTP_HOST"] = self.owner.host
+            return client
+        assert identity == "visitor", identity
+        return self.owner.client()
+
+
+def build_world(company_tenant: Tenant) -> World:
+    """The owner is a new customer of ``company_tenant``'s company, whose own
+    customer becomes the neighbour; the stranger is a customer of another
+    leasing company. Everybody has objects of their own, so a leak would show."""
+    company = company_tenant.company
+    customer = make_customer(company, name=OWNER_NAME, email="zebedeo@quaglierini.test")
+    user = make_user(
+        customer,
+        "zquaglierini",
+        first_name="Zebedeo",
+        last_name="Quaglierini",
+        email="zebedeo@quaglierini.test",
+    )
+    owner = Tenant(company, company_tenant.host, customer, user)
+    sub_user = make_sub_user(
+        user, first_name="Ugo", last_name="Quaglierini", email="ugo@quaglierini.test"
+    )
+    contract = leased_contract(
+        customer,
+        number=OWNER_CONTRACT,
+        module_number=f"M{OWNER_CONTRACT}",
+        duration_months=36,
+        assets=1,
+        beneficiary_name="Concessionaria Quaglierini",
+    )
+    contract.assets.update(
+        description="TRATTORE QUAGLIERINI", financial_value=Decimal(OWNER_ASSET_VALUE)
+    )
+    invoice = invoice_with_pdf(
+        customer,
+        b"%PDF-1.4 fattura Quaglierini " + OWNER_INVOICE.encode(),
+        number=OWNER_INVOICE,
+        taxable=Decimal("2631.95"),
+        vat=Decimal("579.03"),
+        total=Decimal(OWNER_INVOICE_TOTAL),
+    )
+    invoice.contracts.add(contract)
+    entry(contract, dt.date(2025, 1, 31), OWNER_OVERDUE, number=31, invoice=invoice)
+    entry(contract, dt.date(2025, 4, 30), "1000.00", number=32)
+    document = make_document(
+        company,
+        f"Contratto Quaglierini {OWNER_CONTRACT}",
+        customer=customer,
+        contract=contract,
+        content=b"%PDF-1.4 contratto Quaglierini",
+    )
+    ServiceRequest.objects.create(
+        company=company,
+        customer=customer,
+        author=user,
+        code=OWNER_REQUEST,
+        kind="free",
+        title="Richiesta di Quaglierini",
+        last_activity_at=TODAY,
+    )
+
+    _own_objects(company_tenant, "8880001")
+    stranger = other_leasing_tenant()
+    _own_objects(stranger, "9990001")
+    # Each company is looked up once per host and then cached: warm the cache so
+    # that every budget counts what the page itself costs.
+    company_for_host(owner.host)
+    company_for_host(stranger.host)
+    return World(
+        owner=owner,
+        sub_user=sub_user,
+        contract=contract,
+        invoice=invoice,
+        document=document,
+        company_document=make_document(
+            company, "Informativa privacy", category=DocumentCategory.INFORMATION
+        ),
+        statement_year=2024,
+        neighbour=company_tenant.user,
+        stranger=stranger,
+    )
+
+
+def _own_objects(tenant: Tenant, number: str) -> None:
+    """A contract, an instalment, an invoice and a document of ``tenant``'s customer."""
+    contract = make_contract(tenant.customer, number=number)
+    invoice = invoice_with_pdf(tenant.customer, number=f"N-{number}/2025")
+    entry(contract, dt.date(2025, 1, 31), "100.00", number=1, invoice=invoice)
+    make_document(tenant.company, f"Lettera {number}", customer=tenant.customer)
+
+
+# -- the cases -----------------------------------------------------------------------
+
+
+def _no_kwargs(world: World) -> dict[str, Any]:
+    return {}
+
+
+@dataclass(frozen=True)
+class Case:
+    """One customer URL asked by every identity.
+
+    ``others`` is what another customer gets (same company, or another company
+    on its own host): 404 for an URL naming the owner's objects, 200 for a page
+    that shows each customer its own; ``neighbour`` overrides it for another
+    customer of the same company (a company-wide document). ``anonymous`` is what the visitor and a
+    session on another company's host get. ``shows`` is owner's data that the
+    owner's response contains, proving the page is about the owner at all.
+    With ``post`` the case POSTs that data; ``state`` reads what the POST would
+    change, which must stay the same for everyone but the owner.
+    """
+
+    name: str
+    kwargs: Callable[[World], dict[str, Any]] = _no_kwargs
+    query: Callable[[World], str] | str = ""
+    owner: int = 200
+    sub_user: int | str = SAME
+    others: int = 404
+    neighbour: int | None = None
+    anonymous: int = 302
+    budget: int = 12
+    shows: str | None = None
+    post: Callable[[World], dict[str, Any]] | None = None
+    state: Callable[[World], Any] | None = None
+    label: str = ""
+
+    @property
+    def id(self) -> str:
+        method = "POST " if self.post else ""
+        return f"{method}{self.name}{self.label}"
+
+    def url(self, world: World) -> str:
+        query = self.query(world) if callable(self.query) else self.query
+        return reverse(self.name, kwargs=self.kwargs(world)) + query
+
+    def expected(self, identity: str) -> int:
+        if identity == "owner" or (identity == "sub_user" and self.sub_user == SAME):
+            return self.owner
+        if identity == "sub_user":
+            assert isinstance(self.sub_user, int)
+            return self.sub_user
+        if identity == "neighbour" and self.neighbour is not None:
+            return self.neighbour
+        if identity in {"neighbour", "stranger"}:
+            return self.others
+        return self.anonymous
+
+
+def _contract(world: World) -> dict[str, Any]:
+    return {"pk": world.contract.pk}
+
+
+def _chosen_contract(world: World) -> str:
+    return f"?contract={world.contract.pk}"
+
+
+def _statement(world: World) -> dict[str, Any]:
+    return {"contract_id": world.contract.pk, "year": world.statement_year}
+
+
+def _sub_user(world: World) -> dict[str, Any]:
+    return {"pk": world.sub_user.pk}
+
+
+def _sub_user_state(world: World) -> Any:
+    return (
+        PortalUser.objects.filter(pk=world.sub_user.pk).values_list("first_name", "email").first()
+    )
+
+
+def _sub_user_change(world: World) -> dict[str, Any]:
+    return {
+        "first_name": "Preso",
+        "last_name": "Da altri",
+        "email": "preso@example.test",
+        "secondary_email": "",
+        "language": "it",
+    }
+
+
+def _empty_post(world: World) -> dict[str, Any]:
+    return {}
+
+
+def _owner_state(world: World) -> Any:
+    """The owner's settings, password and sub-users: what a profile POST could change."""
+    user = PortalUser.objects.select_related("customer").get(pk=world.owner.user.pk)
+    assert user.customer is not None
+    sub_users = sorted(user.sub_users.values_list("login", flat=True))
+    return (user.secondary_email, user.customer.paper_invoices, user.password, sub_users)
+
+
+def _profile_change(world: World) -> dict[str, Any]:
+    return {
+        "language": "it",
+        "email": "nuovo@example.test",
+        "secondary_email": "secondo@example.test",
+        "current_password": PASSWORD,
+    }
+
+
+def _password_change(world: World) -> dict[str, Any]:
+    new = "una-nuova-password-lunga-2025"
+    return {"current_password": PASSWORD, "new_password1": new, "new_password2": new}
+
+
+def _list_and_chosen(name: str, shows: str, budget: int, also: str = "") -> list[Case]:
+    """A page of every contract (others: their own, 200) and of the owner's one
+    (others: 404), each with the query parameters ``also`` (e.g. ``format=csv``)."""
+    extra = f"&{also}" if also else ""
+    return [
+        Case(
+            name,
+            query=f"?{also}" if also else "",
+            others=200,
+            shows=shows,
+            budget=budget,
+            label=f"?{also}" if also else "",
+        ),
+        Case(
+            name,
+            query=lambda w: f"?contract={w.contract.pk}{extra}",
+            shows=shows,
+            budget=budget,
+            label=f"?contract={extra}",
+        ),
+    ]
+
+
+CASES: list[Case] = [
+    # The home's dashboard; a visitor gets the public home.
+    Case("portal:home", others=200, anonymous=200, shows=italian(OWNER_OVERDUE), budget=10),
+    Case("portal:coming", kwargs=lambda w: {"feature": "requests"}, others=200, budget=5),
+    # Billing and invoices.
+    *_list_and_chosen("billing:schedule", shows=italian(OWNER_OVERDUE), budget=9),
+    *_list_and_chosen("billing:schedule_export", shows=OWNER_OVERDUE, budget=7),
+    *_list_and_chosen("billing:schedule_export", shows=OWNER_OVERDUE, budget=7, also="format=csv"),
+    Case("billing:invoices", others=200, shows=italian(OWNER_INVOICE_TOTAL), budget=8),
+    Case(
+        "billing:invoice_pdf",
+        kwargs=lambda w: {"uid": w.invoice.uid},
+        shows=OWNER_INVOICE,
+        budget=6,
+    ),
+    Case(
+        "billing:invoice_pdf",
+        kwargs=lambda w: {"uid": w.invoice.uid},
+        query="?download=1",
+        shows=OWNER_INVOICE,
+        budget=6,
+        label="?download=1",
+    ),
+    # Contracts, plan, assets and their exports.
+    *_list_and_chosen("leasing:contracts", shows=OWNER_CONTRACT, budget=9),
+    Case("leasing:contract_select", query=_chosen_contract, owner=302, budget=6),
+    Case("leasing:contract", kwargs=_contract, shows=OWNER_CONTRACT, budget=8),
+    Case("leasing:plan", kwargs=_contract, shows=OWNER_CONTRACT, budget=8),
+    Case("leasing:plan", kwargs=_contract, query="?page=2", budget=8, label="?page=2"),
+    Case("leasing:plan_export", kwargs=_contract, shows=OWNER_CONTRACT, budget=7),
+    Case(
+        "leasing:plan_export",
+        kwargs=_contract,
+        query="?format=csv",
+        shows=OWNER_CONTRACT,
+        budget=7,
+        label="?format=csv",
+    ),
+    Case("leasing:contract_documents", kwargs=_contract, shows=OWNER_CONTRACT, budget=7),
+    *_list_and_chosen("leasing:assets", shows=italian(OWNER_ASSET_VALUE), budget=8),
+    *_list_and_chosen("leasing:assets_export", shows="trattore quaglierini", budget=7),
+    *_list_and_chosen(
+        "leasing:assets_export", shows="trattore quaglierini", budget=7, also="format=csv"
+    ),
+    # Transparency statements: list, page and PDF.
+    *_list_and_chosen("transparency:list", shows=OWNER_CONTRACT, budget=8),
+    Case("transparency:detail", kwargs=_statement, shows=OWNER_CONTRACT, budget=9),
+    Case("transparency:pdf", kwargs=_statement, shows=OWNER_CONTRACT, budget=10),
+    # Documents.
+    Case("documents:documents", others=200, shows="contratto quaglierini", budget=6),
+    Case(
+        "documents:download",
+        kwargs=lambda w: {"uid": w.document.uid},
+        shows="contratto quaglierini",
+        budget=7,
+    ),
+    Case(
+        "documents:download",
+        kwargs=lambda w: {"uid": w.company_document.uid},
+        neighbour=200,
+        shows="informativa-privacy",
+        budget=7,
+        label="(company-wide)",
+    ),
+    # Profile and sub-users: each user's own profile; sub-users managed by the main user only.
+    Case("accounts:profile", sub_user=200, others=200, shows="zebedeo@quaglierini.test", budget=7),
+    Case(
+        "accounts:profile",
+        owner=302,
+        sub_user=302,
+        others=302,
+        post=_profile_change,
+        state=_owner_state,
+        budget=17,
+    ),
+    Case("accounts:password_change", others=200, budget=5),
+    Case(
+        "accounts:password_change",
+        owner=302,
+        sub_user=302,
+        others=302,
+        post=_password_change,
+        state=_owner_state,
+        budget=19,
+    ),
+    Case("accounts:choose_password", owner=302, others=302, budget=5),
+    Case("accounts:sub_user_add", sub_user=404, others=200, budget=5),
+    Case(
+        "accounts:sub_user_add",
+        owner=302,
+        sub_user=404,
+        others=302,
+        post=lambda w: _sub_user_change(w) | {"email": "nuovo@example.test"},
+        state=_owner_state,
+        budget=17,
+    ),
+    Case(
+        "accounts:sub_user_edit",
+        kwargs=_sub_user,
+        sub_user=404,
+        shows="ugo@quaglierini.test",
+        budget=6,
+    ),
+    Case(
+        "accounts:sub_user_edit",
+        kwargs=_sub_user,
+        owner=302,
+        sub_user=404,
+        post=_sub_user_change,
+        state=_sub_user_state,
+        budget=11,
+    ),
+    Case(
+        "accounts:sub_user_delete",
+        kwargs=_sub_user,
+        sub_user=404,
+        shows="zquaglierini.1",
+        budget=6,
+    ),
+    Case(
+        "accounts:sub_user_delete",
+        kwargs=_sub_user,
+        owner=302,
+        sub_user=404,
+        post=_empty_post,
+        state=_sub_user_state,
+        budget=22,
+    ),
+]
+
+#: Company-site URLs that show nobody's data: the way in, the public pages.
+PUBLIC = {
+    "set_language",
+    "accounts:login",
+    "accounts:logout",
+    "accounts:otp",
+    "accounts:otp_resend",
+    "accounts:reset",
+    "accounts:reset_confirm",
+    "accounts:unlock",
+    "accounts:registration",
+    "accounts:registration_confirm",
+    "accounts:registration_done",
+    "accounts:sub_user_set_password",
+    "core:guide",
+    "core:contacts",
+    "core:faq",
+    "core:logo",
+}
+
+#: Route prefixes outside the customer site: the back office, the demo's tools, files.
+OUTSIDE = ("admin/", "demo/", "static/", "media/", "^static/", "^media/")
+
+
+# -- the URL walk ----------------------------------------------------------------------
+
+
+@dataclass
+class UrlWalk:
+    """The named and unnamed routes of the company site, outside ``OUTSIDE``."""
+
+    names: set[str] = field(default_factory=set)
+    unnamed: list[str] = field(default_factory=list)
+
+
+def company_site_urls() -> UrlWalk:
+    walk = UrlWalk()
+
+    def visit(patterns: Iterable[URLPattern | URLResolver], namespace: str, prefix: str) -> None:
+        for pattern in patterns:
+            route = prefix + str(pattern.pattern)
+            if route.startswith(OUTSIDE):
+                continue
+            if isinstance(pattern, URLResolver):
+                inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+                visit(pattern.url_patterns, inner, route)
+            elif pattern.name is None:
+                walk.unnamed.append(route)
+            else:
+                walk.names.add(namespace + pattern.name)
+
+    visit(get_resolver(settings.ROOT_URLCONF).url_patterns, "", "")
+    return walk
+
+
+def uncovered(cases: Iterable[Case]) -> set[str]:
+    """Customer URL names with no case and not public."""
+    return company_site_urls().names - PUBLIC - {case.name for case in cases}
+
+
+# -- asking ----------------------------------------------------------------------------
+
+
+def body_text(response: Any) -> str:
+    """Everything a person could read in the response, case-folded: the page, the
+    cells of a workbook, the text of a PDF (and its raw bytes)."""
+    if getattr(response, "streaming", False):
+        raw = b"".join(response.streaming_content)
+    else:
+        raw = response.content
+    content_type = response.get("Content-Type", "")
+    if content_type.startswith(XLSX_TYPE):
+        workbook = openpyxl.load_workbook(io.BytesIO(raw), read_only=True)
+        text = "\n".join(
+            " ".join("" if v is None else str(v) for v in row)
+            for sheet in workbook.worksheets
+            for row in sheet.iter_rows(values_only=True)
+        )
+    elif content_type.startswith("application/pdf"):
+        text = raw.decode("latin-1")
+        # A stored test PDF is not a real one: its raw bytes are its text.
+        with contextlib.suppress(Exception):
+            text += "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(raw)).pages)
+    else:
+        text = raw.decode("utf-8", errors="replace")
+    # The file name a download is saved under is read too.
+    return (response.get("Content-Disposition", "") + "\n" + text).casefold()
+
+
+def check(world: World, case: Case, identity: str, max_queries: Any) -> None:
+    """Ask ``case`` as ``identity``: status, the owner's data shown or hidden,
+    the query budget and, for a POST, nothing changed unless the owner posted."""
+    client = world.client(identity)
+    url = case.url(world)
+    before = case.state(world) if case.state else None
+    with max_queries(case.budget):
+        response = client.post(url, case.post(world)) if case.post else client.get(url)
+    expected = case.expected(identity)
+    where = f"{identity} {'POST' if case.post else 'GET'} {url}"
+    assert response.status_code == expected, f"{where}: {response.status_code}, not {expected}"
+    if expected == 302 and identity in {"cross_host", "visitor"}:
+        assert response["Location"].startswith(reverse("accounts:login")), where
+    text = body_text(response)
+    if identity in OUTSIDERS:
+        leaked = [marker for marker in world.markers if marker.casefold() in text]
+        assert not leaked, f"{where} shows the owner's {leaked}"
+    elif (
+        case.shows
+        and response.status_code == 200
+        and (identity == "owner" or case.sub_user == SAME)
+    ):
+        assert case.shows.casefold() in text, f"{where} lacks the owner's {case.shows!r}"
+    if case.state:
+        after = case.state(world)
+        if identity == "owner":
+            assert after != before, f"{where} changed nothing: the case proves nothing"
+        else:
+            assert after == before, f"{where} changed the owner's data"
+
+
+def ask_everyone(world: World, case: Case, max_queries: Any) -> list[str]:
+    """Every identity's failures of ``case``, so that one report shows them all."""
+    failures = []
+    for identity in IDENTITIES:
+        try:
+            check(world, case, identity, max_queries)
+        except (AssertionError, pytest.fail.Exception) as error:
+            failures.append(str(error))
+    return failures
