@@ -26,6 +26,7 @@ from tests.factories import (
     make_operator,
     make_sub_user,
     make_user,
+    operator_client,
     partita_iva,
 )
 
@@ -285,8 +286,7 @@ def test_it_lets_an_operator_unlock_from_the_admin(release: Tenant, settings: Se
         release.company,
         permissions=["accounts.view_portaluser", "accounts.change_portaluser"],
     )
-    back_office = Client(HTTP_HOST="backoffice.test")
-    back_office.force_login(operator, backend="django.contrib.auth.backends.ModelBackend")
+    back_office = operator_client(operator)
 
     response = back_office.post(
         "/admin/accounts/portaluser/",
@@ -310,8 +310,7 @@ def test_it_hides_other_companies_users_from_the_unlock_action(
         release.company,
         permissions=["accounts.view_portaluser", "accounts.change_portaluser"],
     )
-    back_office = Client(HTTP_HOST="backoffice.test")
-    back_office.force_login(operator, backend="django.contrib.auth.backends.ModelBackend")
+    back_office = operator_client(operator)
 
     back_office.post(
         "/admin/accounts/portaluser/",

@@ -12,6 +12,7 @@ from tests.factories import (
     make_contract,
     make_invoice,
     make_operator,
+    operator_client,
 )
 
 from sportello.accounts.models import PortalUser
@@ -47,11 +48,7 @@ class BackOffice:
     operator: PortalUser
 
     def client(self, user: PortalUser | None = None) -> Client:
-        client = Client(HTTP_HOST="backoffice.test")
-        client.force_login(
-            user or self.operator, backend="django.contrib.auth.backends.ModelBackend"
-        )
-        return client
+        return operator_client(user or self.operator)
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""The absolute lifetime of a logged-in session (12 hours, however active)."""
+"""The absolute lifetime of a logged-in session, and who may reach the admin."""
 
 from __future__ import annotations
 
@@ -7,7 +7,11 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.contrib.auth import logout
-from django.http import HttpRequest, HttpResponse
+from django.contrib.auth.models import AnonymousUser
+from django.http import Http404, HttpRequest, HttpResponse
+from django.urls import reverse
+
+from sportello.core.http import PortalRequest
 
 #: Session key holding when the user logged in (seconds since the epoch).
 LOGGED_IN_AT = "sportello_logged_in_at"
@@ -37,4 +41,28 @@ class SessionLifetimeMiddleware:
             elif time.time() - started > settings.SESSION_ABSOLUTE_SECONDS:
                 # The request goes on anonymous: a customer page sends it to the login.
                 logout(request)
+        return self.get_response(request)
+
+
+class OperatorAccessMiddleware:
+    """The admin answers on platform hosts only, and only to operators who passed the code.
+
+    On a company's host ``/admin/`` is a 404 unless ``ADMIN_ON_COMPANY_HOSTS``
+    (the demo). A staff user whose session has not passed the e-mailed code
+    (django-otp's ``is_verified``) counts as anonymous there, so the admin
+    sends them to its login, which is the two-step operator login.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: PortalRequest) -> HttpResponse:
+        if request.path_info.startswith(reverse("admin:index")):
+            if request.company is not None and not settings.ADMIN_ON_COMPANY_HOSTS:
+                raise Http404
+            user = request.user
+            # OTPMiddleware gave the user is_verified(); without it nobody is verified.
+            verified = getattr(user, "is_verified", lambda: False)()
+            if user.is_authenticated and not verified:
+                request.user = AnonymousUser()
         return self.get_response(request)

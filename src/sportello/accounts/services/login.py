@@ -88,16 +88,18 @@ def address_wait(origin: Origin) -> int:
 
 
 @transaction.atomic
-def login_failed(origin: Origin, login_name: str, failures: int | None = None) -> None:
+def login_failed(
+    origin: Origin, login_name: str, failures: int | None = None, *, operator: bool = False
+) -> None:
     """A refused password: counted against the address, audited; the third in a
     row locked the account (``failures`` is django-axes' count)."""
     throttle.count(throttle.LOGIN_ADDRESS, origin)
     name = login_name.strip()
     users = PortalUser.objects.all()
     user = (
-        users.filter(company=origin.company, login=name)
-        if origin.company is not None
-        else users.filter(username=name, is_staff=True)
+        users.filter(username=name, is_staff=True)
+        if operator
+        else users.filter(company=origin.company, login=name)
     ).first()
     audit.record("login.failed", origin=origin, obj=user, login=name[:60])
     if user is not None and failures == settings.AXES_FAILURE_LIMIT:
@@ -128,10 +130,12 @@ def _send_code(device: EmailDevice, user: PortalUser) -> None:
     emails.send_login_code(user, str(device.token))
 
 
-def pending_user(company: Company | None, pending: PendingLogin) -> PortalUser | None:
-    """The user of a pending attempt: a customer of ``company``, or (no company) an operator."""
+def pending_user(
+    company: Company | None, pending: PendingLogin, *, operator: bool = False
+) -> PortalUser | None:
+    """The user of a pending attempt: a customer of ``company``, or an operator."""
     users = PortalUser.objects.filter(pk=pending.user_id, is_active=True)
-    if company is None:
+    if operator:
         return users.filter(is_staff=True).first()
     return users.filter(company=company, customer__isnull=False).first()
 
@@ -161,8 +165,9 @@ def verify_code(origin: Origin, pending: PendingLogin, user: PortalUser, code: s
     if device is None:
         audit.record("otp.failed", origin=origin, actor=user, obj=user, reason="superseded")
         return CodeResult(CodeCheck.VOID)
-    # verify_token clears the code on success: it works once. The device stays,
-    # as the proof (django-otp's is_verified) that this session passed the code.
+    # verify_token clears the code on success: it works once. The device stays
+    # for the caller: an operator's session keeps it as the proof that it passed
+    # the code (django-otp's is_verified); a customer's login deletes it.
     if device.verify_token(code):
         throttle.forget(throttle.CODE, origin, _code_key(user))
         return CodeResult(CodeCheck.OK, device=device)

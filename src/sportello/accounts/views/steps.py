@@ -74,10 +74,18 @@ def safe_next(request: HttpRequest, next_url: str) -> str:
 def complete_login(
     request: HttpRequest, key: str, user: PortalUser, device: EmailDevice, backend: str
 ) -> None:
-    """The code was right: record it, open the session (a new id) verified by the code."""
+    """The code was right: record it and open the session (a new id).
+
+    An operator's session keeps the device that verified it (django-otp's
+    ``is_verified()``, which the admin asks for); a customer's needs no such
+    proof on every request, so its device, spent, goes.
+    """
     abandon(request, key)
     services.log_in(Origin.of(request), user)
-    # django-otp's login signal stores the device in the session: is_verified().
-    user.otp_device = device  # type: ignore[attr-defined]
+    if backend == OPERATOR_BACKEND:
+        # django-otp's login signal stores the device in the session.
+        user.otp_device = device  # type: ignore[attr-defined]
+    else:
+        device.delete()
     login(request, user, backend=backend)
     stamp_login(request)
