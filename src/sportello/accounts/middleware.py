@@ -1,4 +1,4 @@
-"""The absolute lifetime of a logged-in session, and who may reach the admin."""
+"""The absolute lifetime of a logged-in session, who may reach the admin, and caching."""
 
 from __future__ import annotations
 
@@ -6,10 +6,11 @@ import time
 from collections.abc import Callable
 
 from django.conf import settings
-from django.contrib.auth import logout
+from django.contrib.auth import SESSION_KEY, logout
 from django.contrib.auth.models import AnonymousUser
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
 
 from sportello.core.http import PortalRequest
 
@@ -66,3 +67,25 @@ class OperatorAccessMiddleware:
             if user.is_authenticated and not verified:
                 request.user = AnonymousUser()
         return self.get_response(request)
+
+
+class NoStoreForUsersMiddleware:
+    """Nothing answered to a logged-in session is kept by a browser or a proxy.
+
+    Every page, export and download of a logged-in user (customer or
+    operator) gets ``Cache-Control: no-store`` (Django's never-cache headers),
+    so the next person at a shared computer finds nothing in its cache or
+    history. A response its view declared ``public`` (the company's logo)
+    keeps its caching; static files are answered by WhiteNoise before this.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        logged_in = SESSION_KEY in request.session
+        response = self.get_response(request)
+        logged_in = logged_in or SESSION_KEY in request.session
+        if logged_in and "public" not in response.headers.get("Cache-Control", ""):
+            add_never_cache_headers(response)
+        return response
