@@ -24,7 +24,7 @@ from ..models import PortalUser
 from ..services import login as services
 from ..services.login import CodeCheck, NewCode
 from . import steps
-from .tokens import no_referrer, token_from_session
+from .tokens import token_from_session
 
 TOO_MANY = 429
 #: Where a reset or unlock link's token waits, out of the address bar.
@@ -178,7 +178,6 @@ def unlock_view(request: CompanyRequest) -> HttpResponse:
 @sensitive_post_parameters("new_password1", "new_password2")
 @csrf_protect
 @never_cache
-@no_referrer
 @require_http_methods(["GET", "POST"])
 @company_required
 def reset_confirm_view(request: CompanyRequest, uidb64: str, token: str) -> HttpResponseBase:

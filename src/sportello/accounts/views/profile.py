@@ -29,7 +29,7 @@ from sportello.core.http import CompanyRequest
 from ..forms.profile import ChangePasswordForm, ProfileForm, SetPasswordForm, SubUserForm
 from ..models import PortalUser
 from ..services import profile as services
-from .tokens import no_referrer, token_from_session
+from .tokens import token_from_session
 
 #: Where the welcome link's token waits, so it never stays in the address bar.
 WELCOME_SESSION_KEY = "_sub_user_welcome"
@@ -174,7 +174,6 @@ def sub_user_delete_view(request: CompanyRequest, pk: int) -> HttpResponse:
 
 @sensitive_post_parameters("new_password1", "new_password2")
 @never_cache
-@no_referrer
 @require_http_methods(["GET", "POST"])
 @company_required
 def sub_user_set_password_view(

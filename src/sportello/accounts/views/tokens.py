@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
-from typing import Any
-
 from django.http import HttpRequest
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect
@@ -18,20 +14,16 @@ def token_from_session(
 ) -> HttpResponseBase | str:
     """Like django.contrib.auth's PasswordResetConfirmView: the first visit moves the
     token into the session and redirects to the same link with ``imposta`` in its
-    place; that visit gets the token back from the session ("" if none)."""
+    place; that visit gets the token back from the session ("" if none).
+
+    The answer to the address with the token is ``Referrer-Policy: no-referrer``,
+    so the token goes nowhere from it. The page of the form, whose address holds
+    no secret, keeps the site's ``same-origin``: under ``no-referrer`` a browser
+    posts the form with ``Origin: null``, which the CSRF check rightly refuses.
+    """
     if token != URL_MARKER:
         request.session[session_key] = token
-        return redirect(url_name, uidb64, URL_MARKER)
-    return str(request.session.get(session_key, ""))
-
-
-def no_referrer(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
-    """The page of an e-mailed link sends no Referer anywhere (its address is a secret)."""
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        response = view(request, *args, **kwargs)
+        response = redirect(url_name, uidb64, URL_MARKER)
         response.headers["Referrer-Policy"] = "no-referrer"
         return response
-
-    return wrapper
+    return str(request.session.get(session_key, ""))
