@@ -43,7 +43,7 @@ MAKEMESSAGES = DEBUG=1 $(MANAGE) makemessages --no-obsolete \
 help:
 	@echo "Sportello"
 	@echo "  make demo      set up, migrate, load the demo data, serve http://localhost:$(DEMO_PORT)/"
-	@echo "  make test      set up and run the whole test suite (needs $(CHROMIUM))"
+	@echo "  make test      set up, install Chromium and Pango if missing (root), run the whole suite"
 	@echo "  make check     ruff, ruff format --check, mypy, manage.py check (+ --deploy),"
 	@echo "                 makemigrations --check, English translations complete, README settings"
 	@echo "  make messages  makemessages (it, en) + compilemessages (needs gettext)"
@@ -65,17 +65,29 @@ demo: setup
 	@echo "==> Serving the demo on http://localhost:$(DEMO_PORT)/ (Ctrl-C to stop)"
 	@$(DEMO_ENV) $(MANAGE) runserver 0.0.0.0:$(DEMO_PORT)
 
+# The Debian packages the tests need: Chromium (end-to-end tests), Pango and
+# HarfBuzz (WeasyPrint's PDFs) and a font. As root, or with passwordless sudo,
+# the missing ones are installed (apt-get update only if the install fails, as
+# .ci/run does); otherwise the one command to run is printed and make fails.
 chromium:
-	@if [ ! -x "$(CHROMIUM)" ]; then \
-		echo "!!  The end-to-end tests drive Debian's Chromium at $(CHROMIUM), which is missing."; \
-		echo "!!  Install it with:  sudo apt-get install -y chromium"; \
+	@missing=""; \
+	[ -x "$(CHROMIUM)" ] || missing="$$missing chromium"; \
+	ldconfig -p 2>/dev/null | grep 'libpango-1.0.so' >/dev/null || missing="$$missing libpango-1.0-0"; \
+	ldconfig -p 2>/dev/null | grep 'libpangoft2-1.0.so' >/dev/null || missing="$$missing libpangoft2-1.0-0"; \
+	ldconfig -p 2>/dev/null | grep 'libharfbuzz-subset.so' >/dev/null || missing="$$missing libharfbuzz-subset0"; \
+	[ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing="$$missing fonts-dejavu-core"; \
+	if [ -z "$$missing" ]; then exit 0; fi; \
+	if [ "$$(id -u)" -eq 0 ]; then sudo=""; \
+	elif command -v sudo >/dev/null && sudo -n true 2>/dev/null; then sudo="sudo"; \
+	else \
+		echo "!!  The tests need these Debian packages, which are missing:$$missing"; \
+		echo "!!  Install them with:  sudo apt-get install -y$$missing"; \
 		exit 1; \
-	fi
-	@if ! ldconfig -p 2>/dev/null | grep 'libpango-1.0.so' >/dev/null; then \
-		echo "!!  WeasyPrint (PDFs) needs Pango, which is missing."; \
-		echo "!!  Install it with:  sudo apt-get install -y libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0"; \
-		exit 1; \
-	fi
+	fi; \
+	echo "==> Installing the Debian packages the tests need:$$missing"; \
+	export DEBIAN_FRONTEND=noninteractive; \
+	$$sudo apt-get install -y --no-install-recommends $$missing \
+		|| { $$sudo apt-get update && $$sudo apt-get install -y --no-install-recommends $$missing; }
 
 test: setup chromium
 	@database=$${DATABASE_URL:-sqlite:}; \

@@ -85,6 +85,10 @@ PUBLIC_PORT = env_str("PUBLIC_PORT", "")
 # rather than one company's portal. Company hosts are configured in the admin.
 PLATFORM_HOSTS = env_list("PLATFORM_HOSTS", "localhost,127.0.0.1" if DEMO else "")
 
+# /admin/ answers on the platform hosts only; on a company's host it is a 404,
+# unless this is on (the demo, where operators use their company's host).
+ADMIN_ON_COMPANY_HOSTS = env_bool("ADMIN_ON_COMPANY_HOSTS", DEMO)
+
 # How many reverse proxies in front of us append to X-Forwarded-For. Zero means
 # the client address is the socket's; a client can never choose its own.
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
@@ -128,11 +132,16 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "sportello.core.middleware.CompanyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # Cache-Control: no-store on every response to a logged-in session.
+    "sportello.accounts.middleware.NoStoreForUsersMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # user.is_verified(): the operator's session passed the e-mailed code.
+    "django_otp.middleware.OTPMiddleware",
     "sportello.accounts.middleware.SessionLifetimeMiddleware",
     "sportello.core.middleware.CompanyUserMiddleware",
+    "sportello.accounts.middleware.OperatorAccessMiddleware",
     "sportello.core.middleware.LanguageMiddleware",
     "sportello.accounts.password_change.PasswordChangeRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

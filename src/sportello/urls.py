@@ -4,7 +4,15 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from sportello.accounts.views import operator
+
 urlpatterns = [
+    # The admin's login is the operators' two-step login (password, e-mailed code).
+    path("admin/login/", operator.operator_login_view, name="operator_login"),
+    path("admin/login/codice/", operator.operator_otp_view, name="operator_otp"),
+    path(
+        "admin/login/codice/nuovo/", operator.operator_otp_resend_view, name="operator_otp_resend"
+    ),
     path("admin/", admin.site.urls),
     path("lingua/", set_language, name="set_language"),
     path("accesso/", include("sportello.accounts.urls")),

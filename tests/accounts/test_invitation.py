@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from django.test import Client
 from pytest_django import Settings
-from tests.factories import Tenant, make_customer, make_operator
+from tests.factories import Tenant, make_customer, make_operator, operator_client
 
 from sportello.accounts.models import PortalUser
 from sportello.core.models import AuditEvent, OutboxEmail
@@ -23,11 +23,8 @@ def back_office(settings: Settings) -> str:
     return "backoffice.test"
 
 
-def operator_client(back_office: str, *companies: Any, permissions: list[str]) -> Client:
-    client = Client(HTTP_HOST=back_office)
-    operator = make_operator(*companies, permissions=permissions)
-    client.force_login(operator, backend="django.contrib.auth.backends.ModelBackend")
-    return client
+def back_office_client(back_office: str, *companies: Any, permissions: list[str]) -> Client:
+    return operator_client(make_operator(*companies, permissions=permissions), back_office)
 
 
 def invite(client: Client, *customers: Customer) -> Any:
@@ -45,7 +42,7 @@ def emails_to(address: str) -> list[OutboxEmail]:
 def test_it_invites_customers_to_their_pec(release: Tenant, back_office: str) -> None:
     first = make_customer(release.company, code="40001", pec="primo@pec.it")
     second = make_customer(release.company, code="40002", pec="secondo@legalmail.it")
-    client = operator_client(back_office, release.company, permissions=PERMISSIONS)
+    client = back_office_client(back_office, release.company, permissions=PERMISSIONS)
 
     response = invite(client, first, second)
 
@@ -73,7 +70,7 @@ def test_it_invites_customers_to_their_pec(release: Tenant, back_office: str) ->
 
 def test_it_skips_customers_without_pec_or_with_a_user(release: Tenant, back_office: str) -> None:
     no_pec = make_customer(release.company, code="40003", pec="")
-    client = operator_client(back_office, release.company, permissions=PERMISSIONS)
+    client = back_office_client(back_office, release.company, permissions=PERMISSIONS)
 
     response = invite(client, no_pec, release.customer)
 
@@ -89,7 +86,7 @@ def test_it_does_not_invite_another_companys_customers(
     release: Tenant, energia: Tenant, back_office: str
 ) -> None:
     other = make_customer(energia.company, code="40004", pec="altro@pec.it")
-    client = operator_client(back_office, release.company, permissions=PERMISSIONS)
+    client = back_office_client(back_office, release.company, permissions=PERMISSIONS)
 
     invite(client, other)
 
@@ -101,7 +98,9 @@ def test_it_offers_the_action_only_to_operators_who_may_add_users(
     release: Tenant, back_office: str
 ) -> None:
     customer = make_customer(release.company, code="40005", pec="quinto@pec.it")
-    client = operator_client(back_office, release.company, permissions=["customers.view_customer"])
+    client = back_office_client(
+        back_office, release.company, permissions=["customers.view_customer"]
+    )
 
     page = client.get("/admin/customers/customer/").content.decode()
     invite(client, customer)
@@ -114,7 +113,7 @@ def test_it_lets_the_invited_customer_choose_the_password_and_go_paperless(
     release: Tenant, back_office: str
 ) -> None:
     customer = make_customer(release.company, code="40006", pec="sesto@pec.it")
-    invite(operator_client(back_office, release.company, permissions=PERMISSIONS), customer)
+    invite(back_office_client(back_office, release.company, permissions=PERMISSIONS), customer)
     user = PortalUser.objects.get(customer=customer)
     client = release.client()
     client.force_login(user, backend="sportello.accounts.backends.CompanyLoginBackend")

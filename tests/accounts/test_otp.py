@@ -9,6 +9,8 @@ from django.utils import timezone
 from tests.accounts.login_steps import code_emails, code_step, last_code, log_in, password_step
 from tests.factories import PASSWORD, Tenant, make_sub_user
 
+from sportello.accounts import throttle
+from sportello.accounts.services.login import MAX_CODE_FAILURES
 from sportello.core.models import AuditEvent
 
 WRONG_CODE = "Il codice non è corretto o è scaduto"
@@ -145,17 +147,24 @@ def test_it_voids_the_attempt_after_five_wrong_codes(release: Tenant) -> None:
     assert AuditEvent.objects.filter(action="otp.failed").count() == 5
 
 
-def test_it_throttles_codes_per_account_across_attempts(release: Tenant) -> None:
+def test_it_throttles_codes_per_account_across_attempts(
+    release: Tenant, time_machine: time_machine.TimeMachineFixture
+) -> None:
+    # At the start of a 15-minute window, so the wait it announces is the whole window.
+    time_machine.move_to(dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC), tick=False)
     client = release.client()
-    password_step(client, "mrossi")
-    for _ in range(5):
-        code_step(client, "000000" if last_code(release.user.email) != "000000" else "111111")
+    for _attempt in range(throttle.CODE.per_account // MAX_CODE_FAILURES):
+        password_step(client, "mrossi")
+        for _ in range(MAX_CODE_FAILURES):
+            code_step(client, "000000" if last_code(release.user.email) != "000000" else "111111")
 
-    # A new attempt, the right code: the account has had its 5 tries for now.
+    # A new attempt, the right code: the account has had its tries for now.
     password_step(client, "mrossi")
     response = code_step(client, last_code(release.user.email))
 
     assert response["Location"] == "/accesso/"
+    page = client.get("/accesso/").content.decode()
+    assert "Troppi tentativi: riprova tra 15 minuti." in page
     assert not client.get("/").context["user"].is_authenticated
     assert AuditEvent.objects.filter(action="otp.throttled").exists()
 

@@ -21,6 +21,7 @@ from tests.factories import (
     partita_iva,
 )
 
+from sportello.accounts import throttle
 from sportello.accounts.models import PortalUser
 from sportello.core.models import AuditEvent, Company, OutboxEmail
 from sportello.customers.models import Customer, PersonKind
@@ -370,21 +371,34 @@ def test_it_throttles_registration_per_contract(release: Tenant, newcomer: Contr
 
 
 def test_it_throttles_registration_per_address(release: Tenant, newcomer: Contract) -> None:
-    for number in range(5):
-        register(release.client(), contract_data(newcomer, contract_number=f"5000{number}"))
+    for number in range(throttle.REGISTRATION.per_address):
+        register(
+            release.client(),
+            contract_data(newcomer, contract_number=f"5000{number}", module_number=str(number)),
+        )
 
     response = register(release.client(), contract_data(newcomer))
 
-    assert "Troppi tentativi" in response.content.decode()
+    assert "Troppi tentativi: riprova tra" in response.content.decode()
+    assert not PortalUser.objects.filter(customer=newcomer.customer).exists()
+
+
+def test_it_counts_only_failed_registrations(release: Tenant, newcomer: Contract) -> None:
+    """Customers registering one after another from an office are never held up."""
+    for n in range(throttle.REGISTRATION.per_address + 5):
+        customer = make_customer(release.company, code=f"7{n:04d}")
+        contract = make_contract(customer)
+        response = register(release.client(), contract_data(contract))
+        assert response.status_code == 302, n
 
 
 def test_it_ignores_a_spoofed_forwarded_for_in_the_throttle(
     release: Tenant, newcomer: Contract
 ) -> None:
-    for number in range(5):
+    for number in range(throttle.REGISTRATION.per_address):
         register(
-            release.client(HTTP_X_FORWARDED_FOR=f"203.0.113.{number}"),
-            contract_data(newcomer, contract_number=f"5000{number}"),
+            release.client(HTTP_X_FORWARDED_FOR=f"203.0.{number}.1"),
+            contract_data(newcomer, contract_number=f"5000{number}", module_number=str(number)),
         )
 
     response = register(

@@ -1,32 +1,112 @@
-"""Login attempts are limited per client address, which comes only from the
-trusted proxies (TRUSTED_PROXY_COUNT), never from a header the client sets."""
+"""Rate limits count failures only, per company, per client address and per account.
+
+The address comes only from the trusted proxies (TRUSTED_PROXY_COUNT), never
+from a header the client sets; many customers behind one address (an office,
+a carrier's NAT) log in all day without holding each other up.
+"""
 
 from __future__ import annotations
 
-from pytest_django import Settings
-from tests.accounts.login_steps import password_step
-from tests.factories import Tenant
+import datetime as dt
 
+import time_machine
+from pytest_django import Settings
+from tests.accounts.login_steps import code_step, last_code, log_in, password_step
+from tests.factories import Tenant, make_customer, make_user
+
+from sportello.accounts import throttle
 from sportello.core.models import AuditEvent
 
-TOO_MANY = "Troppi tentativi da questo indirizzo: riprova tra qualche minuto."
+#: The start of a 15-minute window: a throttled answer announces all 15 minutes.
+WINDOW_START = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
+TOO_MANY_15 = "Troppi tentativi: riprova tra 15 minuti."
 
 
-def test_it_limits_login_attempts_per_address(release: Tenant) -> None:
-    for n in range(30):
-        password_step(release.client(), f"utente{n}", "password-sbagliata")
+def fail_passwords(tenant: Tenant, times: int, **extra: str) -> None:
+    for n in range(times):
+        password_step(tenant.client(), f"utente{n}", "password-sbagliata", **extra)
+
+
+def test_it_lets_fifty_customers_log_in_from_one_address_within_a_minute(
+    release: Tenant, time_machine: time_machine.TimeMachineFixture
+) -> None:
+    time_machine.move_to(WINDOW_START, tick=False)
+    users = [
+        make_user(make_customer(release.company), f"ufficio{n}", email=f"ufficio{n}@example.test")
+        for n in range(50)
+    ]
+
+    for n, user in enumerate(users):
+        time_machine.move_to(WINDOW_START + dt.timedelta(seconds=n), tick=False)
+        client = release.client()
+        assert log_in(client, user.login)["Location"] == "/", user.login
+        assert client.get("/").context["user"] == user
+
+    assert AuditEvent.objects.filter(action="login").count() == 50
+    assert not AuditEvent.objects.filter(action="otp.throttled").exists()
+
+
+def test_it_limits_wrong_passwords_per_address_and_says_how_long_to_wait(
+    release: Tenant, time_machine: time_machine.TimeMachineFixture
+) -> None:
+    time_machine.move_to(WINDOW_START, tick=False)
+    fail_passwords(release, throttle.LOGIN_ADDRESS.per_address)
 
     response = password_step(release.client(), "mrossi")
 
     assert response.status_code == 429
-    assert TOO_MANY in response.content.decode()
+    assert TOO_MANY_15 in response.content.decode()
     assert not AuditEvent.objects.filter(action="login.code_sent").exists()
 
 
+def test_it_opens_the_address_again_when_the_window_ends(
+    release: Tenant, time_machine: time_machine.TimeMachineFixture
+) -> None:
+    time_machine.move_to(WINDOW_START + dt.timedelta(minutes=10), tick=False)
+    fail_passwords(release, throttle.LOGIN_ADDRESS.per_address)
+    held_up = password_step(release.client(), "mrossi")
+    assert "Troppi tentativi: riprova tra 5 minuti." in held_up.content.decode()
+
+    time_machine.move_to(WINDOW_START + dt.timedelta(minutes=15), tick=False)
+
+    assert password_step(release.client(), "mrossi").status_code == 302
+
+
+def test_it_does_not_count_right_passwords(release: Tenant) -> None:
+    for _ in range(throttle.LOGIN_ADDRESS.per_address + 5):
+        assert password_step(release.client(), "mrossi").status_code == 302
+
+
+def test_it_keeps_one_companys_failures_from_throttling_another(
+    release: Tenant, energia: Tenant
+) -> None:
+    fail_passwords(release, throttle.LOGIN_ADDRESS.per_address)
+    assert password_step(release.client(), "mrossi").status_code == 429
+
+    # The same address, on another company's portal.
+    assert log_in(energia.client(), "mrossi")["Location"] == "/"
+
+
+def test_it_keeps_one_companys_wrong_codes_from_throttling_another(
+    release: Tenant, energia: Tenant
+) -> None:
+    for n in range(throttle.CODE.per_address // 5):
+        user = make_user(make_customer(release.company), f"codici{n}")
+        client = release.client()
+        password_step(client, user.login)
+        for _ in range(5):
+            code_step(client, "000000" if last_code(user.email) != "000000" else "111111")
+    held_up = release.client()
+    password_step(held_up, "mrossi")
+    assert code_step(held_up, last_code(release.user.email))["Location"] == "/accesso/"
+
+    assert log_in(energia.client(), "mrossi")["Location"] == "/"
+
+
 def test_it_ignores_a_spoofed_x_forwarded_for(release: Tenant) -> None:
-    for n in range(30):
+    for n in range(throttle.LOGIN_ADDRESS.per_address):
         password_step(
-            release.client(), f"utente{n}", "password-sbagliata", HTTP_X_FORWARDED_FOR=f"10.9.9.{n}"
+            release.client(), f"utente{n}", "password-sbagliata", HTTP_X_FORWARDED_FOR=f"10.9.{n}.9"
         )
 
     response = password_step(release.client(), "mrossi", HTTP_X_FORWARDED_FOR="10.8.8.8")
@@ -40,10 +120,7 @@ def test_it_ignores_a_spoofed_x_forwarded_for(release: Tenant) -> None:
 
 def test_it_takes_the_address_from_a_trusted_proxy(release: Tenant, settings: Settings) -> None:
     settings.TRUSTED_PROXY_COUNT = 1
-    for n in range(30):
-        password_step(
-            release.client(), f"utente{n}", "password-sbagliata", HTTP_X_FORWARDED_FOR="10.9.9.9"
-        )
+    fail_passwords(release, throttle.LOGIN_ADDRESS.per_address, HTTP_X_FORWARDED_FOR="10.9.9.9")
 
     # Another client behind the same proxy is not held up by the first one.
     response = password_step(release.client(), "mrossi", HTTP_X_FORWARDED_FOR="10.8.8.8")

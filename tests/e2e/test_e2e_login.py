@@ -1,6 +1,6 @@
 """In a real browser, on the demo companies: the login with the e-mailed code (A6),
 the lockout and the self-service unlock (A7), the forgotten password (A8); axe
-checks every page of each flow."""
+checks every page of each flow. Operators pass the e-mailed code too."""
 
 from __future__ import annotations
 
@@ -173,3 +173,33 @@ def test_it_resets_a_forgotten_password(portal: Portal, page: Page) -> None:
     page.goto(link)
     expect(page.get_by_role("heading", level=1)).to_have_text("Link non valido")
     assert_accessible(page)
+
+
+def operator_code(portal: Portal, address: str) -> str:
+    with portal.database.active():
+        for email in OutboxEmail.objects.order_by("-pk"):
+            if address in email.to:
+                match = re.search(r"^(\d{6})$", email.body_text, re.MULTILINE)
+                if match:
+                    return match.group(1)
+    raise AssertionError(f"no login code was e-mailed to {address}")
+
+
+def test_it_asks_an_operator_for_the_emailed_code_too(portal: Portal, page: Page) -> None:
+    page.goto(portal.url("localhost", "/admin/"))
+    expect(page).to_have_url(re.compile(r"/admin/login/"))
+
+    page.locator("#id_username").fill("operatore-claris")
+    page.locator("#id_password").fill(DEMO_PASSWORD)
+    page.locator("#login-form [type=submit]").click()
+    expect(page.get_by_text("Abbiamo inviato un codice di 6 cifre")).to_be_visible()
+    # Without the code the back office stays closed.
+    page.goto(portal.url("localhost", "/admin/"))
+    expect(page).to_have_url(re.compile(r"/admin/login/\?next="))
+
+    page.goto(portal.url("localhost", "/admin/login/codice/"))
+    page.locator("#id_code").fill(operator_code(portal, "operatore@claris.demo.example"))
+    page.locator("#login-form [type=submit]").click()
+
+    expect(page).to_have_url(portal.url("localhost", "/admin/"))
+    expect(page.locator("#user-tools")).to_contain_text("Benvenuto")

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from django.test import Client
 from pytest_django import Settings
-from tests.factories import Tenant, make_company, make_operator
+from tests.factories import Tenant, make_company, make_operator, operator_client
 
 from sportello.core.models import Company, FaqEntry
 
@@ -31,12 +31,7 @@ def text(response: Any) -> str:
 @pytest.fixture
 def back_office(release: Tenant, settings: Settings) -> Client:
     settings.PLATFORM_HOSTS = ["backoffice.test"]
-    client = Client(HTTP_HOST="backoffice.test")
-    client.force_login(
-        make_operator(release.company, permissions=PERMISSIONS),
-        backend="django.contrib.auth.backends.ModelBackend",
-    )
-    return client
+    return operator_client(make_operator(release.company, permissions=PERMISSIONS))
 
 
 def company_form_data(client: Client, company: Company, **changes: str) -> dict[str, Any]:

@@ -107,6 +107,20 @@ class PortalUser(AbstractUser):
         """Request notices go to the secondary e-mail when set (F3)."""
         return self.secondary_email or self.email
 
+    def set_definitive_password(self, password: str) -> None:
+        """The one way a password the person chose is set, and saved.
+
+        First access, reset and unlock links, the profile's change and a
+        sub-user's welcome link all end here: any temporary password is gone,
+        and every session opened with the old one ends (its hash changed).
+        """
+        self.set_password(password)
+        self.must_change_password = False
+        self.temporary_password_expires_at = None
+        self.save(
+            update_fields=["password", "must_change_password", "temporary_password_expires_at"]
+        )
+
     def clean(self) -> None:
         super().clean()
         if self.customer is not None and self.customer.company_id != self.company_id:

@@ -1,70 +1,119 @@
-"""Rate limits for the flows that can be abused: registration, unlock, reset, codes.
+"""Rate limits for the flows that can be abused: login, codes, registration, unlock, reset.
 
-Each limit counts attempts in a fixed window, once per key: the account (or
-what identifies it, e.g. a contract number) and the client address from
-``core.http.client_ip`` (never a header the client controls). The counters
-live in the cache, shared by every web process when the cache is Redis.
+Each limit counts in fixed windows, per key: the account (or what names it,
+e.g. a contract number) and the client address from ``core.http.client_ip``
+(never a header the client controls), both within one company, so what
+happens on one company's portal never holds up another's. The counters live
+in the cache, shared by every web process when the cache is Redis.
+
+What is counted is a *failure* (a wrong password, a wrong code, data that
+match no customer): a success never counts, so an office or a mobile
+carrier's NAT, where hundreds of people share one address, is never locked
+out by its own correct logins. Reset and unlock are the exception, see
+``RESET``.
 """
 
 from __future__ import annotations
 
 import hashlib
+import math
+import time
 from dataclasses import dataclass
 
 from django.core.cache import cache
-from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
-from sportello.core.http import client_ip
+from sportello.core.audit import Origin
 
 
 @dataclass(frozen=True)
 class Limit:
-    """At most ``attempts`` per ``window_seconds`` for each key of a ``scope``."""
+    """At most ``per_address`` counts per client address and ``per_account`` per
+    account key, each within one company and one window of ``window_seconds``."""
 
     scope: str
-    attempts: int
+    per_address: int
+    per_account: int
     window_seconds: int
 
 
-REGISTRATION = Limit("registration", attempts=5, window_seconds=3600)
-UNLOCK = Limit("unlock", attempts=5, window_seconds=3600)
-RESET = Limit("reset", attempts=5, window_seconds=3600)
-CODE = Limit("code", attempts=5, window_seconds=900)
-LOGIN_ADDRESS = Limit("login-address", attempts=30, window_seconds=900)
+# Per address: an office or carrier NAT puts hundreds of customers of one company
+# behind one address; 300 failures a quarter of an hour is one mistyped password
+# or code each for a few hundred people at the Monday-morning peak. It is no help
+# to a password sprayer either: django-axes locks every account at its third
+# wrong password, and the codes are guarded per attempt and per account.
+LOGIN_ADDRESS = Limit("login-address", per_address=300, per_account=0, window_seconds=900)
+CODE = Limit("code", per_address=300, per_account=10, window_seconds=900)
+# Registration and unlock name a customer by contract or customer code: per
+# account 5 wrong guesses an hour; per address 100 an hour, as registrations
+# are rarer than logins but an office may register many customers.
+REGISTRATION = Limit("registration", per_address=100, per_account=5, window_seconds=3600)
+# Reset and unlock count every request, not failures: the page never says
+# whether anybody matched, and a limit that counted only unknown data would
+# itself tell (by when it closes) which accounts exist. A right request is
+# rare for one person (one e-mail is enough), so counting it costs a NAT
+# nothing, and the per-account count keeps anyone from flooding a mailbox.
+UNLOCK = Limit("unlock", per_address=100, per_account=5, window_seconds=3600)
+RESET = Limit("reset", per_address=100, per_account=5, window_seconds=3600)
 
 
-def _key(limit: Limit, value: str) -> str:
-    digest = hashlib.sha256(value.strip().lower().encode()).hexdigest()[:32]
-    return f"throttle:{limit.scope}:{digest}"
+def _key(limit: Limit, origin: Origin, value: str) -> str:
+    # The window number is in the key, so a counter dies with its window.
+    window = int(time.time()) // limit.window_seconds
+    digest = hashlib.sha256(f"{origin.company_id or '-'}:{value}".encode()).hexdigest()[:32]
+    return f"throttle:{limit.scope}:{window}:{digest}"
 
 
-def allow(limit: Limit, request: HttpRequest, *account_keys: str) -> bool:
-    """Count one attempt against the client address and each account key.
+def _account_keys(limit: Limit, origin: Origin, account_keys: tuple[str, ...]) -> list[str]:
+    if limit.per_account <= 0:
+        return []
+    return [_key(limit, origin, f"account:{k.strip().lower()}") for k in account_keys if k]
 
-    False when any of them is over its limit; the attempt is counted anyway,
-    so hammering a limit keeps it closed.
-    """
-    company = getattr(request, "company", None)
-    prefix = f"{company.pk}:" if company is not None else ""
-    values = [f"ip:{client_ip(request) or '-'}"] + [
-        f"{prefix}account:{key}" for key in account_keys if key
-    ]
-    allowed = True
-    for value in values:
-        key = _key(limit, value)
+
+def _keys(limit: Limit, origin: Origin, account_keys: tuple[str, ...]) -> list[tuple[str, int]]:
+    """(cache key, allowed count) of the address and each account key, in this window."""
+    keys = [(key, limit.per_account) for key in _account_keys(limit, origin, account_keys)]
+    if limit.per_address > 0:
+        keys.append((_key(limit, origin, f"ip:{origin.ip_address or '-'}"), limit.per_address))
+    return keys
+
+
+def wait_seconds(limit: Limit, origin: Origin, *account_keys: str) -> int:
+    """0 when the address and every account key are under the limit; else the
+    seconds until the window ends and the limit opens again. Counts nothing."""
+    keys = _keys(limit, origin, account_keys)
+    counts = cache.get_many([key for key, _allowed in keys])
+    if all(int(counts.get(key, 0)) < allowed for key, allowed in keys):
+        return 0
+    return limit.window_seconds - int(time.time()) % limit.window_seconds
+
+
+def count(limit: Limit, origin: Origin, *account_keys: str) -> None:
+    """Count one failure (or, for reset and unlock, one request)."""
+    for key, _allowed in _keys(limit, origin, account_keys):
         cache.add(key, 0, limit.window_seconds)
         try:
-            count = cache.incr(key)
+            cache.incr(key)
         except ValueError:  # expired between add and incr
             cache.set(key, 1, limit.window_seconds)
-            count = 1
-        if count > limit.attempts:
-            allowed = False
-    return allowed
 
 
-def reset(limit: Limit, request: HttpRequest, *account_keys: str) -> None:
-    """Forget the account counters (e.g. after a successful step)."""
-    company = getattr(request, "company", None)
-    prefix = f"{company.pk}:" if company is not None else ""
-    cache.delete_many([_key(limit, f"{prefix}account:{key}") for key in account_keys if key])
+def forget(limit: Limit, origin: Origin, *account_keys: str) -> None:
+    """Forget the account counters (e.g. after a right code); the address keeps its own."""
+    cache.delete_many(_account_keys(limit, origin, account_keys))
+
+
+def wait_message(seconds: int) -> str:
+    """ "Troppi tentativi: riprova tra N minuti." for the person who is held up."""
+    minutes = max(1, math.ceil(seconds / 60))
+    return ngettext(
+        "Troppi tentativi: riprova tra %(minutes)d minuto.",
+        "Troppi tentativi: riprova tra %(minutes)d minuti.",
+        minutes,
+    ) % {"minutes": minutes}
+
+
+def wait_message_restart(seconds: int) -> str:
+    """The wait, and that the login starts again from the password."""
+    return wait_message(seconds) + " " + _("Poi inserisci di nuovo username e password.")

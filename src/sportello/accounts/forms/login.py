@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from sportello.core.forms import StyledForm
 from sportello.core.models import Company
 
+from .. import throttle
 from ..models import PortalUser
 from .identification import (
     TaxIdField,
@@ -36,7 +37,6 @@ class LoginForm(StyledForm):
     error_messages = {
         # A locked account gets this very message too (see backends.LockoutBackend).
         "invalid_login": _("Username o password non corretti."),
-        "throttled": _("Troppi tentativi da questo indirizzo: riprova tra qualche minuto."),
     }
 
     def __init__(self, request: HttpRequest, *args: Any, **kwargs: Any) -> None:
@@ -56,9 +56,9 @@ class LoginForm(StyledForm):
         self.user = user
         return data
 
-    def refuse_for_address(self) -> None:
-        """Too many attempts from the client's address: no password is checked."""
-        self.add_error(None, forms.ValidationError(self.error_messages["throttled"]))
+    def refuse_for_address(self, wait_seconds: int) -> None:
+        """Too many wrong passwords from the client's address: no password is checked."""
+        self.add_error(None, forms.ValidationError(throttle.wait_message(wait_seconds)))
 
 
 class CodeForm(StyledForm):
@@ -98,10 +98,8 @@ class ResetRequestForm(StyledForm):
         widget=forms.TextInput(attrs={"autocomplete": "username", "autofocus": True}),
     )
 
-    error_messages = {"throttled": _("Troppe richieste: riprova più tardi.")}
-
-    def refuse_throttled(self) -> None:
-        self.add_error(None, forms.ValidationError(self.error_messages["throttled"]))
+    def refuse_throttled(self, wait_seconds: int) -> None:
+        self.add_error(None, forms.ValidationError(throttle.wait_message(wait_seconds)))
 
 
 class UnlockForm(StyledForm):
@@ -113,8 +111,6 @@ class UnlockForm(StyledForm):
     customer_code = customer_code_field(_("Codice cliente"))
     tax_id = TaxIdField()
 
-    error_messages = {"throttled": _("Troppe richieste: riprova più tardi.")}
-
     def __init__(self, company: Company, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if company.is_leasing:
@@ -124,5 +120,5 @@ class UnlockForm(StyledForm):
             del self.fields["module_number"]
             self.fields["tax_id"].label = _("Partita IVA o codice fiscale")
 
-    def refuse_throttled(self) -> None:
-        self.add_error(None, forms.ValidationError(self.error_messages["throttled"]))
+    def refuse_throttled(self, wait_seconds: int) -> None:
+        self.add_error(None, forms.ValidationError(throttle.wait_message(wait_seconds)))

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from sportello.core.audit import Origin
 from sportello.core.forms import StyledForm
 
 from .. import throttle
@@ -36,7 +37,6 @@ class AccountForm(StyledForm):
     errors_for_account = {
         "required": _("Inserisci la password attuale."),
         "wrong": _("La password attuale non è corretta."),
-        "throttled": _("Troppi tentativi. Riprova tra qualche minuto."),
     }
 
     def __init__(
@@ -49,11 +49,14 @@ class AccountForm(StyledForm):
     def check_current_password(self, password: str) -> None:
         """Throttled, so a session left open cannot be used to guess the password."""
         assert self.request is not None
-        if not throttle.allow(REAUTHENTICATION, self.request, str(self.user.pk)):
-            raise forms.ValidationError(self.errors_for_account["throttled"], code="throttled")
+        origin = Origin.of(self.request)
+        wait = throttle.wait_seconds(REAUTHENTICATION, origin, str(self.user.pk))
+        if wait:
+            raise forms.ValidationError(throttle.wait_message(wait), code="throttled")
         if not self.user.check_password(password):
+            throttle.count(REAUTHENTICATION, origin, str(self.user.pk))
             raise forms.ValidationError(self.errors_for_account["wrong"], code="wrong")
-        throttle.reset(REAUTHENTICATION, self.request, str(self.user.pk))
+        throttle.forget(REAUTHENTICATION, origin, str(self.user.pk))
 
     def check_new_password(self) -> None:
         check_new_passwords(self, self.user)

@@ -1,12 +1,16 @@
-"""Login in two steps (password, then a code by e-mail), logout, reset and unlock.
+"""Login in two steps (password, then a code by e-mail), reset and unlock.
 
-The password step leaves in the session only who is logging in, which attempt
-this is and when it started; the code is e-mailed through the outbox and lives
-on a django-otp e-mail device made for this attempt alone, so a code of an
-earlier attempt is worth nothing. The lockout is django-axes' (3 failures,
-counted per ``<company slug>/<login>``); the self-service unlock and the reset
-both e-mail a single-use link valid one hour, and choosing the new password
-through it lifts the lock.
+The same steps serve customers (on their company's portal) and operators (at
+``/admin/``): a right password starts an *attempt*, whose code is e-mailed
+through the outbox and lives on a django-otp e-mail device made for this
+attempt alone, so a code of an earlier attempt is worth nothing. The lockout
+is django-axes' (3 failures, counted per ``username``); the self-service
+unlock and the reset both e-mail a single-use link valid one hour, and
+choosing the new password through it lifts the lock.
+
+These functions take who acts from where (``audit.Origin``), never the
+request: the views keep the session (the attempt waiting for its code, the
+session key, ``login()`` and ``logout()``).
 """
 
 from __future__ import annotations
@@ -14,45 +18,28 @@ from __future__ import annotations
 import enum
 import secrets
 import time
+import uuid
 from dataclasses import dataclass
 
 from axes.models import AccessAttempt
 from axes.utils import reset as axes_reset
 from django.conf import settings
-from django.contrib.auth import login, logout
-from django.contrib.auth.tokens import PasswordResetTokenGenerator
 from django.db import transaction
-from django.db.models import Q, Sum
+from django.db.models import Sum
 from django.http import HttpRequest
-from django.urls import reverse
-from django.utils.encoding import force_bytes
-from django.utils.http import (
-    base36_to_int,
-    url_has_allowed_host_and_scheme,
-    urlsafe_base64_decode,
-    urlsafe_base64_encode,
-)
 from django_otp.plugins.otp_email.models import EmailDevice
 
-from sportello.accounts.http import CompanyRequest
 from sportello.core import audit
-from sportello.customers.models import Customer
-from sportello.leasing.models import Contract
+from sportello.core.audit import Origin
+from sportello.core.models import Company
 
-from .. import emails, throttle
-from ..middleware import stamp_login
+from .. import emails, links, throttle
 from ..models import PortalUser
 
-BACKEND = "sportello.accounts.backends.CompanyLoginBackend"
-
-#: Session key of the login waiting for its code.
-PENDING = "sportello_pending_login"
 #: How long a login may wait for its code (new codes included).
 ATTEMPT_SECONDS = 15 * 60
 #: Wrong codes after which the attempt is void and the password is asked again.
 MAX_CODE_FAILURES = 5
-#: Life of a reset or unlock link.
-RESET_LINK_SECONDS = 60 * 60
 
 
 # -- login --------------------------------------------------------------------
@@ -66,7 +53,10 @@ class PendingLogin:
     attempt: str
     device_id: int
     started: float
-    next_url: str = ""
+
+    @property
+    def expired(self) -> bool:
+        return time.time() - self.started > ATTEMPT_SECONDS
 
 
 class CodeCheck(enum.Enum):
@@ -77,33 +67,51 @@ class CodeCheck(enum.Enum):
     THROTTLED = "throttled"
 
 
+@dataclass(frozen=True)
+class CodeResult:
+    """What the code step found; ``device`` (OK only) is what verified the user."""
+
+    outcome: CodeCheck
+    device: EmailDevice | None = None
+    wait_seconds: int = 0
+
+
 class NewCode(enum.Enum):
     SENT = "sent"
     TOO_EARLY = "too_early"
     EXPIRED = "expired"
 
 
-def address_allowed(request: HttpRequest) -> bool:
-    """Counts one login attempt from the client's address (30 per 15 minutes)."""
-    return throttle.allow(throttle.LOGIN_ADDRESS, request)
+def address_wait(origin: Origin) -> int:
+    """Seconds the client's address must wait after too many wrong passwords (0: none)."""
+    return throttle.wait_seconds(throttle.LOGIN_ADDRESS, origin)
 
 
 @transaction.atomic
-def login_failed(request: CompanyRequest, login_name: str) -> None:
-    """Audits a refused password; the third in a row locked the account (axes)."""
-    user = PortalUser.objects.filter(company=request.company, login=login_name.strip()).first()
-    audit.record("login.failed", request=request, obj=user, login=login_name.strip()[:60])
-    failures = getattr(request, "axes_failures_since_start", None)
+def login_failed(
+    origin: Origin, login_name: str, failures: int | None = None, *, operator: bool = False
+) -> None:
+    """A refused password: counted against the address, audited; the third in a
+    row locked the account (``failures`` is django-axes' count)."""
+    throttle.count(throttle.LOGIN_ADDRESS, origin)
+    name = login_name.strip()
+    users = PortalUser.objects.all()
+    user = (
+        users.filter(username=name, is_staff=True)
+        if operator
+        else users.filter(company=origin.company, login=name)
+    ).first()
+    audit.record("login.failed", origin=origin, obj=user, login=name[:60])
     if user is not None and failures == settings.AXES_FAILURE_LIMIT:
-        audit.record("account.locked", request=request, obj=user)
+        audit.record("account.locked", origin=origin, obj=user)
 
 
 @transaction.atomic
-def start_login(request: CompanyRequest, user: PortalUser, next_url: str = "") -> PendingLogin:
+def start_login(origin: Origin, user: PortalUser) -> PendingLogin:
     """The password was right: e-mail a code for a new attempt, not logged in yet.
 
     Any earlier attempt of the user ends here (its device goes, so its code
-    too); the session gets a new key and keeps no password.
+    too, and an operator's session verified by it must pass a code again).
     """
     # Three *consecutive* failures lock: a right password starts the count again.
     axes_reset(username=user.username)
@@ -111,17 +119,8 @@ def start_login(request: CompanyRequest, user: PortalUser, next_url: str = "") -
     attempt = secrets.token_hex(16)
     device = EmailDevice.objects.create(user=user, name=attempt, email=user.email)
     _send_code(device, user)
-    pending = PendingLogin(user.pk, attempt, device.pk, time.time(), safe_next(request, next_url))
-    request.session.cycle_key()
-    request.session[PENDING] = {
-        "user": pending.user_id,
-        "attempt": pending.attempt,
-        "device": pending.device_id,
-        "started": pending.started,
-        "next": pending.next_url,
-    }
-    audit.record("login.code_sent", request=request, actor=user, obj=user)
-    return pending
+    audit.record("login.code_sent", origin=origin, actor=user, obj=user)
+    return PendingLogin(user.pk, attempt, device.pk, time.time())
 
 
 def _send_code(device: EmailDevice, user: PortalUser) -> None:
@@ -131,96 +130,65 @@ def _send_code(device: EmailDevice, user: PortalUser) -> None:
     emails.send_login_code(user, str(device.token))
 
 
-def pending_login(request: HttpRequest) -> PendingLogin | None:
-    """The login waiting for its code in this session, if it has not waited too long."""
-    data = request.session.get(PENDING)
-    if not isinstance(data, dict):
-        return None
-    try:
-        pending = PendingLogin(
-            int(data["user"]),
-            str(data["attempt"]),
-            int(data["device"]),
-            float(data["started"]),
-            str(data.get("next") or ""),
-        )
-    except (KeyError, TypeError, ValueError):
-        return None
-    if time.time() - pending.started > ATTEMPT_SECONDS:
-        return None
-    return pending
+def pending_user(
+    company: Company | None, pending: PendingLogin, *, operator: bool = False
+) -> PortalUser | None:
+    """The user of a pending attempt: a customer of ``company``, or an operator."""
+    users = PortalUser.objects.filter(pk=pending.user_id, is_active=True)
+    if operator:
+        return users.filter(is_staff=True).first()
+    return users.filter(company=company, customer__isnull=False).first()
 
 
-def pending_user(request: CompanyRequest, pending: PendingLogin) -> PortalUser | None:
-    return PortalUser.objects.filter(
-        pk=pending.user_id, company=request.company, customer__isnull=False, is_active=True
-    ).first()
-
-
-def safe_next(request: HttpRequest, next_url: str) -> str:
-    """Where to go after the login: a path on this host only, never elsewhere."""
-    if next_url and url_has_allowed_host_and_scheme(
-        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return next_url
-    return ""
-
-
-def abandon_login(request: HttpRequest) -> None:
-    """Forget the attempt: the password must be given again."""
-    request.session.pop(PENDING, None)
+def _code_key(user: PortalUser) -> str:
+    return f"user:{user.pk}"
 
 
 @transaction.atomic
-def verify_code(request: CompanyRequest, code: str) -> CodeCheck:
-    """Check the code of this session's attempt; on success the user is logged in."""
-    pending = pending_login(request)
-    user = pending_user(request, pending) if pending is not None else None
-    if pending is None or user is None:
-        abandon_login(request)
-        return CodeCheck.EXPIRED
-    if not throttle.allow(throttle.CODE, request, f"user:{user.pk}"):
-        abandon_login(request)
-        audit.record("otp.throttled", request=request, actor=user, obj=user)
-        return CodeCheck.THROTTLED
+def verify_code(origin: Origin, pending: PendingLogin, user: PortalUser, code: str) -> CodeResult:
+    """Check the code of this attempt. OK: the caller logs the user in (``log_in``).
+
+    Only a wrong code counts against the limits, per account and per address
+    (within the company); a right one clears the account's count.
+    """
+    if pending.expired:
+        return CodeResult(CodeCheck.EXPIRED)
+    wait = throttle.wait_seconds(throttle.CODE, origin, _code_key(user))
+    if wait:
+        audit.record("otp.throttled", origin=origin, actor=user, obj=user)
+        return CodeResult(CodeCheck.THROTTLED, wait_seconds=wait)
     device = (
         EmailDevice.objects.select_for_update()
         .filter(pk=pending.device_id, user=user, name=pending.attempt)
         .first()
     )
     if device is None:
-        abandon_login(request)
-        audit.record("otp.failed", request=request, actor=user, obj=user, reason="superseded")
-        return CodeCheck.VOID
+        audit.record("otp.failed", origin=origin, actor=user, obj=user, reason="superseded")
+        return CodeResult(CodeCheck.VOID)
+    # verify_token clears the code on success: it works once. The device stays
+    # for the caller: an operator's session keeps it as the proof that it passed
+    # the code (django-otp's is_verified); a customer's login deletes it.
     if device.verify_token(code):
-        device.delete()
-        abandon_login(request)
-        throttle.reset(throttle.CODE, request, f"user:{user.pk}")
-        log_in(request, user)
-        return CodeCheck.OK
+        throttle.forget(throttle.CODE, origin, _code_key(user))
+        return CodeResult(CodeCheck.OK, device=device)
+    throttle.count(throttle.CODE, origin, _code_key(user))
     failures = device.throttling_failure_count
-    audit.record("otp.failed", request=request, actor=user, obj=user, failures=failures)
+    audit.record("otp.failed", origin=origin, actor=user, obj=user, failures=failures)
     if failures >= MAX_CODE_FAILURES:
         device.delete()
-        abandon_login(request)
-        return CodeCheck.VOID
-    return CodeCheck.WRONG
+        return CodeResult(CodeCheck.VOID)
+    return CodeResult(CodeCheck.WRONG)
 
 
 @transaction.atomic
-def send_new_code(request: CompanyRequest) -> tuple[NewCode, int]:
+def send_new_code(origin: Origin, pending: PendingLogin, user: PortalUser) -> tuple[NewCode, int]:
     """A new code for the same attempt, at most one a minute; (outcome, seconds to wait)."""
-    pending = pending_login(request)
-    user = pending_user(request, pending) if pending is not None else None
     device = (
         EmailDevice.objects.select_for_update()
         .filter(pk=pending.device_id, user=user, name=pending.attempt)
         .first()
-        if pending is not None and user is not None
-        else None
     )
-    if device is None or user is None:
-        abandon_login(request)
+    if device is None or pending.expired:
         return NewCode.EXPIRED, 0
     allowed, details = device.generate_is_allowed()
     if not allowed:
@@ -228,25 +196,24 @@ def send_new_code(request: CompanyRequest) -> tuple[NewCode, int]:
         seconds = max(1, int(wait.timestamp() - time.time()) + 1) if wait else 60
         return NewCode.TOO_EARLY, seconds
     _send_code(device, user)
-    audit.record("login.code_sent", request=request, actor=user, obj=user, again=True)
+    audit.record("login.code_sent", origin=origin, actor=user, obj=user, again=True)
     return NewCode.SENT, 0
 
 
 @transaction.atomic
-def log_in(request: HttpRequest, user: PortalUser) -> None:
-    """Start the session (a new id) and remember the previous access (A11)."""
+def log_in(origin: Origin, user: PortalUser) -> None:
+    """Record the login: the previous access (A11) and the audit log.
+
+    The caller then opens the session (``django.contrib.auth.login``).
+    """
     user.previous_login = user.last_login
     user.save(update_fields=["previous_login"])
-    login(request, user, backend=BACKEND)
-    stamp_login(request)
-    audit.record("login", request=request, actor=user, obj=user)
+    audit.record("login", origin=origin, actor=user, obj=user)
 
 
-def log_out(request: HttpRequest) -> None:
-    """End the session on the server."""
-    if request.user.is_authenticated:
-        audit.record("logout", request=request, obj=request.user)
-    logout(request)
+def log_out(origin: Origin, user: PortalUser) -> None:
+    """Record the logout; the caller ends the session."""
+    audit.record("logout", origin=origin, actor=user, obj=user)
 
 
 def mask_email(address: str) -> str:
@@ -256,52 +223,83 @@ def mask_email(address: str) -> str:
 
 
 # -- reset and unlock ---------------------------------------------------------
+#
+# Whether the data name an account must not show, neither in the answer nor
+# in its timing: the request only counts the throttle and hands the data to a
+# task (accounts.tasks), which looks the account up and queues the e-mail. The
+# request does the same work whoever the data name.
 
 
-class ResetLinkTokens(PasswordResetTokenGenerator):
-    """Reset and unlock links: one hour, and single use because the hash
-    covers the password (and the last login)."""
+def request_reset(origin: Origin, identifier: str) -> int:
+    """«Password dimenticata?»: 0 when the request is taken, else seconds to wait.
 
-    key_salt = "sportello.accounts.reset-link"
+    The e-mail to the user with this login or e-mail, if any, is the task's.
+    """
+    from ..tasks import send_reset_link
 
-    def check_token(self, user: object, token: str | None) -> bool:
-        if not token or not super().check_token(user, token):  # type: ignore[arg-type]
-            return False
-        try:
-            issued = base36_to_int(token.split("-")[0])
-        except ValueError:
-            return False
-        return self._num_seconds(self._now()) - issued <= RESET_LINK_SECONDS
-
-
-reset_tokens = ResetLinkTokens()
+    identifier = identifier.strip()
+    wait = throttle.wait_seconds(throttle.RESET, origin, f"reset:{identifier}")
+    if wait:
+        audit.record("password.reset_throttled", origin=origin)
+        return wait
+    throttle.count(throttle.RESET, origin, f"reset:{identifier}")
+    _dispatch(send_reset_link, origin, identifier=identifier)
+    return 0
 
 
-def reset_link(user: PortalUser) -> str:
-    """The link for e-mails, on the company's configured host, never the request's."""
-    assert user.company is not None
-    path = reverse(
-        "accounts:reset_confirm",
-        kwargs={
-            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
-            "token": reset_tokens.make_token(user),
-        },
+def request_unlock(
+    origin: Origin,
+    *,
+    tax_id: str,
+    contract_number: str = "",
+    module_number: str = "",
+    customer_code: str = "",
+) -> int:
+    """«Login bloccata»: 0 when the request is taken, else seconds to wait.
+
+    Leasing: contract number + module number + codice fiscale or partita IVA;
+    utility: customer code + partita IVA or codice fiscale. The e-mail to the
+    customer's main user, if the data identify one, is the task's.
+    """
+    from ..tasks import send_unlock_link
+
+    company = origin.company
+    assert company is not None
+    key = f"contract:{contract_number}" if company.is_leasing else f"customer:{customer_code}"
+    wait = throttle.wait_seconds(throttle.UNLOCK, origin, key)
+    if wait:
+        audit.record("unlock.throttled", origin=origin)
+        return wait
+    throttle.count(throttle.UNLOCK, origin, key)
+    _dispatch(
+        send_unlock_link,
+        origin,
+        tax_id=tax_id,
+        contract_number=contract_number,
+        module_number=module_number,
+        customer_code=customer_code,
     )
-    return user.company.absolute_url(path)
+    return 0
+
+
+def _dispatch(task: object, origin: Origin, **data: str) -> None:
+    """Send the look-up task at once: it needs nothing this request writes.
+
+    ``request_id`` lets the task run twice (a redelivery) and e-mail once.
+    """
+    task.delay(  # type: ignore[attr-defined]
+        request_id=uuid.uuid4().hex,
+        company_id=origin.company_id,
+        ip_address=origin.ip_address,
+        **data,
+    )
 
 
 @transaction.atomic
-def request_reset(request: CompanyRequest, identifier: str) -> bool:
-    """E-mail a reset link to the user with this login or e-mail; False if throttled.
-
-    The answer on screen is the same whether anybody matched or not.
-    """
-    identifier = identifier.strip()
-    if not throttle.allow(throttle.RESET, request, f"reset:{identifier.lower()}"):
-        audit.record("password.reset_throttled", request=request)
-        return False
+def send_reset_link(origin: Origin, identifier: str) -> PortalUser | None:
+    """The task's half of the reset: e-mail a link to the user so named, if any."""
     users = PortalUser.objects.filter(
-        company=request.company, customer__isnull=False, is_active=True
+        company=origin.company, customer__isnull=False, is_active=True
     )
     if "@" in identifier:
         users = users.filter(email__iexact=identifier)
@@ -309,94 +307,67 @@ def request_reset(request: CompanyRequest, identifier: str) -> bool:
         users = users.filter(login=identifier)
     found = list(users.order_by("pk")[:10])
     for user in found:
-        emails.send_password_reset(user, reset_link(user))
-        audit.record("password.reset_requested", request=request, obj=user)
+        emails.send_password_reset(
+            user, links.signed_link(user, "accounts:reset_confirm", links.reset_tokens)
+        )
+        audit.record("password.reset_requested", origin=origin, obj=user)
     if not found:
-        audit.record("password.reset_requested", request=request, matched=False)
-    return True
+        audit.record("password.reset_requested", origin=origin, matched=False)
+    return found[0] if found else None
 
 
 @transaction.atomic
-def request_unlock(
-    request: CompanyRequest,
+def send_unlock_link(
+    origin: Origin,
     *,
     tax_id: str,
     contract_number: str = "",
     module_number: str = "",
     customer_code: str = "",
-) -> bool:
-    """E-mail an unlock link to the main user of the customer these data identify.
+) -> PortalUser | None:
+    """The task's half of the unlock: e-mail the link to the main user the data identify."""
+    from .identification import identified_customer
 
-    Leasing: contract number + module number + codice fiscale or partita IVA;
-    utility: customer code + partita IVA or codice fiscale. False if throttled;
-    otherwise the answer on screen is the same whether the data matched or not.
-    """
-    company = request.company
-    key = f"contract:{contract_number}" if company.is_leasing else f"customer:{customer_code}"
-    if not throttle.allow(throttle.UNLOCK, request, key):
-        audit.record("unlock.throttled", request=request)
-        return False
-    customers = Customer.objects.filter(company=company).filter(
-        Q(codice_fiscale=tax_id) | Q(partita_iva=tax_id)
+    assert origin.company is not None
+    customer = identified_customer(
+        origin.company,
+        tax_id=tax_id,
+        contract_number=contract_number,
+        module_number=module_number,
+        customer_code=customer_code,
     )
-    if company.is_leasing:
-        contract = (
-            Contract.objects.filter(
-                company=company,
-                number=contract_number.strip(),
-                module_number=module_number.strip(),
-                customer__in=customers,
-            )
-            .select_related("customer")
-            .first()
-        )
-        customer = contract.customer if contract is not None else None
-    else:
-        customer = customers.filter(code=customer_code.strip()).first()
     user = (
         PortalUser.objects.filter(customer=customer, parent__isnull=True, is_active=True).first()
         if customer is not None
         else None
     )
     if user is None:
-        audit.record("unlock.requested", request=request, matched=False)
-        return True
-    emails.send_unlock(user, reset_link(user))
-    audit.record("unlock.requested", request=request, obj=user)
-    return True
-
-
-def user_for_link(request: CompanyRequest, uidb64: str, token: str) -> PortalUser | None:
-    """The user a reset or unlock link is for, if the link is valid on this host."""
-    try:
-        pk = int(urlsafe_base64_decode(uidb64).decode())
-    except (ValueError, UnicodeDecodeError):
+        audit.record("unlock.requested", origin=origin, matched=False)
         return None
-    user = PortalUser.objects.filter(
-        pk=pk, company=request.company, customer__isnull=False, is_active=True
-    ).first()
-    if user is None or not reset_tokens.check_token(user, token):
-        return None
+    emails.send_unlock(user, links.signed_link(user, "accounts:reset_confirm", links.reset_tokens))
+    audit.record("unlock.requested", origin=origin, obj=user)
     return user
 
 
+def user_for_link(company: Company, uidb64: str, token: str) -> PortalUser | None:
+    """The user a reset or unlock link is for, if the link is valid on this company's host."""
+    users = PortalUser.objects.filter(company=company, customer__isnull=False)
+    return links.user_for_link(users, uidb64, token, links.reset_tokens)
+
+
 @transaction.atomic
-def set_password_from_link(request: CompanyRequest, user: PortalUser, password: str) -> None:
+def set_password_from_link(origin: Origin, user: PortalUser, password: str) -> None:
     """The new password: the link dies, the lock goes, every session of the user ends.
 
     Sessions end because the password is part of their authentication hash;
     the user then logs in like any day, password and code.
     """
-    user.set_password(password)
-    user.must_change_password = False
-    user.temporary_password_expires_at = None
-    user.save(update_fields=["password", "must_change_password", "temporary_password_expires_at"])
+    user.set_definitive_password(password)
     if is_locked(user):
-        audit.record("account.unlocked", request=request, actor=user, obj=user, by="link")
+        audit.record("account.unlocked", origin=origin, actor=user, obj=user, by="link")
     axes_reset(username=user.username)
     EmailDevice.objects.filter(user=user).delete()
-    abandon_login(request)
-    audit.record("password.reset", request=request, actor=user, obj=user)
+    audit.record("password.reset", origin=origin, actor=user, obj=user)
 
 
 def is_locked(user: PortalUser) -> bool:
@@ -408,10 +379,13 @@ def is_locked(user: PortalUser) -> bool:
 
 
 @transaction.atomic
-def unlock_by_operator(request: HttpRequest, user: PortalUser) -> bool:
-    """An operator lifts the lock (admin action); True if the account was locked."""
+def unlock_by_operator(origin: Origin | HttpRequest, user: PortalUser) -> bool:
+    """An operator lifts the lock (admin action); True if the account was locked.
+
+    The admin still passes its request; ``Origin.of`` turns it into an origin.
+    """
     locked = is_locked(user)
     axes_reset(username=user.username)
     if locked:
-        audit.record("account.unlocked", request=request, company=user.company, obj=user)
+        audit.record("account.unlocked", origin=Origin.of(origin), company=user.company, obj=user)
     return locked

@@ -8,32 +8,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.contrib.auth import update_session_auth_hash
-from django.contrib.auth.tokens import PasswordResetTokenGenerator
 from django.db import transaction
-from django.http import HttpRequest
-from django.urls import reverse
-from django.utils.encoding import force_bytes
-from django.utils.http import urlsafe_base64_encode
 
 from sportello.core import audit
+from sportello.core.audit import Origin
 from sportello.core.models import Company
 
-from .. import emails, throttle
+from .. import emails, links, throttle
 from ..models import PortalUser
 
-
-class WelcomeTokenGenerator(PasswordResetTokenGenerator):
-    """Django's reset tokens under a salt of their own, so a welcome link and a
-    password-reset link can never stand in for each other."""
-
-    key_salt = "sportello.accounts.sub_user_welcome"
-
-
-welcome_token_generator = WelcomeTokenGenerator()
-
-#: Guesses of the current password from inside a session (profile, password change).
-REAUTHENTICATION = throttle.Limit("reauthentication", attempts=5, window_seconds=900)
+#: Wrong guesses of the current password from inside a session (profile, password change).
+REAUTHENTICATION = throttle.Limit(
+    "reauthentication", per_address=0, per_account=5, window_seconds=900
+)
 
 
 @dataclass(frozen=True)
@@ -58,7 +45,7 @@ class SubUserData:
 
 
 @transaction.atomic
-def update_profile(request: HttpRequest, user: PortalUser, change: ProfileChange) -> list[str]:
+def update_profile(origin: Origin, user: PortalUser, change: ProfileChange) -> list[str]:
     """Save the user's settings; a new primary e-mail is announced to the old one.
 
     Returns the names of what changed. The caller has re-authenticated the
@@ -77,7 +64,7 @@ def update_profile(request: HttpRequest, user: PortalUser, change: ProfileChange
     if "email" in changed:
         if old_email:
             emails.send_email_changed(user, old_email)
-        audit.record("email.changed", request=request, obj=user, old=old_email, new=user.email)
+        audit.record("email.changed", origin=origin, obj=user, old=old_email, new=user.email)
     customer = user.customer
     if (
         change.paper_invoices is not None
@@ -90,29 +77,23 @@ def update_profile(request: HttpRequest, user: PortalUser, change: ProfileChange
         changed.append("paper_invoices")
         audit.record(
             "paper_invoices.changed",
-            request=request,
+            origin=origin,
             obj=customer,
             paper_invoices=customer.paper_invoices,
         )
     if changed:
-        audit.record("profile.updated", request=request, obj=user, fields=changed)
+        audit.record("profile.updated", origin=origin, obj=user, fields=changed)
     return changed
 
 
 @transaction.atomic
-def change_password(request: HttpRequest, user: PortalUser, new_password: str) -> None:
-    """Set the new password; this session goes on under a new id, every other one ends.
-
-    Other sessions end because Django checks each session's password hash on
-    every request; the user is told by e-mail in case it was not them.
+def change_password(origin: Origin, user: PortalUser, new_password: str) -> None:
+    """Set the new password; every session of the user ends (the caller keeps its own
+    with ``update_session_auth_hash``). The user is told by e-mail in case it was not them.
     """
-    user.set_password(new_password)
-    user.must_change_password = False
-    user.temporary_password_expires_at = None
-    user.save(update_fields=["password", "must_change_password", "temporary_password_expires_at"])
-    update_session_auth_hash(request, user)
+    user.set_definitive_password(new_password)
     emails.send_password_changed(user)
-    audit.record("password.changed", request=request, obj=user)
+    audit.record("password.changed", origin=origin, obj=user)
 
 
 def next_sub_user_login(parent: PortalUser) -> str:
@@ -129,23 +110,14 @@ def next_sub_user_login(parent: PortalUser) -> str:
     return f"{prefix}{max(numbers, default=0) + 1}"
 
 
-def set_password_link(company: Company, user: PortalUser) -> str:
-    """The welcome link: single use (the token dies with the unusable password it
-    was made from) and valid for ``PASSWORD_RESET_TIMEOUT``; built from the
-    company's configured host, never from the request."""
-    uidb64 = urlsafe_base64_encode(force_bytes(user.pk))
-    token = welcome_token_generator.make_token(user)
-    path = reverse("accounts:sub_user_set_password", args=[uidb64, token])
-    return company.absolute_url(path)
-
-
 def _send_welcome(user: PortalUser) -> None:
-    assert user.company is not None  # a sub-user always belongs to a company
-    emails.send_sub_user_welcome(user, set_password_link(user.company, user))
+    # Single use: the token dies with the unusable password it was made from.
+    link = links.signed_link(user, "accounts:sub_user_set_password", links.welcome_tokens)
+    emails.send_sub_user_welcome(user, link)
 
 
 @transaction.atomic
-def create_sub_user(request: HttpRequest, parent: PortalUser, data: SubUserData) -> PortalUser:
+def create_sub_user(origin: Origin, parent: PortalUser, data: SubUserData) -> PortalUser:
     """A new sub-user of ``parent``'s customer, with a welcome e-mail to set its password."""
     # Serialise the numbering of one parent's sub-users.
     parent = PortalUser.objects.select_for_update().get(pk=parent.pk, parent__isnull=True)
@@ -163,12 +135,12 @@ def create_sub_user(request: HttpRequest, parent: PortalUser, data: SubUserData)
     sub_user.set_unusable_password()
     sub_user.save()
     _send_welcome(sub_user)
-    audit.record("sub_user.created", request=request, obj=sub_user, parent=parent.login)
+    audit.record("sub_user.created", origin=origin, obj=sub_user, parent=parent.login)
     return sub_user
 
 
 @transaction.atomic
-def update_sub_user(request: HttpRequest, sub_user: PortalUser, data: SubUserData) -> list[str]:
+def update_sub_user(origin: Origin, sub_user: PortalUser, data: SubUserData) -> list[str]:
     """Save the parent's changes; a sub-user who never set a password gets a new
     welcome link at its new address (the old link stops working)."""
     changed = [
@@ -183,21 +155,26 @@ def update_sub_user(request: HttpRequest, sub_user: PortalUser, data: SubUserDat
     sub_user.save(update_fields=changed)
     if "email" in changed and not sub_user.has_usable_password():
         _send_welcome(sub_user)
-    audit.record("sub_user.updated", request=request, obj=sub_user, fields=changed)
+    audit.record("sub_user.updated", origin=origin, obj=sub_user, fields=changed)
     return changed
 
 
 @transaction.atomic
-def delete_sub_user(request: HttpRequest, sub_user: PortalUser) -> None:
+def delete_sub_user(origin: Origin, sub_user: PortalUser) -> None:
     """Remove the sub-user. Its sessions end with it: they can no longer load a user."""
     parent = sub_user.parent.login if sub_user.parent else ""
-    audit.record("sub_user.deleted", request=request, obj=sub_user, parent=parent)
+    audit.record("sub_user.deleted", origin=origin, obj=sub_user, parent=parent)
     sub_user.delete()
 
 
 @transaction.atomic
-def set_sub_user_password(request: HttpRequest, sub_user: PortalUser, password: str) -> None:
+def set_sub_user_password(origin: Origin, sub_user: PortalUser, password: str) -> None:
     """The sub-user's first password, through its welcome link (which then stops working)."""
-    sub_user.set_password(password)
-    sub_user.save(update_fields=["password"])
-    audit.record("sub_user.password_set", request=request, actor=sub_user, obj=sub_user)
+    sub_user.set_definitive_password(password)
+    audit.record("sub_user.password_set", origin=origin, actor=sub_user, obj=sub_user)
+
+
+def welcome_link_user(company: Company, uidb64: str, token: str) -> PortalUser | None:
+    """The sub-user a welcome link is for, among this company's sub-users only."""
+    users = PortalUser.objects.filter(company=company, parent__isnull=False)
+    return links.user_for_link(users, uidb64, token, links.welcome_tokens)

@@ -18,9 +18,7 @@ import secrets
 from dataclasses import dataclass
 from typing import Any
 
-from django.contrib.auth import update_session_auth_hash
 from django.db import transaction
-from django.db.models import Q
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
@@ -28,12 +26,13 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from sportello.core import audit
+from sportello.core.audit import Origin
 from sportello.core.models import Company
 from sportello.customers.models import Customer
-from sportello.leasing.models import Contract
 
 from .. import emails, throttle
 from ..models import PortalUser
+from .identification import identified_customer
 
 TEMPORARY_PASSWORD_VALIDITY = dt.timedelta(hours=24)
 #: A registration whose e-mail never arrived can be repeated after this long (A5).
@@ -43,8 +42,6 @@ CONFIRMATION_VALIDITY = dt.timedelta(minutes=15)
 # No look-alike characters (0/O, 1/l/I): the password is copied from an e-mail.
 PASSWORD_ALPHABET = "abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # noqa: S105
 PASSWORD_LENGTH = 16
-
-SESSION_KEY = "registration"
 
 
 class RegistrationRefused(Exception):
@@ -69,18 +66,12 @@ def no_match_by_code() -> RegistrationRefused:
     )
 
 
-def throttled() -> RegistrationRefused:
-    return RegistrationRefused(
-        _("Troppi tentativi di registrazione. Riprova tra un'ora."), reason="throttled"
-    )
+def throttled(wait_seconds: int) -> RegistrationRefused:
+    return RegistrationRefused(throttle.wait_message(wait_seconds), reason="throttled")
 
 
 def new_temporary_password() -> str:
     return "".join(secrets.choice(PASSWORD_ALPHABET) for _ in range(PASSWORD_LENGTH))
-
-
-def tax_id_matches(tax_id: str) -> Q:
-    return Q(codice_fiscale=tax_id) | Q(partita_iva=tax_id)
 
 
 def main_user(customer: Customer) -> PortalUser | None:
@@ -132,15 +123,33 @@ def check_pec(company: Company, customer: Customer, email: str) -> None:
     raise RegistrationRefused(message, field="email", reason="not_pec")
 
 
-def refuse(request: HttpRequest, refusal: RegistrationRefused, **data: Any) -> RegistrationRefused:
+def refuse(origin: Origin, refusal: RegistrationRefused, **data: Any) -> RegistrationRefused:
     """Audit a refused registration (no tax id, no e-mail) and hand the refusal back."""
-    audit.record("registration.refused", request=request, reason=refusal.reason, **data)
+    audit.record("registration.refused", origin=origin, reason=refusal.reason, **data)
     return refusal
 
 
+def identify(origin: Origin, key: str, audit_data: dict[str, str], **data: str) -> Customer:
+    """The customer the data identify; else the one refusal for unknown and mismatching data.
+
+    Only data that identify nobody count against the limits (per contract or
+    customer code, and per address): a customer who registers is no failure.
+    """
+    company = origin.company
+    assert company is not None
+    wait = throttle.wait_seconds(throttle.REGISTRATION, origin, key)
+    if wait:
+        raise refuse(origin, throttled(wait), **audit_data)
+    customer = identified_customer(company, **data)
+    if customer is None:
+        throttle.count(throttle.REGISTRATION, origin, key)
+        refusal = no_match_by_contract() if company.is_leasing else no_match_by_code()
+        raise refuse(origin, refusal, **audit_data)
+    return customer
+
+
 def register_by_contract(
-    request: HttpRequest,
-    company: Company,
+    origin: Origin,
     *,
     contract_number: str,
     module_number: str,
@@ -149,26 +158,24 @@ def register_by_contract(
 ) -> PortalUser:
     """A1: the contract of this company with this module number, of the customer with this tax id."""
     audit_data = {"method": "contract", "contract": contract_number}
-    if not throttle.allow(throttle.REGISTRATION, request, f"contract:{contract_number}"):
-        raise refuse(request, throttled(), **audit_data)
-    contract = (
-        Contract.objects.select_related("customer")
-        .filter(company=company, number=contract_number, module_number__iexact=module_number)
-        .filter(customer__in=Customer.objects.filter(tax_id_matches(tax_id)))
-        .first()
+    customer = identify(
+        origin,
+        f"contract:{contract_number}",
+        audit_data,
+        contract_number=contract_number,
+        module_number=module_number,
+        tax_id=tax_id,
     )
-    if contract is None:
-        raise refuse(request, no_match_by_contract(), **audit_data)
-    customer = contract.customer
+    assert origin.company is not None
     try:
         with transaction.atomic():
             lock(customer)
             check_registrable(customer)
-            check_pec(company, customer, email)
-            return register(request, customer, email=email, method="contract")
+            check_pec(origin.company, customer, email)
+            return register(origin, customer, email=email, method="contract")
     except RegistrationRefused as refusal:
         # Audited outside the rolled-back transaction, so the refusal stays on record.
-        raise refuse(request, refusal, **audit_data) from None
+        raise refuse(origin, refusal, **audit_data) from None
 
 
 def lock(customer: Customer) -> None:
@@ -176,48 +183,24 @@ def lock(customer: Customer) -> None:
     Customer.objects.select_for_update().filter(pk=customer.pk).exists()
 
 
-def find_by_customer_code(request: HttpRequest, company: Company, *, code: str, tax_id: str) -> int:
+def find_by_customer_code(origin: Origin, *, code: str, tax_id: str) -> int:
     """A2, first step: the id of the customer with this code and tax id, if it may register."""
     audit_data = {"method": "customer_code", "code": code}
-    if not throttle.allow(throttle.REGISTRATION, request, f"customer:{code}"):
-        raise refuse(request, throttled(), **audit_data)
-    customer = Customer.objects.filter(tax_id_matches(tax_id), company=company, code=code).first()
-    if customer is None:
-        raise refuse(request, no_match_by_code(), **audit_data)
+    customer = identify(origin, f"customer:{code}", audit_data, customer_code=code, tax_id=tax_id)
     try:
         check_registrable(customer)
     except RegistrationRefused as refusal:
-        raise refuse(request, refusal, **audit_data) from None
+        raise refuse(origin, refusal, **audit_data) from None
     return customer.pk
 
 
-def remember_confirmation(request: HttpRequest, company: Company, customer_id: int) -> None:
-    """Keep the matched customer in the session (never in the page) for the next step."""
-    expires = timezone.now() + CONFIRMATION_VALIDITY
-    request.session[SESSION_KEY] = {
-        "company": company.pk,
-        "customer": customer_id,
-        "expires": expires.timestamp(),
-    }
-
-
-def customer_to_confirm(request: HttpRequest, company: Company) -> Customer | None:
-    """The customer matched by the first step in this session, if still valid."""
-    pending = request.session.get(SESSION_KEY)
-    if not isinstance(pending, dict) or pending.get("company") != company.pk:
-        return None
-    if timezone.now().timestamp() > float(pending.get("expires", 0)):
-        request.session.pop(SESSION_KEY, None)
-        return None
-    customer_id = pending.get("customer")
-    if not isinstance(customer_id, int):
-        return None
+def customer_to_confirm(company: Company, customer_id: int) -> Customer | None:
+    """The customer matched by the first step (its id kept by the view's session)."""
     return Customer.objects.filter(company=company, pk=customer_id).first()
 
 
-def register_confirmed(request: HttpRequest, company: Company, *, email: str) -> PortalUser:
+def register_confirmed(origin: Origin, customer: Customer | None, *, email: str) -> PortalUser:
     """A2, second step: register the customer of the first step with this e-mail."""
-    customer = customer_to_confirm(request, company)
     if customer is None:
         raise RegistrationRefused(
             _("La conferma è scaduta: inserisci di nuovo codice cliente e codice fiscale."),
@@ -227,11 +210,9 @@ def register_confirmed(request: HttpRequest, company: Company, *, email: str) ->
         with transaction.atomic():
             lock(customer)
             check_registrable(customer)
-            user = register(request, customer, email=email, method="customer_code")
+            return register(origin, customer, email=email, method="customer_code")
     except RegistrationRefused as refusal:
-        raise refuse(request, refusal, method="customer_code", code=customer.code) from None
-    request.session.pop(SESSION_KEY, None)
-    return user
+        raise refuse(origin, refusal, method="customer_code", code=customer.code) from None
 
 
 def issue_temporary_password(user: PortalUser) -> tuple[str, dt.datetime]:
@@ -268,7 +249,7 @@ def fill_names(user: PortalUser, customer: Customer) -> None:
         user.first_name, user.last_name = first[:150], last[:150]
 
 
-def register(request: HttpRequest, customer: Customer, *, email: str, method: str) -> PortalUser:
+def register(origin: Origin, customer: Customer, *, email: str, method: str) -> PortalUser:
     """Create (or renew) the main user, e-mail the credentials, stop paper invoices."""
     language = (get_language() or "it")[:2]
     user = create_or_renew_main_user(customer, email=email, language=language)
@@ -279,10 +260,10 @@ def register(request: HttpRequest, customer: Customer, *, email: str, method: st
     if customer.paper_invoices:
         customer.paper_invoices = False
         customer.save(update_fields=["paper_invoices"])
-        audit.record("customer.paper_invoices_revoked", request=request, obj=customer)
+        audit.record("customer.paper_invoices_revoked", origin=origin, obj=customer)
     audit.record(
         "registration",
-        request=request,
+        origin=origin,
         actor=user,
         obj=user,
         method=method,
@@ -299,12 +280,13 @@ class InvitationResult:
 
 
 @transaction.atomic
-def invite_customers(request: HttpRequest, customers: list[Customer]) -> InvitationResult:
+def invite_customers(origin: Origin | HttpRequest, customers: list[Customer]) -> InvitationResult:
     """A3: an operator invites customers; the credentials go to the PEC on file.
 
     Customers without a PEC, or who already have a portal user, are skipped.
     Paper invoices stop when the customer chooses the definitive password.
     """
+    origin = Origin.of(origin)  # the admin action still passes its request
     result = InvitationResult([], [])
     for customer in customers:
         if not customer.pec or customer.users.exists():
@@ -321,7 +303,7 @@ def invite_customers(request: HttpRequest, customers: list[Customer]) -> Invitat
         password, expires_at = issue_temporary_password(user)
         user.save()
         emails.send_invitation(user, password, expires_at)
-        audit.record("invitation", request=request, company=customer.company, obj=user)
+        audit.record("invitation", origin=origin, company=customer.company, obj=user)
         result.invited.append(customer)
     return result
 
@@ -355,20 +337,17 @@ def mark_temporary_password_used(sender: Any, request: Any, user: Any, **kwargs:
 
 
 @transaction.atomic
-def choose_definitive_password(request: HttpRequest, user: PortalUser, password: str) -> None:
-    """A4: replace the temporary password; this session stays, every other one ends."""
-    user.set_password(password)
-    user.must_change_password = False
-    user.temporary_password_expires_at = None
-    user.save(update_fields=["password", "must_change_password", "temporary_password_expires_at"])
-    update_session_auth_hash(request, user)
-    audit.record("password.first_set", request=request, actor=user, obj=user)
+def choose_definitive_password(origin: Origin, user: PortalUser, password: str) -> None:
+    """A4: replace the temporary password; every session of the user ends (the
+    caller keeps its own with ``update_session_auth_hash``)."""
+    user.set_definitive_password(password)
+    audit.record("password.first_set", origin=origin, actor=user, obj=user)
     customer = user.customer
     if customer is not None and customer.paper_invoices and not user.is_sub_user:
         # An invited customer adheres to online invoicing now (A14).
         customer.paper_invoices = False
         customer.save(update_fields=["paper_invoices"])
-        audit.record("customer.paper_invoices_revoked", request=request, obj=customer)
+        audit.record("customer.paper_invoices_revoked", origin=origin, obj=customer)
 
 
 def login_url(company: Company) -> str:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.http import HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -12,14 +14,21 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
 from sportello.accounts.http import CompanyRequest, PortalRequest
+from sportello.core.audit import Origin
 from sportello.core.decorators import company_required
 
+from .. import throttle
 from ..forms.login import CodeForm, LoginForm, ResetRequestForm, UnlockForm
 from ..forms.passwords import NewPasswordForm
+from ..models import PortalUser
 from ..services import login as services
 from ..services.login import CodeCheck, NewCode
+from . import steps
+from .tokens import token_from_session
 
 TOO_MANY = 429
+#: Where a reset or unlock link's token waits, out of the address bar.
+RESET_SESSION_KEY = "_reset_link_token"
 
 
 @sensitive_post_parameters("password")
@@ -31,15 +40,29 @@ def login_view(request: CompanyRequest) -> HttpResponse:
     """Step 1: username and password; a right one e-mails a code (A6)."""
     form = LoginForm(request, request.POST or None)
     if request.method == "POST":
-        if not services.address_allowed(request):
-            form.refuse_for_address()
+        origin = Origin.of(request)
+        wait = services.address_wait(origin)
+        if wait:
+            form.refuse_for_address(wait)
             return render(request, "accounts/login.html", {"form": form}, status=TOO_MANY)
         if form.is_valid() and form.user is not None:
-            services.start_login(request, form.user, request.GET.get("next", ""))
+            pending = services.start_login(origin, form.user)
+            steps.remember(request, steps.CUSTOMER, pending, request.GET.get("next", ""))
             return redirect("accounts:otp")
         if form.refused:
-            services.login_failed(request, str(request.POST.get("login", "")))
+            failures = getattr(request, "axes_failures_since_start", None)
+            services.login_failed(origin, str(request.POST.get("login", "")), failures)
     return render(request, "accounts/login.html", {"form": form})
+
+
+def pending_customer(request: CompanyRequest) -> tuple[services.PendingLogin, PortalUser, str]:
+    """The attempt of this session and its user; LookupError when there is none."""
+    found = steps.pending(request, steps.CUSTOMER)
+    user = services.pending_user(request.company, found[0]) if found is not None else None
+    if found is None or user is None:
+        steps.abandon(request, steps.CUSTOMER)
+        raise LookupError
+    return found[0], user, found[1]
 
 
 @sensitive_post_parameters("code")
@@ -47,31 +70,38 @@ def login_view(request: CompanyRequest) -> HttpResponse:
 @never_cache
 @require_http_methods(["GET", "POST"])
 @company_required
-def otp_view(request: CompanyRequest) -> HttpResponse:
+def otp_view(request: CompanyRequest) -> HttpResponseBase:
     """Step 2: "Inserisci il codice" e-mailed for this attempt."""
-    pending = services.pending_login(request)
-    user = services.pending_user(request, pending) if pending is not None else None
-    if pending is None or user is None:
-        services.abandon_login(request)
-        messages.info(request, _("Il tempo per inserire il codice è scaduto: accedi di nuovo."))
-        return redirect("accounts:login")
+    try:
+        pending, user, next_url = pending_customer(request)
+    except LookupError:
+        return restart(request, CodeCheck.EXPIRED)
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        outcome = services.verify_code(request, form.cleaned_data["code"])
-        if outcome is CodeCheck.OK:
-            return redirect(pending.next_url or "portal:home")
-        if outcome is CodeCheck.WRONG:
-            form.wrong_code()
-        else:
-            messages.warning(request, restart_message(outcome))
-            return redirect("accounts:login")
+        result = services.verify_code(Origin.of(request), pending, user, form.cleaned_data["code"])
+        if result.outcome is CodeCheck.OK:
+            assert result.device is not None
+            steps.complete_login(
+                request, steps.CUSTOMER, user, result.device, steps.CUSTOMER_BACKEND
+            )
+            return redirect(next_url or "portal:home")
+        if result.outcome is not CodeCheck.WRONG:
+            return restart(request, result.outcome, result.wait_seconds)
+        form.wrong_code()
     context = {"form": form, "email": services.mask_email(user.email)}
     return render(request, "accounts/otp.html", context)
 
 
-def restart_message(outcome: CodeCheck) -> str:
+def restart(request: CompanyRequest, outcome: CodeCheck, wait: int = 0) -> HttpResponseBase:
+    """The attempt is over: back to the password, saying why."""
+    steps.abandon(request, steps.CUSTOMER)
+    messages.warning(request, restart_message(outcome, wait))
+    return redirect("accounts:login")
+
+
+def restart_message(outcome: CodeCheck, wait: int = 0) -> str:
     if outcome is CodeCheck.THROTTLED:
-        return _("Troppi tentativi: riprova più tardi inserendo di nuovo username e password.")
+        return throttle.wait_message_restart(wait)
     if outcome is CodeCheck.VOID:
         return _("Il codice non è più valido: inserisci di nuovo username e password.")
     return _("Il tempo per inserire il codice è scaduto: accedi di nuovo.")
@@ -81,12 +111,15 @@ def restart_message(outcome: CodeCheck) -> str:
 @never_cache
 @require_POST
 @company_required
-def otp_resend_view(request: CompanyRequest) -> HttpResponse:
+def otp_resend_view(request: CompanyRequest) -> HttpResponseBase:
     """«Invia un nuovo codice», at most once a minute."""
-    outcome, seconds = services.send_new_code(request)
+    try:
+        pending, user, _next = pending_customer(request)
+    except LookupError:
+        return restart(request, CodeCheck.EXPIRED)
+    outcome, seconds = services.send_new_code(Origin.of(request), pending, user)
     if outcome is NewCode.EXPIRED:
-        messages.warning(request, restart_message(CodeCheck.EXPIRED))
-        return redirect("accounts:login")
+        return restart(request, CodeCheck.EXPIRED)
     if outcome is NewCode.TOO_EARLY:
         messages.warning(
             request,
@@ -103,7 +136,9 @@ def otp_resend_view(request: CompanyRequest) -> HttpResponse:
 def logout_view(request: PortalRequest) -> HttpResponse:
     """GET asks for confirmation (the pop-up without JavaScript); POST logs out."""
     if request.method == "POST":
-        services.log_out(request)
+        if isinstance(request.user, PortalUser):
+            services.log_out(Origin.of(request), request.user)
+        logout(request)
         return redirect("accounts:login")
     return render(request, "accounts/logout.html")
 
@@ -113,12 +148,13 @@ def logout_view(request: PortalRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @company_required
 def reset_request_view(request: CompanyRequest) -> HttpResponse:
-    """«Password dimenticata?»: the same answer whoever the data name (A8)."""
+    """«Password dimenticata?»: the same answer, in the same time, whoever the data name (A8)."""
     form = ResetRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if services.request_reset(request, form.cleaned_data["identifier"]):
+        wait = services.request_reset(Origin.of(request), form.cleaned_data["identifier"])
+        if not wait:
             return render(request, "accounts/reset_sent.html")
-        form.refuse_throttled()
+        form.refuse_throttled(wait)
         return render(request, "accounts/reset_request.html", {"form": form}, status=TOO_MANY)
     return render(request, "accounts/reset_request.html", {"form": form})
 
@@ -131,9 +167,10 @@ def unlock_view(request: CompanyRequest) -> HttpResponse:
     """«Login bloccata / password dimenticata»: contract or customer data (A7)."""
     form = UnlockForm(request.company, request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if services.request_unlock(request, **form.cleaned_data):
+        wait = services.request_unlock(Origin.of(request), **form.cleaned_data)
+        if not wait:
             return render(request, "accounts/reset_sent.html")
-        form.refuse_throttled()
+        form.refuse_throttled(wait)
         return render(request, "accounts/unlock.html", {"form": form}, status=TOO_MANY)
     return render(request, "accounts/unlock.html", {"form": form})
 
@@ -143,14 +180,23 @@ def unlock_view(request: CompanyRequest) -> HttpResponse:
 @never_cache
 @require_http_methods(["GET", "POST"])
 @company_required
-def reset_confirm_view(request: CompanyRequest, uidb64: str, token: str) -> HttpResponse:
+def reset_confirm_view(request: CompanyRequest, uidb64: str, token: str) -> HttpResponseBase:
     """The e-mailed link: choose the new password, then log in as usual."""
-    user = services.user_for_link(request, uidb64, token)
+    token_or_redirect = token_from_session(
+        request, RESET_SESSION_KEY, "accounts:reset_confirm", uidb64, token
+    )
+    if not isinstance(token_or_redirect, str):
+        return token_or_redirect
+    user = services.user_for_link(request.company, uidb64, token_or_redirect)
     if user is None:
         return render(request, "accounts/reset_invalid.html")
     form = NewPasswordForm(user, request.POST or None)
     if request.method == "POST" and form.is_valid():
-        services.set_password_from_link(request, user, form.cleaned_data["new_password1"])
+        services.set_password_from_link(
+            Origin.of(request), user, form.cleaned_data["new_password1"]
+        )
+        request.session.pop(RESET_SESSION_KEY, None)
+        steps.abandon(request, steps.CUSTOMER)
         messages.success(
             request,
             _("La password è stata aggiornata: accedi con la nuova password."),

@@ -12,27 +12,27 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
 from django.http import Http404, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import translation
-from django.utils.encoding import force_str
-from django.utils.http import urlsafe_base64_decode
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
 from sportello.accounts.http import CompanyRequest
-from sportello.core.decorators import customer_required
+from sportello.core.audit import Origin
+from sportello.core.decorators import company_required, customer_required
 
 from ..forms.profile import ChangePasswordForm, ProfileForm, SetPasswordForm, SubUserForm
 from ..models import PortalUser
 from ..services import profile as services
+from .tokens import token_from_session
 
 #: Where the welcome link's token waits, so it never stays in the address bar.
 WELCOME_SESSION_KEY = "_sub_user_welcome"
-WELCOME_URL_MARKER = "imposta"
 
 
 def portal_user(request: CompanyRequest) -> PortalUser:
@@ -80,7 +80,7 @@ def profile_view(request: CompanyRequest) -> HttpResponse:
     form = ProfileForm(request, user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         change = form.change()
-        services.update_profile(request, user, change)
+        services.update_profile(Origin.of(request), user, change)
         # The next pages, and this message, in the language just chosen.
         translation.activate(change.language)
         messages.success(request, _("Profilo aggiornato."))
@@ -107,7 +107,9 @@ def password_change_view(request: CompanyRequest) -> HttpResponse:
     user = portal_user(request)
     form = ChangePasswordForm(request, user, request.POST or None)
     if request.method == "POST" and form.is_valid():
-        services.change_password(request, user, form.cleaned_data["new_password1"])
+        services.change_password(Origin.of(request), user, form.cleaned_data["new_password1"])
+        # This session goes on under a new id; every other one ended with the old hash.
+        update_session_auth_hash(request, user)
         messages.success(
             request, _("Password modificata. Gli altri accessi aperti sono stati chiusi.")
         )
@@ -124,7 +126,7 @@ def sub_user_add_view(request: CompanyRequest) -> HttpResponse:
     user = portal_user(request)
     form = SubUserForm(user, request.POST or None)
     if request.method == "POST" and form.is_valid():
-        sub_user = services.create_sub_user(request, user, form.data_for_service())
+        sub_user = services.create_sub_user(Origin.of(request), user, form.data_for_service())
         messages.success(
             request,
             _("Sotto utente %(login)s aggiunto: riceverà un'e-mail per scegliere la password.")
@@ -144,7 +146,7 @@ def sub_user_edit_view(request: CompanyRequest, pk: int) -> HttpResponse:
     sub_user = own_sub_user(request, pk)
     form = SubUserForm(user, request.POST or None, instance=sub_user)
     if request.method == "POST" and form.is_valid():
-        services.update_sub_user(request, sub_user, form.data_for_service())
+        services.update_sub_user(Origin.of(request), sub_user, form.data_for_service())
         messages.success(
             request, _("Sotto utente %(login)s aggiornato.") % {"login": sub_user.login}
         )
@@ -164,7 +166,7 @@ def sub_user_delete_view(request: CompanyRequest, pk: int) -> HttpResponse:
     sub_user = own_sub_user(request, pk)
     if request.method == "POST":
         login = sub_user.login
-        services.delete_sub_user(request, sub_user)
+        services.delete_sub_user(Origin.of(request), sub_user)
         messages.success(request, _("Sotto utente %(login)s eliminato.") % {"login": login})
         return redirect("accounts:profile")
     return render(request, "accounts/sub_user_delete.html", {"sub_user": sub_user})
@@ -173,23 +175,25 @@ def sub_user_delete_view(request: CompanyRequest, pk: int) -> HttpResponse:
 @sensitive_post_parameters("new_password1", "new_password2")
 @never_cache
 @require_http_methods(["GET", "POST"])
-def sub_user_set_password_view(request: CompanyRequest, uidb64: str, token: str) -> HttpResponse:
+@company_required
+def sub_user_set_password_view(
+    request: CompanyRequest, uidb64: str, token: str
+) -> HttpResponseBase:
     """The welcome link. Like Django's reset view, the token moves from the address
-    into the session at once, so it leaks through no Referer or browser history."""
-    if request.company is None:
-        raise Http404
-    sub_user = welcome_link_user(request, uidb64)
-    if token != WELCOME_URL_MARKER:
-        request.session[WELCOME_SESSION_KEY] = token
-        return redirect("accounts:sub_user_set_password", uidb64, WELCOME_URL_MARKER)
-    session_token = request.session.get(WELCOME_SESSION_KEY, "")
-    if sub_user is None or not services.welcome_token_generator.check_token(
-        sub_user, session_token
-    ):
+    into the session at once, so it leaks through no Referer, log or browser history."""
+    token_or_redirect = token_from_session(
+        request, WELCOME_SESSION_KEY, "accounts:sub_user_set_password", uidb64, token
+    )
+    if not isinstance(token_or_redirect, str):
+        return token_or_redirect
+    sub_user = services.welcome_link_user(request.company, uidb64, token_or_redirect)
+    if sub_user is None:
         return render(request, "accounts/sub_user_set_password.html", {"valid_link": False})
     form = SetPasswordForm(request, sub_user, request.POST or None)
     if request.method == "POST" and form.is_valid():
-        services.set_sub_user_password(request, sub_user, form.cleaned_data["new_password1"])
+        services.set_sub_user_password(
+            Origin.of(request), sub_user, form.cleaned_data["new_password1"]
+        )
         del request.session[WELCOME_SESSION_KEY]
         messages.success(
             request, _("Password impostata. Ora puoi accedere con il tuo nome utente.")
@@ -200,14 +204,3 @@ def sub_user_set_password_view(request: CompanyRequest, uidb64: str, token: str)
         "accounts/sub_user_set_password.html",
         {"valid_link": True, "form": form, "sub_user": sub_user},
     )
-
-
-def welcome_link_user(request: CompanyRequest, uidb64: str) -> PortalUser | None:
-    """The sub-user the link names, among this company's sub-users only."""
-    try:
-        pk = int(force_str(urlsafe_base64_decode(uidb64)))
-    except (TypeError, ValueError, OverflowError):
-        return None
-    return PortalUser.objects.filter(
-        company=request.company, parent__isnull=False, is_active=True, pk=pk
-    ).first()
