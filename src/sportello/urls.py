@@ -4,13 +4,15 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from sportello.leasing.urls import transparency_urlpatterns
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("lingua/", set_language, name="set_language"),
     path("accesso/", include("sportello.accounts.urls")),
     path("demo/", include("sportello.demo.urls")),
     path("fatture-e-pagamenti/", include("sportello.billing.urls")),
-    path("rendiconti/", include("sportello.leasing.transparency_urls")),
+    path("rendiconti/", include(transparency_urlpatterns)),
     path("contratti/", include("sportello.leasing.urls")),
     path("documenti/", include("sportello.documents.urls")),
     path("", include("sportello.core.urls")),
