@@ -14,7 +14,7 @@ from sportello.core.exports import Column, Exporter, xlsx_response
 
 
 class Sample(Exporter):
-    filename = "prova.xlsx"
+    basename = "prova"
     columns = [
         Column("Contratto"),
         Column("Scadenza", "date"),

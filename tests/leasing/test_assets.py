@@ -10,6 +10,7 @@ from typing import Any
 
 import openpyxl
 import pytest
+from tests.answers import CONTRACT_NOT_FOUND, assert_same_answer
 from tests.factories import Tenant, make_customer, make_sub_user, make_user
 from tests.leasing.contracts import (
     count_queries,
@@ -141,11 +142,15 @@ def test_it_hides_the_assets_from_another_customer_and_company(
     for client in [neighbour, stranger]:
         assert "FIAT DUCATO" not in text(client.get("/contratti/beni/"))
         assert len(workbook_rows(client.get("/contratti/beni/esporta/"))) == 1
-        for pk in [contracts[0].pk, 999_999]:
-            for url in ["/contratti/beni/", "/contratti/beni/esporta/"]:
-                response = client.get(f"{url}?contract={pk}")
-                assert response.status_code == 404, url
-                assert "FIAT DUCATO" not in response.content.decode()
+        for url in ["/contratti/beni/", "/contratti/beni/esporta/"]:
+            foreign = client.get(f"{url}?contract={contracts[0].pk}")
+            assert_same_answer(foreign, client.get(f"{url}?contract=999999"))
+            assert foreign.status_code == 200, url
+            if url == "/contratti/beni/":
+                assert "FIAT DUCATO" not in text(foreign)
+                assert CONTRACT_NOT_FOUND in foreign.content.decode()
+            else:
+                assert len(workbook_rows(client.get(f"{url}?contract={contracts[0].pk}"))) == 1
     utility = energia.logged_in_client()
     for url in ["/contratti/beni/", "/contratti/beni/esporta/"]:
         assert utility.get(url).status_code == 404

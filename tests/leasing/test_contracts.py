@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 import time_machine
+from tests.answers import CONTRACT_NOT_FOUND, assert_same_answer
 from tests.factories import Tenant, make_contract, make_customer, make_sub_user, make_user
 from tests.leasing.contracts import (
     count_queries,
@@ -242,15 +243,19 @@ def test_it_hides_a_contract_from_another_customer(release: Tenant, contract: Co
     neighbour = make_user(make_customer(release.company))
     client = release.logged_in_client(neighbour)
 
-    for url in [
-        f"/contratti/{contract.pk}/",
-        f"/contratti/seleziona/?contract={contract.pk}",
-        f"/contratti/{contract.pk + 1000}/",
-        "/contratti/seleziona/?contract=abc",
-    ]:
+    for url in [f"/contratti/{contract.pk}/", f"/contratti/{contract.pk + 1000}/"]:
         response = client.get(url)
         assert response.status_code == 404, url
         assert "84963" not in response.content.decode()
+    # The selector answers someone else's contract exactly like one that does not exist.
+    foreign = client.get(f"/contratti/seleziona/?contract={contract.pk}", follow=True)
+    for guess in [str(contract.pk + 1000), "abc"]:
+        assert_same_answer(
+            foreign, client.get(f"/contratti/seleziona/?contract={guess}", follow=True)
+        )
+    assert foreign.redirect_chain == [("/contratti/", 302)]
+    assert CONTRACT_NOT_FOUND in foreign.content.decode()
+    assert "84963" not in text(foreign)
     assert "84963" not in text(client.get("/contratti/"))
 
 
@@ -262,7 +267,10 @@ def test_it_hides_a_contract_from_another_company(
     client = bpm.logged_in_client()
 
     assert client.get(f"/contratti/{contract.pk}/").status_code == 404
-    assert client.get(f"/contratti/seleziona/?contract={contract.pk}").status_code == 404
+    assert_same_answer(
+        client.get(f"/contratti/seleziona/?contract={contract.pk}", follow=True),
+        client.get("/contratti/seleziona/?contract=999999", follow=True),
+    )
     assert "84963" not in text(client.get("/contratti/"))
     assert "99999" in text(client.get("/contratti/"))
     # Nor does the Release customer reach the other company's contract by id.

@@ -10,6 +10,7 @@ from typing import Any
 
 import openpyxl
 import pytest
+from tests.answers import FIRST_PAGE, LAST_PAGE
 from tests.factories import Tenant, make_customer, make_sub_user, make_user
 from tests.leasing.contracts import (
     count_queries,
@@ -129,11 +130,21 @@ def test_it_shows_indexation_rows_before_the_instalment_of_the_same_day(
     assert same_day[1] == row[1] and same_day[2] == "Rata"
 
 
-def test_it_refuses_a_page_that_does_not_exist(release: Tenant, contract: Contract) -> None:
+def test_it_shows_the_nearest_page_for_a_page_that_does_not_exist(
+    release: Tenant, contract: Contract
+) -> None:
     client = release.logged_in_client()
+    last_page = (contract.plan.count() - 1) // 25 + 1
 
-    assert client.get(f"/contratti/{contract.pk}/piano/?page=99").status_code == 404
-    assert client.get(f"/contratti/{contract.pk}/piano/?page=x").status_code == 404
+    past_the_end = client.get(f"/contratti/{contract.pk}/piano/?page=99")
+    not_a_number = client.get(f"/contratti/{contract.pk}/piano/?page=x")
+
+    assert past_the_end.status_code == not_a_number.status_code == 200
+    assert LAST_PAGE in past_the_end.content.decode()
+    last = client.get(f"/contratti/{contract.pk}/piano/?page={last_page}")
+    assert rows(past_the_end) == rows(last) and LAST_PAGE not in last.content.decode()
+    assert FIRST_PAGE in not_a_number.content.decode()
+    assert rows(not_a_number) == rows(client.get(f"/contratti/{contract.pk}/piano/"))
 
 
 def test_it_exports_the_whole_plan(release: Tenant, contract: Contract) -> None:

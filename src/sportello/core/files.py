@@ -38,14 +38,19 @@ def content_type_for(filename: str) -> str:
 
 
 def content_disposition(filename: str, inline: bool = False) -> str:
-    """``attachment; filename="ascii"; filename*=UTF-8''encoded`` (or ``inline``)."""
+    """``attachment; filename="ascii"`` (or ``inline``), plus RFC 5987's
+    ``filename*=UTF-8''...`` when the name has more than plain ASCII."""
     name = safe_filename(filename)
     ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
     ascii_name = _NOT_ASCII_SAFE.sub("-", ascii_name).strip("-.") or "file"
     if "." in name and "." not in ascii_name:
         ascii_name += "." + name.rsplit(".", 1)[1]
     kind = "inline" if inline else "attachment"
-    return f"{kind}; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name, safe='')}"
+    header = f'{kind}; filename="{ascii_name}"'
+    if ascii_name != name:
+        # Accents, spaces and the like: browsers read the exact name from here.
+        header += f"; filename*=UTF-8''{quote(name, safe='')}"
+    return header
 
 
 def private_file_response(
