@@ -29,12 +29,11 @@ def paginate[M: Model](
     try:
         return paginator.page(raw)
     except PageNotAnInteger:
-        fallback = 1
+        past_the_end = False
     except EmptyPage:
-        # Below the first page (0, -3) or past the last one.
-        fallback = 1 if int(raw) < 1 else paginator.num_pages
-    if fallback == 1:
-        messages.warning(request, _("Pagina non valida: mostrata la prima pagina"))
-    else:
+        past_the_end = int(raw) >= 1  # else below the first page: 0, -3
+    if past_the_end:
         messages.warning(request, _("Pagina non valida: mostrata l'ultima pagina"))
-    return paginator.page(fallback)
+        return paginator.page(paginator.num_pages)
+    messages.warning(request, _("Pagina non valida: mostrata la prima pagina"))
+    return paginator.page(1)

@@ -246,5 +246,7 @@ def statement_pdf(request: CompanyRequest, contract_id: int, year: int) -> HttpR
         provisional=figures.provisional,
     )
     number = re.sub(r"[^A-Za-z0-9_-]", "-", figures.contract.number)
-    filename = f"{_('rendiconto')}-{number}-{figures.year}.pdf"
+    # Named in the language of the page it was downloaded from, like the exports.
+    kind = _("rendiconto")
+    filename = f"{kind}-{number}-{figures.year}.pdf"
     return private_file_response(pdf, filename, PDF)
