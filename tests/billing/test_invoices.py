@@ -115,9 +115,20 @@ def test_it_serves_the_pdf_inline_or_as_an_attachment(archive: Tenant) -> None:
     assert inline.status_code == 200
     assert inline["Content-Type"] == "application/pdf"
     assert inline["X-Content-Type-Options"] == "nosniff"
+    assert inline["Cache-Control"] == download["Cache-Control"] == "no-store, private"
     assert inline["Content-Disposition"].startswith("inline")
     assert b"".join(inline.streaming_content) == b"%PDF-1.4 test"
     assert download["Content-Disposition"] == 'attachment; filename="fattura-1-2024.pdf"'
+
+
+def test_it_names_the_pdf_in_the_language_of_the_page(archive: Tenant) -> None:
+    invoice = Invoice.objects.get(number="1/2024")
+    client = archive.logged_in_client()
+    client.cookies["django_language"] = "en"
+
+    response = client.get(f"/fatture-e-pagamenti/fatture/{invoice.uid}/pdf/?download=1")
+
+    assert response["Content-Disposition"] == 'attachment; filename="invoice-1-2024.pdf"'
 
 
 def test_it_refuses_the_pdf_to_others(archive: Tenant, energia: Tenant) -> None:

@@ -116,6 +116,8 @@ def test_it_names_the_files_in_the_language_of_the_page(
         response = client.get(with_format(url, extension))
         expected = f'attachment; filename="{stem}.{extension}"'
         assert response["Content-Disposition"] == expected
+        assert response["Cache-Control"] == "no-store, private"
+        assert response["X-Content-Type-Options"] == "nosniff"
 
 
 def test_it_offers_a_csv_link_next_to_the_excel_one(release: Tenant, contract: Contract) -> None:

@@ -346,6 +346,7 @@ def test_it_downloads_the_statement_as_a_pdf_with_the_same_figures(
         f'attachment; filename="rendiconto-{contract.number}-2024.pdf"'
     )
     assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Cache-Control"] == "no-store, private"
     text = pdf_text(response.content)
     assert "Rendiconto annuale ai fini della trasparenza" in text
     assert "D.Lgs. 385/1993, art. 119" in text
