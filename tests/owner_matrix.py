@@ -79,6 +79,11 @@ OWNER_INVOICE_TOTAL = "3210.98"
 OWNER_ASSET_VALUE = "12345.67"
 
 
+def csv_amount(amount: str) -> str:
+    """``1234.56`` as the CSV export writes it: ``1234,56``."""
+    return amount.replace(".", ",")
+
+
 def italian(amount: str) -> str:
     """``1234.56`` as an Italian page shows it: ``1.234,56``."""
     whole, cents = amount.split(".")
@@ -108,7 +113,7 @@ class World:
             *[
                 form
                 for amount in (OWNER_OVERDUE, OWNER_INVOICE_TOTAL, OWNER_ASSET_VALUE)
-                for form in (amount, italian(amount))
+                for form in (amount, italian(amount), csv_amount(amount))
             ],
         ]
 
@@ -331,8 +336,10 @@ def _password_change(world: World) -> dict[str, Any]:
 
 
 def _list_and_chosen(name: str, shows: str, budget: int, also: str = "") -> list[Case]:
-    """A page of every contract (others: their own, 200) and of the owner's one
-    (others: 404), each with the query parameters ``also`` (e.g. ``format=csv``)."""
+    """A page of every contract and of the owner's one, each with the query
+    parameters ``also`` (e.g. ``format=csv``). Others get 200 on both: another
+    customer's ``?contract=`` falls back to their own contracts, exactly like a
+    missing id (``tests/answers.py`` proves the sameness), showing nothing of the owner's."""
     extra = f"&{also}" if also else ""
     return [
         Case(
@@ -346,6 +353,7 @@ def _list_and_chosen(name: str, shows: str, budget: int, also: str = "") -> list
         Case(
             name,
             query=lambda w: f"?contract={w.contract.pk}{extra}",
+            others=200,
             shows=shows,
             budget=budget,
             label=f"?contract={extra}",
@@ -360,7 +368,9 @@ CASES: list[Case] = [
     # Billing and invoices.
     *_list_and_chosen("billing:schedule", shows=italian(OWNER_OVERDUE), budget=9),
     *_list_and_chosen("billing:schedule_export", shows=OWNER_OVERDUE, budget=7),
-    *_list_and_chosen("billing:schedule_export", shows=OWNER_OVERDUE, budget=7, also="format=csv"),
+    *_list_and_chosen(
+        "billing:schedule_export", shows=csv_amount(OWNER_OVERDUE), budget=7, also="format=csv"
+    ),
     Case("billing:invoices", others=200, shows=italian(OWNER_INVOICE_TOTAL), budget=8),
     Case(
         "billing:invoice_pdf",
@@ -378,7 +388,7 @@ CASES: list[Case] = [
     ),
     # Contracts, plan, assets and their exports.
     *_list_and_chosen("leasing:contracts", shows=OWNER_CONTRACT, budget=9),
-    Case("leasing:contract_select", query=_chosen_contract, owner=302, budget=6),
+    Case("leasing:contract_select", query=_chosen_contract, owner=302, others=302, budget=6),
     Case("leasing:contract", kwargs=_contract, shows=OWNER_CONTRACT, budget=8),
     Case("leasing:plan", kwargs=_contract, shows=OWNER_CONTRACT, budget=8),
     Case("leasing:plan", kwargs=_contract, query="?page=2", budget=8, label="?page=2"),

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 import time_machine
 from django.utils import timezone
+from tests.answers import cache_directives
 from tests.billing.helpers import PUBLISHED, invoice_with_pdf
 from tests.factories import (
     Tenant,
@@ -16,6 +17,7 @@ from tests.factories import (
     make_customer,
     make_invoice,
     make_sub_user,
+    make_user,
 )
 
 from sportello.billing.jobs import notify_published_invoices
@@ -114,13 +116,32 @@ def test_it_serves_the_pdf_inline_or_as_an_attachment(archive: Tenant) -> None:
     assert inline.status_code == 200
     assert inline["Content-Type"] == "application/pdf"
     assert inline["X-Content-Type-Options"] == "nosniff"
+    for response in (inline, download):
+        assert {"no-store", "private"} <= cache_directives(response)
     assert inline["Content-Disposition"].startswith("inline")
     assert b"".join(inline.streaming_content) == b"%PDF-1.4 test"
     assert download["Content-Disposition"] == 'attachment; filename="fattura-1-2024.pdf"'
 
 
-def test_it_refuses_an_unpublished_or_guessed_pdf(archive: Tenant) -> None:
-    # Other customers and companies are in the owner matrix (tests/owner_matrix.py).
+def test_it_names_the_pdf_in_the_language_of_the_page(archive: Tenant) -> None:
+    invoice = Invoice.objects.get(number="1/2024")
+    client = archive.logged_in_client()
+    client.cookies["django_language"] = "en"
+
+    response = client.get(f"/fatture-e-pagamenti/fatture/{invoice.uid}/pdf/?download=1")
+
+    assert response["Content-Disposition"] == 'attachment; filename="invoice-1-2024.pdf"'
+
+
+def test_it_refuses_the_pdf_to_others(archive: Tenant, energia: Tenant) -> None:
+    invoice = Invoice.objects.get(number="1/2024")
+    url = f"/fatture-e-pagamenti/fatture/{invoice.uid}/pdf/"
+    other_customer = archive.logged_in_client(make_user(make_customer(archive.company)))
+
+    assert other_customer.get(url).status_code == 404
+    assert other_customer.get("/fatture-e-pagamenti/fatture/").content.decode().count("1/2024") == 0
+    assert energia.logged_in_client().get(url).status_code == 404
+    assert archive.client().get(url).status_code == 302
     unpublished = Invoice.objects.get(number="9/2024")
     client = archive.logged_in_client()
     assert client.get(f"/fatture-e-pagamenti/fatture/{unpublished.uid}/pdf/").status_code == 404

@@ -9,8 +9,15 @@ from typing import Any
 import openpyxl
 import pytest
 import time_machine
+from tests.answers import (
+    CONTRACT_NOT_FOUND,
+    FIRST_PAGE,
+    LAST_PAGE,
+    assert_same_answer,
+    seen,
+)
 from tests.billing.helpers import entry, invoice_with_pdf
-from tests.factories import Tenant, make_contract, make_customer, make_user
+from tests.factories import Tenant, make_contract, make_customer, make_sub_user, make_user
 
 TODAY = dt.datetime(2024, 4, 5, 10, 0, tzinfo=dt.UTC)
 pytestmark = pytest.mark.usefixtures("frozen")
@@ -116,6 +123,33 @@ def test_it_paginates_in_the_database(release: Tenant) -> None:
     assert "300,00\xa0€" in second
 
 
+@pytest.mark.parametrize(
+    ("asked", "shown", "message"),
+    [
+        ("x", "1 - 25 di 30", FIRST_PAGE),
+        ("0", "1 - 25 di 30", FIRST_PAGE),
+        ("-1", "1 - 25 di 30", FIRST_PAGE),
+        ("2.5", "1 - 25 di 30", FIRST_PAGE),
+        ("99", "26 - 30 di 30", LAST_PAGE),
+        ("2", "26 - 30 di 30", None),
+    ],
+)
+def test_it_shows_the_nearest_page_for_a_bad_page_number(
+    release: Tenant, asked: str, shown: str, message: str | None
+) -> None:
+    contract = make_contract(release.customer)
+    for n in range(30):
+        entry(contract, dt.date(2022, 1, 1) + dt.timedelta(days=n), "10.00", number=n)
+
+    response = release.logged_in_client().get(f"/fatture-e-pagamenti/?page={asked}")
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert shown in page
+    for text in (FIRST_PAGE, LAST_PAGE):
+        assert (text in page) == (text == message)
+
+
 def export_rows(client: Any, query: str) -> list[tuple[Any, ...]]:
     response = client.get(f"/fatture-e-pagamenti/esporta/{query}")
     assert response.status_code == 200
@@ -160,15 +194,67 @@ def test_it_exports_every_page(release: Tenant) -> None:
     assert rows[1][2] == dt.datetime(2022, 1, 30)
 
 
+def test_it_shows_a_sub_user_the_same_schedule(book: Tenant) -> None:
+    client = book.logged_in_client(make_sub_user(book.user))
+
+    assert len(table_rows(client.get("/fatture-e-pagamenti/").content.decode())) == 7
+    assert len(export_rows(client, "")) == 8
+
+
 @pytest.mark.parametrize("path", ["/fatture-e-pagamenti/", "/fatture-e-pagamenti/esporta/"])
-def test_it_refuses_another_customers_contract(book: Tenant, path: str) -> None:
+def test_it_answers_another_customers_contract_like_a_missing_one(book: Tenant, path: str) -> None:
     first, _second = book.contracts  # type: ignore[attr-defined]
     other = make_user(make_customer(book.company))
     client = book.logged_in_client(other)
 
-    assert client.get(f"{path}?contract={first.pk}").status_code == 404
-    assert client.get(f"{path}?contract=999999").status_code == 404
-    assert client.get(f"{path}?contract=abc").status_code == 404
+    foreign = client.get(f"{path}?contract={first.pk}")
+    missing = client.get(f"{path}?contract=999999")
+    malformed = client.get(f"{path}?contract=abc")
+
+    assert foreign.status_code == 200
+    assert_same_answer(foreign, missing)
+    assert_same_answer(foreign, malformed)
+    assert "84963" not in seen(foreign)[2]
+
+
+def test_it_shows_every_contract_with_a_message_for_a_bad_contract(book: Tenant) -> None:
+    client = book.logged_in_client()
+
+    for query in ["?contract=abc", "?contract=999999", "?contract=%C2%B2"]:
+        page = client.get(f"/fatture-e-pagamenti/{query}").content.decode()
+
+        assert CONTRACT_NOT_FOUND in page, query
+        assert len(table_rows(page)) == 7, query
+    # A download has no page to show the message on: it exports what the page shows.
+    assert len(export_rows(client, "?contract=abc")) == 8
+    assert CONTRACT_NOT_FOUND not in client.get("/fatture-e-pagamenti/").content.decode()
+
+
+def test_it_shows_another_customer_nothing(book: Tenant) -> None:
+    client = book.logged_in_client(make_user(make_customer(book.company)))
+
+    page = client.get("/fatture-e-pagamenti/").content.decode()
+
+    assert table_rows(page) == [["Nessuna scadenza corrisponde ai criteri scelti."]]
+    assert len(export_rows(client, "")) == 1
+
+
+@pytest.mark.parametrize("path", ["/fatture-e-pagamenti/", "/fatture-e-pagamenti/esporta/"])
+def test_it_refuses_another_company(book: Tenant, energia: Tenant, path: str) -> None:
+    first, _second = book.contracts  # type: ignore[attr-defined]
+    client = energia.logged_in_client()
+    client.defaults["HTTP_HOST"] = book.host  # the session does not cross companies
+
+    assert client.get(f"{path}?contract={first.pk}").status_code == 302
+    own = energia.logged_in_client()
+    assert_same_answer(own.get(f"{path}?contract={first.pk}"), own.get(f"{path}?contract=999999"))
+
+
+def test_it_sends_a_visitor_to_the_login(book: Tenant) -> None:
+    response = book.client().get("/fatture-e-pagamenti/")
+
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accesso/")
 
 
 @pytest.mark.parametrize("contracts", [1, 10])

@@ -9,12 +9,13 @@ from decimal import Decimal
 from typing import Any
 
 import openpyxl
+from tests.answers import cache_directives
 
-from sportello.core.exports import Column, Exporter, xlsx_response
+from sportello.core.exports import Column, Exporter, csv_response, xlsx_response
 
 
 class Sample(Exporter):
-    filename = "prova.xlsx"
+    basename = "prova"
     columns = [
         Column("Contratto"),
         Column("Scadenza", "date"),
@@ -43,3 +44,53 @@ def test_it_writes_typed_cells_under_an_italian_header() -> None:
     assert len(rows) == 3003
     assert sheet["D2"].number_format.startswith("#,##0.00")
     assert sheet["B2"].number_format == "dd/mm/yyyy"
+
+
+def csv_text(response: Any) -> str:
+    raw = b"".join(response.streaming_content)
+    assert raw.startswith("\ufeff".encode())
+    return raw.decode("utf-8-sig")
+
+
+def test_it_writes_a_csv_that_italian_excel_reads() -> None:
+    response = csv_response(Sample())
+
+    lines = csv_text(response).split("\r\n")
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response["Content-Disposition"] == 'attachment; filename="prova.csv"'
+    assert {"no-store", "private"} <= cache_directives(response)
+    assert lines[0] == "Contratto;Scadenza;N. canone;Importo"
+    assert lines[1] == "84963;30/04/2024;12;2316,38"
+    assert lines[2] == "84963;;13;-5,10"
+    assert len(lines) == 3003 + 1  # the last line ends too
+
+
+def test_it_streams_the_csv_row_by_row() -> None:
+    produced = 0
+
+    class Counting(Sample):
+        def rows(self) -> Iterable[Sequence[Any]]:
+            nonlocal produced
+            for row in super().rows():
+                produced += 1
+                yield row
+
+    chunks = csv_response(Counting()).streaming_content
+    next(chunks)  # type: ignore[call-overload]
+    next(chunks)  # type: ignore[call-overload]
+
+    assert produced == 1
+
+
+def test_it_keeps_text_that_looks_like_a_formula_as_text() -> None:
+    class Hostile(Exporter):
+        columns = [Column("Descrizione"), Column("Importo", "money")]
+
+        def rows(self) -> Iterable[Sequence[Any]]:
+            yield ('=HYPERLINK("http://x")', Decimal("-1"))
+            yield ('Fiat "Ducato"; 2.3', Decimal("1234567.891"))
+
+    lines = csv_text(csv_response(Hostile())).split("\r\n")
+
+    assert lines[1] == '"\'=HYPERLINK(""http://x"")";-1,00'
+    assert lines[2] == '"Fiat ""Ducato""; 2.3";1234567,89'

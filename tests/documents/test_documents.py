@@ -7,6 +7,7 @@ import re
 from typing import Any
 
 import pytest
+from tests.answers import cache_directives
 from tests.factories import (
     DOCUMENT_PDF,
     Tenant,
@@ -64,10 +65,14 @@ def test_it_lists_the_customers_and_the_companys_documents(
     assert response.status_code == 200
     page = text(response)
     assert "I miei documenti" in page
-    assert "Contratto di locazione 84963 I miei documenti 84963 01/03/24" in page
+    # The title and its download first: what a phone shows without scrolling.
+    assert (
+        "Contratto di locazione 84963 Scarica Contratto di locazione 84963 01/03/24 "
+        "I miei documenti 84963" in page
+    )
     assert "Lettera di benvenuto" in page
     assert "Documenti di Release S.p.A." in page
-    assert "Informativa privacy Informazioni 01/03/24" in page
+    assert "Informativa privacy Scarica Informativa privacy 01/03/24 Informazioni" in page
     for document in documents.values():
         assert f'href="/documenti/{document.uid}/scarica/"' in response.content.decode()
 
@@ -97,6 +102,7 @@ def test_it_downloads_a_document_as_an_attachment(
     assert response.status_code == 200
     assert response["Content-Disposition"] == f'attachment; filename="{document.original_name}"'
     assert response["X-Content-Type-Options"] == "nosniff"
+    assert {"no-store", "private"} <= cache_directives(response)
     assert response["Content-Type"] == "application/pdf"
     assert b"".join(response.streaming_content) == DOCUMENT_PDF
     event = AuditEvent.objects.get(action="document.download")

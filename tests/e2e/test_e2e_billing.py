@@ -74,7 +74,7 @@ def test_it_walks_a_customer_from_home_to_an_invoice_pdf(portal: Portal, page: P
 
     # The export is the same view: same rows, same order, every page.
     with page.expect_download() as download:
-        page.get_by_role("link", name="Esporta").click()
+        page.get_by_role("link", name="Esporta Excel").click()
     sheet = openpyxl.load_workbook(io.BytesIO(download.value.path().read_bytes())).active
     assert sheet is not None
     exported = list(sheet.iter_rows(values_only=True))

@@ -91,7 +91,7 @@ def test_it_walks_a_customer_through_contracts_plan_assets_and_documents(
     expect(page.locator("#plan tbody tr")).to_have_count(min(25, plan_count - 25))
     assert_accessible(page)
     with page.expect_download() as download:
-        page.get_by_role("link", name="Esporta").click()
+        page.get_by_role("link", name="Esporta Excel").click()
     plan_rows = xlsx_rows(download.value.path())
     assert plan_rows[0][0] == "Num. rata"
     assert len(plan_rows) == plan_count + 1
@@ -108,7 +108,7 @@ def test_it_walks_a_customer_through_contracts_plan_assets_and_documents(
     page.get_by_role("button", name="Mostra").click()
     expect(page.locator("section.card")).to_have_count(asset_count)
     with page.expect_download() as download:
-        page.get_by_role("link", name="Esporta").click()
+        page.get_by_role("link", name="Esporta Excel").click()
     asset_rows = xlsx_rows(download.value.path())
     assert asset_rows[0] == (
         "Codice Contratto",

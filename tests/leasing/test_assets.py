@@ -10,10 +10,12 @@ from typing import Any
 
 import openpyxl
 import pytest
-from tests.factories import Tenant
+from tests.answers import CONTRACT_NOT_FOUND, assert_same_answer
+from tests.factories import Tenant, make_customer, make_sub_user, make_user
 from tests.leasing.contracts import (
     count_queries,
     leased_contract,
+    other_leasing_tenant,
     small_and_large_customers,
 )
 
@@ -122,14 +124,36 @@ def test_it_exports_the_assets_of_one_contract(
     assert [row[0] for row in exported[1:]] == ["84990"]
 
 
-def test_it_refuses_a_missing_contract_and_a_utility(
+def test_it_shows_a_sub_user_the_same_assets(
+    release: Tenant, contracts: tuple[Contract, Contract]
+) -> None:
+    client = release.logged_in_client(make_sub_user(release.user))
+
+    assert text(client.get("/contratti/beni/")).count("FIAT DUCATO") == 4
+    assert len(workbook_rows(client.get("/contratti/beni/esporta/"))) == 5
+
+
+def test_it_hides_the_assets_from_another_customer_and_company(
     release: Tenant, energia: Tenant, contracts: tuple[Contract, Contract]
 ) -> None:
-    # Another customer's and another company's assets: the owner matrix.
-    client = release.logged_in_client()
+    neighbour = release.logged_in_client(make_user(make_customer(release.company)))
+    stranger = other_leasing_tenant().logged_in_client()
+
+    for client in [neighbour, stranger]:
+        assert "FIAT DUCATO" not in text(client.get("/contratti/beni/"))
+        assert len(workbook_rows(client.get("/contratti/beni/esporta/"))) == 1
+        for url in ["/contratti/beni/", "/contratti/beni/esporta/"]:
+            foreign = client.get(f"{url}?contract={contracts[0].pk}")
+            assert_same_answer(foreign, client.get(f"{url}?contract=999999"))
+            assert foreign.status_code == 200, url
+            if url == "/contratti/beni/":
+                assert "FIAT DUCATO" not in text(foreign)
+                assert CONTRACT_NOT_FOUND in foreign.content.decode()
+            else:
+                assert len(workbook_rows(client.get(f"{url}?contract={contracts[0].pk}"))) == 1
+    utility = energia.logged_in_client()
     for url in ["/contratti/beni/", "/contratti/beni/esporta/"]:
-        assert client.get(f"{url}?contract=999999").status_code == 404, url
-        assert energia.logged_in_client().get(url).status_code == 404, url
+        assert utility.get(url).status_code == 404
 
 
 def test_it_lists_assets_in_a_fixed_number_of_queries(

@@ -10,10 +10,12 @@ from typing import Any
 
 import pytest
 import time_machine
-from tests.factories import Tenant, make_contract
+from tests.answers import CONTRACT_NOT_FOUND, assert_same_answer
+from tests.factories import Tenant, make_contract, make_customer, make_sub_user, make_user
 from tests.leasing.contracts import (
     count_queries,
     leased_contract,
+    other_leasing_tenant,
     small_and_large_customers,
     small_user,
 )
@@ -223,16 +225,65 @@ def test_it_shows_the_residual_capital_mid_plan(release: Tenant, contract: Contr
 # -- who may see it ----------------------------------------------------------------
 
 
-def test_it_answers_a_missing_contract_like_another_customers(
+def test_it_shows_a_sub_user_the_same_contract(release: Tenant, contract: Contract) -> None:
+    sub_user = make_sub_user(release.user)
+    client = release.logged_in_client(sub_user)
+
+    owner_page = release.logged_in_client().get(f"/contratti/{contract.pk}/")
+    sub_page = client.get(f"/contratti/{contract.pk}/")
+
+    assert sub_page.status_code == 200
+    assert field(sub_page, "Capitale residuo ad oggi") == field(
+        owner_page, "Capitale residuo ad oggi"
+    )
+    assert "84963" in text(client.get("/contratti/"))
+
+
+def test_it_hides_a_contract_from_another_customer(release: Tenant, contract: Contract) -> None:
+    neighbour = make_user(make_customer(release.company))
+    client = release.logged_in_client(neighbour)
+
+    for url in [f"/contratti/{contract.pk}/", f"/contratti/{contract.pk + 1000}/"]:
+        response = client.get(url)
+        assert response.status_code == 404, url
+        assert "84963" not in response.content.decode()
+    # The selector answers someone else's contract exactly like one that does not exist.
+    foreign = client.get(f"/contratti/seleziona/?contract={contract.pk}", follow=True)
+    for guess in [str(contract.pk + 1000), "abc"]:
+        assert_same_answer(
+            foreign, client.get(f"/contratti/seleziona/?contract={guess}", follow=True)
+        )
+    assert foreign.redirect_chain == [("/contratti/", 302)]
+    assert CONTRACT_NOT_FOUND in foreign.content.decode()
+    assert "84963" not in text(foreign)
+    assert "84963" not in text(client.get("/contratti/"))
+
+
+def test_it_hides_a_contract_from_another_company(
     release: Tenant, energia: Tenant, contract: Contract
 ) -> None:
-    # Another customer's and another company's contract: the owner matrix.
-    client = release.logged_in_client()
+    bpm = other_leasing_tenant()
+    other = leased_contract(bpm.customer, number="99999")
+    client = bpm.logged_in_client()
 
-    for url in [f"/contratti/{contract.pk + 1000}/", "/contratti/seleziona/?contract=abc"]:
-        assert client.get(url).status_code == 404, url
+    assert client.get(f"/contratti/{contract.pk}/").status_code == 404
+    assert_same_answer(
+        client.get(f"/contratti/seleziona/?contract={contract.pk}", follow=True),
+        client.get("/contratti/seleziona/?contract=999999", follow=True),
+    )
+    assert "84963" not in text(client.get("/contratti/"))
+    assert "99999" in text(client.get("/contratti/"))
+    # Nor does the Release customer reach the other company's contract by id.
+    assert release.logged_in_client().get(f"/contratti/{other.pk}/").status_code == 404
     # A utility's portal has no contract pages at all.
     assert energia.logged_in_client().get("/contratti/").status_code == 404
+
+
+def test_it_sends_a_visitor_to_the_login(release: Tenant, contract: Contract) -> None:
+    response = release.client().get(f"/contratti/{contract.pk}/")
+
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accesso/?next=")
 
 
 # -- queries do not grow -------------------------------------------------------------

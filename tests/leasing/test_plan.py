@@ -10,10 +10,12 @@ from typing import Any
 
 import openpyxl
 import pytest
-from tests.factories import Tenant
+from tests.answers import FIRST_PAGE, LAST_PAGE
+from tests.factories import Tenant, make_customer, make_sub_user, make_user
 from tests.leasing.contracts import (
     count_queries,
     leased_contract,
+    other_leasing_tenant,
     small_and_large_customers,
     small_user,
 )
@@ -128,11 +130,21 @@ def test_it_shows_indexation_rows_before_the_instalment_of_the_same_day(
     assert same_day[1] == row[1] and same_day[2] == "Rata"
 
 
-def test_it_refuses_a_page_that_does_not_exist(release: Tenant, contract: Contract) -> None:
+def test_it_shows_the_nearest_page_for_a_page_that_does_not_exist(
+    release: Tenant, contract: Contract
+) -> None:
     client = release.logged_in_client()
+    last_page = (contract.plan.count() - 1) // 25 + 1
 
-    assert client.get(f"/contratti/{contract.pk}/piano/?page=99").status_code == 404
-    assert client.get(f"/contratti/{contract.pk}/piano/?page=x").status_code == 404
+    past_the_end = client.get(f"/contratti/{contract.pk}/piano/?page=99")
+    not_a_number = client.get(f"/contratti/{contract.pk}/piano/?page=x")
+
+    assert past_the_end.status_code == not_a_number.status_code == 200
+    assert LAST_PAGE in past_the_end.content.decode()
+    last = client.get(f"/contratti/{contract.pk}/piano/?page={last_page}")
+    assert rows(past_the_end) == rows(last) and LAST_PAGE not in last.content.decode()
+    assert FIRST_PAGE in not_a_number.content.decode()
+    assert rows(not_a_number) == rows(client.get(f"/contratti/{contract.pk}/piano/"))
 
 
 def test_it_exports_the_whole_plan(release: Tenant, contract: Contract) -> None:
@@ -171,15 +183,28 @@ def test_it_exports_the_headers_in_english(release: Tenant, contract: Contract) 
     assert {"Advance instalment", "Instalment", "Indexation adjustment"} <= kinds
 
 
+def test_it_shows_a_sub_user_the_plan(release: Tenant, contract: Contract) -> None:
+    client = release.logged_in_client(make_sub_user(release.user))
+
+    assert client.get(f"/contratti/{contract.pk}/piano/").status_code == 200
+    assert client.get(f"/contratti/{contract.pk}/piano/esporta/").status_code == 200
+
+
 @pytest.mark.parametrize("suffix", ["piano/", "piano/?page=2", "piano/esporta/", "documenti/"])
-def test_it_answers_a_missing_contract_like_another_customers(
+def test_it_hides_the_plan_from_another_customer_and_company(
     release: Tenant, energia: Tenant, contract: Contract, suffix: str
 ) -> None:
-    # Another customer's and another company's contract: the owner matrix.
-    for pk in [contract.pk + 1, 999_999]:
-        assert release.logged_in_client().get(f"/contratti/{pk}/{suffix}").status_code == 404
-    # A utility's portal has no contract pages at all.
-    assert energia.logged_in_client().get(f"/contratti/{contract.pk}/{suffix}").status_code == 404
+    neighbour = release.logged_in_client(make_user(make_customer(release.company)))
+    stranger = energia.logged_in_client()
+    leasing_stranger = other_leasing_tenant().logged_in_client()
+
+    for client in [neighbour, stranger, leasing_stranger]:
+        for pk in [contract.pk, contract.pk + 1, 999_999]:
+            response = client.get(f"/contratti/{pk}/{suffix}")
+            assert response.status_code == 404, (pk, suffix)
+            assert b"84963" not in b"".join(
+                getattr(response, "streaming_content", [response.content])
+            )
 
 
 def test_it_shows_the_plan_in_a_fixed_number_of_queries(

@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext
 from pypdf import PdfReader
+from tests.answers import CONTRACT_NOT_FOUND, assert_same_answer, cache_directives
 from tests.factories import (
     Tenant,
     make_contract,
@@ -343,6 +344,7 @@ def test_it_downloads_the_statement_as_a_pdf_with_the_same_figures(
         f'attachment; filename="rendiconto-{contract.number}-2024.pdf"'
     )
     assert response["X-Content-Type-Options"] == "nosniff"
+    assert {"no-store", "private"} <= cache_directives(response)
     text = pdf_text(response.content)
     assert "Rendiconto annuale ai fini della trasparenza" in text
     assert "D.Lgs. 385/1993, art. 119" in text
@@ -490,6 +492,23 @@ def test_it_lists_one_contract_when_asked(release: Tenant, contract: Contract) -
 
     assert url("detail", contract, 2024) in body
     assert url("detail", other, 2024) not in body
+
+
+@time_machine.travel(dt.datetime(2025, 3, 15, 10, 0, tzinfo=dt.UTC))
+def test_it_lists_every_contract_for_someone_elses_or_a_bad_one(
+    release: Tenant, contract: Contract
+) -> None:
+    other = indexed_contract(release.customer)
     foreign = indexed_contract(make_customer(release.company))
-    for guess in (foreign.pk, 999999, "x"):
-        assert client.get(path, {"contract": guess}).status_code == 404
+    client = release.logged_in_client()
+    path = reverse("transparency:list")
+
+    answer = client.get(path, {"contract": foreign.pk})
+
+    assert answer.status_code == 200
+    for guess in (999999, "x"):
+        assert_same_answer(answer, client.get(path, {"contract": guess}))
+    body = answer.content.decode()
+    assert CONTRACT_NOT_FOUND in body
+    assert url("detail", contract, 2024) in body and url("detail", other, 2024) in body
+    assert url("detail", foreign, 2024) not in body

@@ -7,16 +7,12 @@ rendered in the recipient's language.
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
 
 from django.urls import reverse
 
 from sportello.core.outbox import queue_templated_email
 
 from .models import PortalUser
-
-if TYPE_CHECKING:
-    from sportello.billing.models import Invoice
 
 
 def send_sub_user_welcome(sub_user: PortalUser, link: str) -> None:
@@ -114,21 +110,5 @@ def send_unlock(user: PortalUser, link: str) -> None:
         to=[user.email],
         context={"user": user, "link": link},
         company=user.company,
-        language=user.language,
-    )
-
-
-def send_invoice_published(user: PortalUser, invoice: Invoice) -> None:
-    """A new invoice or credit note is in the customer area (C4), with the fiscal note (C5)."""
-    company = invoice.company
-    queue_templated_email(
-        "invoice-published",
-        to=[user.email],
-        context={
-            "user": user,
-            "invoice": invoice,
-            "invoices_url": company.absolute_url(reverse("billing:invoices")),
-        },
-        company=company,
         language=user.language,
     )

@@ -16,8 +16,8 @@ from .services import visible_invoice
 
 
 class ScheduleExporter(Exporter):
-    filename = "fatture-e-pagamenti.xlsx"
-    sheet = "Fatture e pagamenti"
+    basename = _("fatture-e-pagamenti")
+    sheet = _("Fatture e pagamenti")
     columns = [
         Column(_("Stato"), width=12),
         Column(_("Contratto"), width=12),
@@ -37,8 +37,7 @@ class ScheduleExporter(Exporter):
     ) -> None:
         self.entries = entries
         self.now = now
-        if contract_number:
-            self.filename = f"fatture-e-pagamenti-{contract_number}.xlsx"
+        self.suffix = contract_number
 
     def rows(self) -> Iterable[Sequence[Any]]:
         for entry in self.entries.iterator(chunk_size=2000):

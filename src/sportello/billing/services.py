@@ -29,12 +29,12 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from sportello.accounts import emails
 from sportello.accounts.models import PortalUser
 from sportello.core import audit
 from sportello.core.models import Company
 from sportello.leasing.models import Contract, ContractStatus
 
+from . import emails
 from .models import EntryStatus, Invoice, InvoiceQuerySet, ScheduleEntry
 
 ZERO = Decimal("0.00")

@@ -10,16 +10,18 @@ import re
 from typing import Any
 from uuid import UUID
 
-from django.core.paginator import Page, Paginator
-from django.db.models import Model
-from django.http import FileResponse, Http404, HttpResponse, QueryDict
+from django.http import HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from sportello.accounts.http import CompanyRequest
 from sportello.core.decorators import customer_required
-from sportello.core.exports import xlsx_response
+from sportello.core.exports import export_query, export_response
+from sportello.core.files import PDF, private_file_response
+from sportello.core.pagination import paginate
 from sportello.core.scoping import get_for_user
 from sportello.leasing.selection import ContractSelection, select_contract
 
@@ -28,23 +30,12 @@ from .exports import ScheduleExporter
 from .forms import InvoiceSearchForm, ScheduleFilterForm
 from .models import Invoice
 
-PAGE_SIZE = 25
 
-
-def paginate(request: CompanyRequest, rows: Any) -> Page[Model]:
-    return Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-
-
-def query_without_page(request: CompanyRequest) -> str:
-    """The current filters, for the export link (the export has no pages)."""
-    query: QueryDict = request.GET.copy()
-    query.pop("page", None)
-    return query.urlencode()
-
-
-def schedule_rows(request: CompanyRequest) -> tuple[ContractSelection, ScheduleFilterForm, Any]:
+def schedule_rows(
+    request: CompanyRequest, announce: bool = True
+) -> tuple[ContractSelection, ScheduleFilterForm, Any]:
     """Parse the billing page's URL: contract, status, period (invalid filters are ignored)."""
-    selection = select_contract(request)
+    selection = select_contract(request, announce)
     form = ScheduleFilterForm(request.GET)
     chosen = services.ScheduleFilter(contract=selection.contract)
     if form.is_valid():
@@ -64,7 +55,7 @@ def schedule_view(request: CompanyRequest) -> HttpResponse:
     selection, form, entries = schedule_rows(request)
     now = timezone.now()
     page = paginate(request, entries)
-    rows = [(entry, services.visible_invoice(entry, now)) for entry in page]  # type: ignore[arg-type]
+    rows = [(entry, services.visible_invoice(entry, now)) for entry in page]
     keep = {
         name: request.GET[name]
         for name in ("status", "date_from", "date_to")
@@ -82,17 +73,17 @@ def schedule_view(request: CompanyRequest) -> HttpResponse:
             "overdue_total": services.overdue_total(entries, timezone.localdate()),
             "keep": keep,
             # The pagination links and «Esporta» keep the filters.
-            "query": query_without_page(request),
+            "query": export_query(request),
         },
     )
 
 
 @require_safe
 @customer_required
-def schedule_export(request: CompanyRequest) -> FileResponse:
-    selection, _form, entries = schedule_rows(request)
+def schedule_export(request: CompanyRequest) -> HttpResponseBase:
+    selection, _form, entries = schedule_rows(request, announce=False)
     number = selection.contract.number if selection.contract else ""
-    return xlsx_response(ScheduleExporter(entries, timezone.now(), number))
+    return export_response(request, ScheduleExporter(entries, timezone.now(), number))
 
 
 @require_safe
@@ -113,24 +104,11 @@ def invoices_view(request: CompanyRequest) -> HttpResponse:
 
 @require_safe
 @customer_required
-def invoice_pdf(request: CompanyRequest, uid: UUID) -> FileResponse:
+def invoice_pdf(request: CompanyRequest, uid: UUID) -> HttpResponseBase:
     """The stored PDF, inline (to open) or as an attachment with ``?download=1``."""
     visible = services.published_invoices(request.user, request.company, timezone.now())
     invoice: Invoice = get_for_user(visible, request.user, uid=uid)
-    if not invoice.pdf:
-        raise Http404
-    try:
-        handle = invoice.pdf.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    kind = "nota-di-credito" if invoice.is_credit_note else "fattura"
+    kind = _("nota-di-credito") if invoice.is_credit_note else _("fattura")
     filename = f"{kind}-{re.sub(r'[^0-9A-Za-z-]+', '-', invoice.number)}.pdf"
-    response = FileResponse(
-        handle,
-        as_attachment=request.GET.get("download") == "1",
-        filename=filename,
-        content_type="application/pdf",
-    )
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    inline = request.GET.get("download") != "1"
+    return private_file_response(invoice.pdf, filename, PDF, inline=inline)

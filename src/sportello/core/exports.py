@@ -1,24 +1,44 @@
 """The one way to export a table: an exporter yields rows, a writer makes the file.
 
-The XLSX is written by XlsxWriter in constant-memory mode to a temporary file
-that is then streamed, so memory does not grow with the number of rows. Money
-and dates become real number and date cells, with Italian formats.
+Two writers read the same rows: XLSX and CSV, chosen by ``?format=``. Neither
+holds the whole file in memory. The XLSX is written by XlsxWriter in
+constant-memory mode to a temporary file that is then streamed; money and
+dates become real number and date cells, with Italian formats. The CSV is
+written row by row into the response, the way Excel set to Italian reads it
+on a double click: ``;`` between fields, decimal comma, dates dd/mm/yyyy and a
+UTF-8 byte order mark so that accents survive.
+
+File names and headers are translated when the export is made, so they follow
+the language of the page the customer exported from.
 """
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import tempfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 import xlsxwriter
-from django.http import FileResponse
+from django.http import HttpRequest
+from django.http.response import HttpResponseBase
+from django.utils import translation
 from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from .files import private_file_response
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CSV_TYPE = "text/csv; charset=utf-8"
+#: The formats an export offers, as they appear in ``?format=``; the first is the default.
+FORMATS = ("xlsx", "csv")
+
+#: A text cell starting with one of these would be read as a formula by a
+#: spreadsheet (CSV injection); the apostrophe makes it plain text.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass(frozen=True)
@@ -31,14 +51,45 @@ class Column:
 
 
 class Exporter:
-    """Subclasses name the file and the columns and yield one sequence per row."""
+    """Subclasses name the file and the columns and yield one sequence per row.
 
-    filename = "export.xlsx"
-    sheet = "Dati"
+    ``basename`` is the file name without its extension, translated (e.g.
+    «fatture-e-pagamenti» on Italian pages, «invoices-and-payments» on English
+    ones); ``suffix`` (a contract number) follows it untranslated.
+    """
+
+    basename: str | Promise = _("esportazione")
+    suffix = ""
+    sheet: str | Promise = _("Dati")
     columns: Sequence[Column] = ()
 
     def rows(self) -> Iterable[Sequence[Any]]:
         raise NotImplementedError
+
+    def filename(self, extension: str) -> str:
+        stem = f"{self.basename}-{self.suffix}" if self.suffix else str(self.basename)
+        return f"{stem}.{extension}"
+
+
+def requested_format(request: HttpRequest) -> str:
+    """The format in ``?format=``; anything else is the default, XLSX."""
+    chosen = request.GET.get("format", "")
+    return chosen if chosen in FORMATS else FORMATS[0]
+
+
+def export_query(request: HttpRequest) -> str:
+    """The page's filters for its export links: everything but the page and format."""
+    query = request.GET.copy()
+    query.pop("page", None)
+    query.pop("format", None)
+    return query.urlencode()
+
+
+def export_response(request: HttpRequest, exporter: Exporter) -> HttpResponseBase:
+    """The exporter's rows as a download in the format the link asked for."""
+    if requested_format(request) == "csv":
+        return csv_response(exporter)
+    return xlsx_response(exporter)
 
 
 def write_xlsx(exporter: Exporter, path: str) -> None:
@@ -77,12 +128,52 @@ def _as_datetime(value: dt.date | dt.datetime) -> dt.datetime:
     return dt.datetime(value.year, value.month, value.day)
 
 
-def xlsx_response(exporter: Exporter) -> FileResponse:
+def xlsx_response(exporter: Exporter) -> HttpResponseBase:
     """The exporter's rows as a downloaded .xlsx, streamed from a temporary file
     that disappears when the response is closed."""
     target = tempfile.NamedTemporaryFile(suffix=".xlsx")  # noqa: SIM115 (the response closes it)
     write_xlsx(exporter, target.name)
     target.seek(0)
-    return FileResponse(
-        target, as_attachment=True, filename=exporter.filename, content_type=XLSX_TYPE
-    )
+    return private_file_response(target, exporter.filename("xlsx"), XLSX_TYPE)
+
+
+def csv_cell(column: Column, value: Any) -> str:
+    """One value as Excel set to Italian reads it back as the same number, date or text."""
+    if value is None or value == "":
+        return ""
+    if column.kind == "money":
+        return format(Decimal(value).quantize(Decimal("0.01")), "f").replace(".", ",")
+    if column.kind == "date":
+        return f"{value:%d/%m/%Y}"
+    if column.kind == "integer":
+        return str(int(value))
+    text = str(value)
+    return f"'{text}" if text.startswith(_FORMULA_START) else text
+
+
+class _Line:
+    """A file-like object that hands back what the csv writer writes into it."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+def csv_rows(exporter: Exporter, language: str | None = None) -> Iterator[bytes]:
+    """The CSV file, one encoded line at a time (the first starts with the BOM).
+
+    The lines are made while the response is sent, after the view has returned:
+    ``language`` keeps the labels in the rows in the language of the page.
+    """
+    writer = csv.writer(_Line(), delimiter=";", lineterminator="\r\n")
+    with translation.override(language):
+        header = writer.writerow([str(column.header) for column in exporter.columns])
+        yield ("\ufeff" + str(header)).encode()
+        for row in exporter.rows():
+            cells = [csv_cell(c, v) for c, v in zip(exporter.columns, row, strict=True)]
+            yield str(writer.writerow(cells)).encode()
+
+
+def csv_response(exporter: Exporter) -> HttpResponseBase:
+    """The exporter's rows as a downloaded .csv, streamed as they are read."""
+    lines = csv_rows(exporter, translation.get_language())
+    return private_file_response(lines, exporter.filename("csv"), CSV_TYPE)

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
 from sportello.accounts.http import PortalRequest
 from sportello.core.models import OutboxEmail
+from sportello.core.pagination import paginate
 
 from .catalogue import DEMO_PASSWORD, demo_catalogue
 
@@ -38,7 +38,7 @@ def landing(request: PortalRequest) -> HttpResponse:
 def mailbox(request: PortalRequest) -> HttpResponse:
     _demo_platform_only(request)
     emails = OutboxEmail.objects.select_related("company").order_by("-created_at", "-id")
-    page = Paginator(emails, 25).get_page(request.GET.get("page"))
+    page = paginate(request, emails)
     return render(request, "demo/mailbox.html", {"page": page})
 
 

@@ -9,13 +9,15 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from sportello.accounts.http import CompanyRequest
 from sportello.core import audit
 from sportello.core.decorators import customer_required
+from sportello.core.files import content_type_for, private_file_response
 
 from .models import Document
 
@@ -35,16 +37,12 @@ def document_list_view(request: CompanyRequest) -> HttpResponse:
 
 @require_safe
 @customer_required
-def document_download_view(request: CompanyRequest, uid: UUID) -> FileResponse:
+def document_download_view(request: CompanyRequest, uid: UUID) -> HttpResponseBase:
     document = Document.objects.for_user(request.user).filter(uid=uid).first()
     if document is None or not document.file:
         raise Http404
+    filename = document.original_name or f"{document.uid.hex}.pdf"
+    response = private_file_response(document.file, filename, content_type_for(filename))
     # The company can show when the customer received a document (e.g. its contract).
     audit.record("document.download", request=request, obj=document)
-    response = FileResponse(
-        document.file.open("rb"),
-        as_attachment=True,
-        filename=document.original_name or f"{document.uid.hex}.pdf",
-    )
-    response.headers["X-Content-Type-Options"] = "nosniff"
     return response

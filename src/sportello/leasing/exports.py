@@ -19,7 +19,8 @@ CHUNK = 2000
 class PlanExporter(Exporter):
     """The whole plan of one contract, with the columns of the page."""
 
-    sheet = "Piano di ammortamento"
+    basename = _("piano-ammortamento")
+    sheet = _("Piano di ammortamento")
     columns = [
         Column(_("Num. rata"), "integer", 10),
         Column(_("Data scadenza"), "date"),
@@ -37,7 +38,7 @@ class PlanExporter(Exporter):
     def __init__(self, contract: Contract, rows: QuerySet[PlanInstalment]) -> None:
         self.contract = contract
         self.queryset = rows
-        self.filename = f"piano-ammortamento-{contract.number}.xlsx"
+        self.suffix = contract.number
 
     def rows(self) -> Iterable[Sequence[Any]]:
         for row in self.queryset.iterator(chunk_size=CHUNK):
@@ -59,8 +60,8 @@ class PlanExporter(Exporter):
 class AssetExporter(Exporter):
     """The leased assets with the Excel columns of seed 002."""
 
-    filename = "beni-in-locazione.xlsx"
-    sheet = "Beni in locazione"
+    basename = _("beni-in-locazione")
+    sheet = _("Beni in locazione")
     columns = [
         Column(_("Codice Contratto"), "text", 16),
         Column(_("Fine mandato"), "date"),

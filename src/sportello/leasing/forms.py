@@ -24,8 +24,8 @@ def contract_label(contract: Contract) -> str:
 class ContractChoiceForm(StyledForm):
     """The selector at the top right: all the customer's contracts or one (kept in the URL).
 
-    Only the user's own contracts are offered; any other id is a 404 in
-    ``selected_contract``, never a silent fallback.
+    Only the user's own contracts are offered; ``selection.select_contract``
+    answers any other id with all the contracts and a message.
     """
 
     contract = forms.TypedChoiceField(

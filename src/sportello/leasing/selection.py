@@ -1,13 +1,23 @@
-"""Which contract a page of the customer area is about: all of them, or one."""
+"""Which contract a page of the customer area is about: all of them, or one.
+
+``?contract=`` is read here and nowhere else. An id that is not a number, that
+does not exist or that belongs to another customer gives the same answer: the
+page for all the customer's contracts, with the same message. So a guessed id
+tells nothing about whether it exists, and a mangled link still opens a page.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.http import Http404, HttpRequest
+from django.contrib import messages
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from .forms import ContractChoiceForm
 from .models import Contract
+
+NOT_FOUND = _("Contratto non trovato: sono mostrati tutti i contratti")
 
 
 @dataclass
@@ -20,24 +30,25 @@ class ContractSelection:
 
 
 def chosen_contract_id(request: HttpRequest) -> int | None:
-    """The id in ``?contract=``; None when absent; 404 when it is not a number."""
-    raw = request.GET.get("contract", "")
-    if not raw:
+    """The id in ``?contract=``; None when absent or not a whole number."""
+    raw = request.GET.get("contract", "").strip()
+    try:
+        return int(raw) if raw else None
+    except ValueError:
         return None
-    if not raw.isdigit():
-        raise Http404
-    return int(raw)
 
 
-def select_contract(request: HttpRequest) -> ContractSelection:
-    """Read ``?contract=<id>``: the user's own contract, or 404; absent = all contracts."""
+def select_contract(request: HttpRequest, announce: bool = True) -> ContractSelection:
+    """Read ``?contract=<id>``: the user's own contract, or all of them.
+
+    Anything but one of the user's own contracts falls back to all of them and,
+    with ``announce``, says so (a download has no page to say it on).
+    """
     contracts = list(Contract.objects.for_user(request.user).order_by("-stipulated_on", "number"))
     chosen = chosen_contract_id(request)
-    contract = None
-    if chosen is not None:
-        # The list is already the user's own: a contract not in it is someone else's.
-        contract = next((c for c in contracts if c.pk == chosen), None)
-        if contract is None:
-            raise Http404
-    form = ContractChoiceForm(contracts, {"contract": chosen} if chosen is not None else None)
+    # The list is already the user's own: a contract not in it is someone else's or none.
+    contract = next((c for c in contracts if c.pk == chosen), None)
+    if request.GET.get("contract", "").strip() and contract is None and announce:
+        messages.warning(request, NOT_FOUND)
+    form = ContractChoiceForm(contracts, {"contract": contract.pk} if contract else None)
     return ContractSelection(contracts, contract, form)

@@ -1,8 +1,9 @@
 """What the contract pages of the customer area show (D1–D5).
 
 Every function takes the portal user and reaches the contracts through it, so
-another customer's contract is a 404; every list is paginated in the database
-and costs the same few queries whatever the number of rows.
+another customer's contract is a 404; every list is a queryset that the views
+paginate in the database (``core.pagination``), so a page costs the same few
+queries whatever the number of rows.
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.core.paginator import InvalidPage, Page, Paginator
 from django.db.models import Count, OuterRef, QuerySet, Subquery
 from django.http import Http404
 
@@ -21,20 +21,8 @@ from sportello.documents.models import Document
 
 from .models import Asset, Contract, ContractStatus, InstalmentKind, PlanInstalment
 
-#: Rows per page of the plan and of the lists (seed 002: "Items per page: 25").
-PAGE_SIZE = 25
-
 #: The two lists of seed 000, as they appear in the address (``?stato=estinti``).
 CONTRACT_LISTS = {"attivi": ContractStatus.ACTIVE, "estinti": ContractStatus.EXTINCT}
-
-
-def paginate[M: Any](queryset: QuerySet[M], page_number: str | int | None) -> Page[M]:
-    """One page of ``queryset`` (a count and a slice: two queries); a bad number is a 404."""
-    paginator = Paginator(queryset, PAGE_SIZE, allow_empty_first_page=True)
-    try:
-        return paginator.page(page_number or 1)
-    except InvalidPage:
-        raise Http404 from None
 
 
 def residual_capital_on(contract: Contract, day: dt.date) -> Decimal:
@@ -68,13 +56,13 @@ class ContractList:
     """One of the two lists (active or extinct) and how many each has."""
 
     status: str
-    page: Page[Contract]
+    contracts: QuerySet[Contract]
     active_count: int
     extinct_count: int
 
 
-def contract_list(user: Any, which: str, page_number: str | None) -> ContractList:
-    """Active ("a reddito") or extinct contracts of the user's customer, one page."""
+def contract_list(user: Any, which: str) -> ContractList:
+    """Active ("a reddito") or extinct contracts of the user's customer."""
     status = CONTRACT_LISTS.get(which)
     if status is None:
         raise Http404
@@ -85,7 +73,7 @@ def contract_list(user: Any, which: str, page_number: str | None) -> ContractLis
     )
     return ContractList(
         status=str(status),
-        page=paginate(contracts, page_number),
+        contracts=contracts,
         active_count=counts.get(ContractStatus.ACTIVE, 0),
         extinct_count=counts.get(ContractStatus.EXTINCT, 0),
     )
@@ -120,11 +108,6 @@ def plan_rows(contract: Contract) -> QuerySet[PlanInstalment]:
     """The whole amortisation plan in the seed's order (indexation before the
     instalment of the same date)."""
     return contract.plan.order_by("due_date", "kind", "number", "pk")
-
-
-def plan_page(user: Any, pk: int, page_number: str | None) -> tuple[Contract, Page[PlanInstalment]]:
-    contract = own_contract(user, pk)
-    return contract, paginate(plan_rows(contract), page_number)
 
 
 def assets_of(user: Any, contract: Contract | None) -> QuerySet[Asset]:
