@@ -185,14 +185,17 @@ def test_it_compares_what_was_billed_with_what_was_paid(contract: Contract) -> N
     assert s.billed.balance == s.billed.overdue == D("961.37")
 
 
-def test_it_starts_from_the_financed_amount_in_the_stipulation_year(contract: Contract) -> None:
+def test_it_starts_from_the_price_in_the_stipulation_year(contract: Contract) -> None:
     s = transparency_statement(contract, 2023, today=TODAY)
 
-    assert s.opening_residual == D("12000.00")  # 13.000 less the 1.000 advance
+    assert s.opening_residual == D("13000.00")  # the price, before the 1.000 advance
     assert s.opening_date == dt.date(2023, 11, 10)  # the stipulation day
+    assert s.opening_at_stipulation
     assert s.closing_residual == D("11540.00")
     assert (s.advance.count, s.advance.amount) == (1, D("1000.00"))
-    assert s.capital_repaid == D("460.00")  # the advance pays the price, not the capital
+    # The advance is capital repaid, as the table of plan rows shows it.
+    assert s.capital_repaid == D("1460.00") == s.plan_total.capital
+    assert s.closing_residual == s.opening_residual - s.capital_repaid
     assert s.indexation.count == 0 and s.indexation_adjustments == []
 
 
