@@ -12,7 +12,7 @@ from tests.factories import make_invoice
 
 from sportello.billing.models import Invoice, ScheduleEntry
 from sportello.customers.models import Customer
-from sportello.leasing.models import Contract, PaymentMethod
+from sportello.leasing.models import Contract, PaymentMethod, PaymentReason
 
 PUBLISHED = timezone.make_aware(dt.datetime(2024, 1, 1, 8, 0))
 
@@ -24,7 +24,7 @@ def entry(
     paid: str = "0.00",
     *,
     number: int = 1,
-    reason: str = "Canone",
+    reason: str = PaymentReason.INSTALMENT,
     **fields: Any,
 ) -> ScheduleEntry:
     return ScheduleEntry.objects.create(

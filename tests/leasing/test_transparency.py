@@ -32,7 +32,13 @@ from tests.factories import (
 from sportello.billing.models import ScheduleEntry
 from sportello.core.models import AuditEvent
 from sportello.customers.models import Customer
-from sportello.leasing.models import Contract, InstalmentKind, PaymentMethod, PlanInstalment
+from sportello.leasing.models import (
+    Contract,
+    InstalmentKind,
+    PaymentMethod,
+    PaymentReason,
+    PlanInstalment,
+)
 from sportello.leasing.transparency import (
     StatementYearOutOfRange,
     statement_years,
@@ -63,7 +69,7 @@ PLAN = [
     (INST, 7, dt.date(2025, 4, 30), "520.00", "479.00", "41.00", "8712.62"),
     (RES, 8, dt.date(2025, 6, 30), "600.00", "600.00", "0.00", "0.00"),
 ]
-REASON = {ADV: "Anticipo", INST: "Canone", IDX: "Indicizzazione", RES: "Valore residuo"}
+REASON = {kind: PaymentReason(kind.value) for kind in (ADV, INST, IDX, RES)}
 # What the customer paid of each 2024 entry (amount incl. VAT = plan amount x 1.22).
 PAID_2024 = {
     (INST, 2): "634.40",
@@ -125,7 +131,7 @@ def indexed_contract(customer: Customer, **fields: Any) -> Contract:
         contract=contract,
         due_date=dt.date(2024, 6, 30),
         instalment_number=0,
-        reason="Spese di incasso",
+        reason=PaymentReason.COLLECTION_FEES,
         payment_method=PaymentMethod.SEPA,
         amount=D("2.44"),
         paid=D("2.44"),
@@ -315,7 +321,7 @@ def test_it_shows_the_statement_in_english(release: Tenant, contract: Contract) 
 @time_machine.travel(dt.datetime(2025, 3, 15, 10, 0, tzinfo=dt.UTC))
 def test_it_says_when_there_are_no_fees_and_no_indexation(release: Tenant) -> None:
     contract = indexed_contract(release.customer)
-    ScheduleEntry.objects.filter(contract=contract, reason="Spese di incasso").delete()
+    ScheduleEntry.objects.filter(contract=contract, reason=PaymentReason.COLLECTION_FEES).delete()
 
     response = release.logged_in_client().get(url("detail", contract, 2023))
 

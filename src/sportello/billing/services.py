@@ -33,13 +33,11 @@ from sportello.accounts import emails
 from sportello.accounts.models import PortalUser
 from sportello.core import audit
 from sportello.core.models import Company
-from sportello.leasing.models import Contract, ContractStatus
+from sportello.leasing.models import Contract, ContractStatus, PaymentReason
 
 from .models import EntryStatus, Invoice, InvoiceQuerySet, ScheduleEntry
 
 ZERO = Decimal("0.00")
-#: The causale the core system gives the advance instalment (seed 002: "Anticipi versati").
-ADVANCE_REASON = "Anticipo"
 #: How many requests the home's panel lists.
 MONEY = DecimalField(max_digits=14, decimal_places=2)
 
@@ -99,7 +97,7 @@ def situation(customer_id: int | None, today: dt.date) -> Situation:
         advances_paid=_money(
             Sum(
                 "paid",
-                filter=Q(reason__iexact=ADVANCE_REASON, contract__status=ContractStatus.ACTIVE),
+                filter=Q(reason=PaymentReason.ADVANCE, contract__status=ContractStatus.ACTIVE),
             )
         ),
     )

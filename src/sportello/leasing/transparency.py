@@ -44,18 +44,18 @@ from django.utils.translation import gettext_lazy as _
 
 from sportello.billing.models import ScheduleEntry
 
-from .models import Contract, InstalmentKind, PlanInstalment
+from .models import Contract, InstalmentKind, PaymentReason, PlanInstalment
 from .services import residual_capital_on
 
 ZERO = Decimal("0.00")
 
-#: The schedule's reasons (causali) for the plan's rows; any other reason is a fee or charge.
-PLAN_REASONS: dict[str, Promise] = {
-    "Anticipo": _("Anticipo"),
-    "Canone": _("Canone"),
-    "Indicizzazione": _("Indicizzazione"),
-    "Valore residuo": _("Valore residuo"),
-}
+#: The schedule's causali for the plan's rows; any other causale is a fee or charge.
+PLAN_REASONS = [
+    PaymentReason.ADVANCE,
+    PaymentReason.INSTALMENT,
+    PaymentReason.INDEXATION,
+    PaymentReason.RESIDUAL,
+]
 
 
 class StatementYearOutOfRange(Exception):
@@ -167,7 +167,9 @@ class TransparencyStatementFigures:
 
     @property
     def reference_rate(self) -> str:
-        return self.contract.reference_rate
+        """The reference rate's name in the active language, "" when the contract has none."""
+        rate = self.contract.reference_rate
+        return "" if rate is None else str(rate)
 
 
 def statement_years(contract: Contract, today: dt.date) -> list[StatementYear]:
@@ -215,7 +217,7 @@ def transparency_statement(
     entries = ScheduleEntry.objects.filter(
         contract=contract, due_date__gte=period_start, due_date__lte=period_end
     ).order_by("due_date", "instalment_number")
-    by_reason = {reason: ScheduleTotals(label) for reason, label in PLAN_REASONS.items()}
+    by_reason = {reason.value: ScheduleTotals(reason.label) for reason in PLAN_REASONS}
     fees = ScheduleTotals(_("Commissioni e spese"))
     for entry in entries:
         line = by_reason.get(entry.reason, fees)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from django.core.paginator import Page, Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.views.decorators.http import require_safe
 
 from sportello.accounts.http import CompanyRequest
@@ -89,12 +89,13 @@ def statement_detail(request: CompanyRequest, contract_id: int, year: int) -> Ht
 @require_safe
 @customer_required
 def statement_pdf(request: CompanyRequest, contract_id: int, year: int) -> HttpResponse:
-    """The statement as a PDF in the user's language (like the e-mails they receive).
+    """The statement as a PDF in the language the page is shown in (the switch, else
+    the profile's): the customer downloads what they were reading.
 
     Each download is audited: the company can show when the customer received it.
     """
     figures = _figures(request, contract_id, year)
-    language = getattr(request.user, "language", "") or "it"
+    language = translation.get_language() or "it"
     pdf = render_pdf(
         "leasing/transparency_pdf.html",
         {"statement": figures, "company": request.company},
