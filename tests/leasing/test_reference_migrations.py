@@ -9,7 +9,7 @@ import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-BEFORE = [("leasing", "0001_initial"), ("billing", "0001_initial")]
+BEFORE = [("core", "0001_initial"), ("leasing", "0001_initial"), ("billing", "0001_initial")]
 AFTER = [("leasing", "0004_contract_reference_fields"), ("billing", "0002_schedule_reason_codes")]
 
 

@@ -21,7 +21,9 @@ from tests.factories import CUSTOMER_BACKEND, make_user
 
 from sportello.accounts.models import PortalUser
 from sportello.billing.models import ScheduleEntry
+from sportello.billing.services import ScheduleFilter, overdue_total, schedule, situation
 from sportello.core.formatting import format_money
+from sportello.core.models import Company
 from sportello.demo.builder import build_demo
 from sportello.leasing.models import Contract, ContractStatus, PlanInstalment
 from sportello.leasing.services import contract_detail
@@ -148,3 +150,27 @@ def test_it_counts_the_advance_in_the_stipulation_year_summary() -> None:
     assert f'data-figure="capital">{capital}<' in body
     assert f'data-figure="opening">{format_money(contract.amount, "it")}<' in body
     assert "prima dell'anticipo" in html.unescape(body)
+
+
+def test_it_shows_the_same_overdue_on_the_home_the_billing_page_and_the_statements() -> None:
+    for user in PortalUser.objects.filter(
+        company__kind="leasing", customer__isnull=False, parent__isnull=True
+    ).select_related("customer"):
+        home = situation(user.customer_id, TODAY).overdue
+        billing = overdue_total(schedule(user, ScheduleFilter(), TODAY), TODAY)
+        statements = sum(
+            (
+                transparency_statement(contract, year.year, today=TODAY).billed.overdue
+                for contract in Contract.objects.filter(customer=user.customer)
+                for year in statement_years(contract, TODAY)
+            ),
+            ZERO,
+        )
+        assert home == billing == statements, user.login
+
+
+def test_it_gives_every_leasing_company_payment_details() -> None:
+    for company in Company.objects.filter(kind="leasing"):
+        company.full_clean()
+        assert company.has_payment_details, company.slug
+        assert company.payment_bank and company.payment_contact, company.slug

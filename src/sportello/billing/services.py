@@ -153,7 +153,7 @@ def schedule(user: Any, chosen: ScheduleFilter, today: dt.date) -> QuerySet[Sche
         entries = entries.filter(due_date__gte=chosen.date_from)
     if chosen.date_to:
         entries = entries.filter(due_date__lte=chosen.date_to)
-    entries = entries.annotate(
+    annotated = entries.annotate(
         status=Case(
             When(PAID, then=Value(EntryStatus.PAID.value)),
             When(due_date__lt=today, then=Value(EntryStatus.OVERDUE.value)),
@@ -165,8 +165,8 @@ def schedule(user: Any, chosen: ScheduleFilter, today: dt.date) -> QuerySet[Sche
         ),
     ).select_related("contract", "invoice")
     if chosen.order == NEWEST_FIRST:
-        return entries.order_by("-due_date", "contract__number", "-instalment_number", "-pk")
-    return entries.annotate(
+        return annotated.order_by("-due_date", "contract__number", "-instalment_number", "-pk")
+    return annotated.annotate(
         attention=Case(
             When(PAID, then=Value(2)), When(due_date__lt=today, then=Value(0)), default=Value(1)
         ),

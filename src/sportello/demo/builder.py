@@ -228,6 +228,11 @@ class DemoBuilder:
             guide=UTILITY_GUIDE if spec.kind == "utility" else LEASING_GUIDE,
             feature_self_reading=spec.kind == "utility",
             feature_transparency=spec.kind == "leasing",
+            payment_beneficiary=spec.payment[0],
+            # A generator of its own: the rest of the demo stays as it was.
+            payment_iban=identity.italian_iban(random.Random(spec.slug)) if spec.payment[0] else "",
+            payment_bank=spec.payment[1],
+            payment_contact=spec.payment[2],
         )
         company.full_clean()
         company.logo.save(f"{spec.slug}.svg", ContentFile(self._logo_svg(spec)), save=False)
