@@ -36,7 +36,7 @@ def indexed_statement(portal: Portal, slug: str) -> tuple[str, Contract, int]:
                 contract__customer__users__is_active=True,
                 due_date__year__lt=today.year,
             )
-            .select_related("contract")
+            .select_related("contract__reference_rate")
             .order_by("-due_date", "contract__number")
         )
         row = rows.first()
