@@ -210,7 +210,9 @@ class Contract(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.number}/{self.module_number} {self.product}"
+        # Without the product: a row listed with its contract (admin, audit log)
+        # must not cost a query for the contract's reference data.
+        return f"{self.number}/{self.module_number}"
 
     def clean(self) -> None:
         if self.customer_id and self.company_id != self.customer.company_id:
