@@ -25,7 +25,14 @@ from sportello.billing.models import Invoice
 from sportello.core.models import Company, CompanyHost, CompanyKind
 from sportello.customers.models import Customer, PersonKind
 from sportello.documents.models import Document, DocumentCategory
-from sportello.leasing.models import Contract, ContractStatus
+from sportello.leasing.models import (
+    CompanyReference,
+    Contract,
+    ContractStatus,
+    Product,
+    ReferenceRate,
+    Subsidy,
+)
 
 PASSWORD = "una-password-lunga-2024"
 CUSTOMER_BACKEND = "sportello.accounts.backends.CompanyLoginBackend"
@@ -123,8 +130,29 @@ def make_sub_user(parent: PortalUser, login: str | None = None, **fields: Any) -
     return make_user(parent.customer, login, parent=parent, **fields)
 
 
+#: English names of the reference data tests name in Italian.
+REFERENCE_NAMES_EN = {
+    "Leasing targato": "Vehicle leasing",
+    "Leasing strumentale": "Equipment leasing",
+    "Leasing immobiliare": "Real-estate leasing",
+    "Tasso fisso": "Fixed rate",
+    "Euribor 3 m.l. (div.360)": "3-month Euribor (act/360)",
+    "Nessuna agevolazione": "No subsidy",
+}
+
+
+def make_reference[R: CompanyReference](model: type[R], company: Company, name_it: str) -> R:
+    """The company's product, reference rate or subsidy named ``name_it`` (created once)."""
+    reference, _ = model.objects.get_or_create(  # type: ignore[attr-defined]
+        company=company,
+        code=name_it.upper()[:40],
+        defaults={"name_it": name_it, "name_en": REFERENCE_NAMES_EN.get(name_it, name_it)},
+    )
+    return reference  # type: ignore[no-any-return]
+
+
 def make_contract(customer: Customer, *, number: str | None = None, **fields: Any) -> Contract:
-    """An active leasing contract of ``customer``."""
+    """An active leasing contract of ``customer``; product, rate and subsidy may be named."""
     n = _next()
     defaults: dict[str, Any] = {
         "number": number or f"{100000 + n}",
@@ -140,10 +168,18 @@ def make_contract(customer: Customer, *, number: str | None = None, **fields: An
         "instalment_count": 59,
         "instalment_amount": Decimal("1000.00"),
         "duration_months": 60,
+        "subsidy": "Nessuna agevolazione",
     }
-    return Contract.objects.create(
-        company=customer.company, customer=customer, **{**defaults, **fields}
-    )
+    values = {**defaults, **fields}
+    for name, model in (
+        ("product", Product),
+        ("reference_rate", ReferenceRate),
+        ("subsidy", Subsidy),
+    ):
+        if isinstance(values.get(name), str):
+            named = values[name]
+            values[name] = make_reference(model, customer.company, named) if named else None
+    return Contract.objects.create(company=customer.company, customer=customer, **values)
 
 
 def make_invoice(customer: Customer, *, number: str | None = None, **fields: Any) -> Invoice:
@@ -262,7 +298,14 @@ def make_one_of_each(tenant: Tenant, marker: str) -> dict[str, Any]:
     n = _next()
     customer = make_customer(company, code=f"{marker}{n}", name=f"{marker} Cliente {n}")
     user = make_user(customer, f"{marker.lower()}{n}", first_name=marker, last_name="Utente")
-    contract = make_contract(customer, number=f"{marker}-C{n}", module_number=f"{marker}-M{n}")
+    contract = make_contract(
+        customer,
+        number=f"{marker}-C{n}",
+        module_number=f"{marker}-M{n}",
+        product=f"{marker} prodotto {n}",
+        reference_rate=f"{marker} tasso {n}",
+        subsidy=f"{marker} agevolazione {n}",
+    )
     invoice = make_invoice(customer, number=f"{marker}-F{n}")
     request_type = RequestType.objects.create(
         company=company, label_it=f"{marker} tipo {n}", label_en=f"{marker} kind {n}"
@@ -292,6 +335,9 @@ def make_one_of_each(tenant: Tenant, marker: str) -> dict[str, Any]:
         "customers.customer": customer,
         "accounts.portaluser": user,
         "leasing.contract": contract,
+        "leasing.product": contract.product,
+        "leasing.referencerate": contract.reference_rate,
+        "leasing.subsidy": contract.subsidy,
         "billing.invoice": invoice,
         "servicedesk.requesttype": request_type,
         "servicedesk.servicerequest": request,

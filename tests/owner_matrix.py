@@ -409,8 +409,8 @@ CASES: list[Case] = [
     ),
     # Transparency statements: list, page and PDF.
     *_list_and_chosen("transparency:list", shows=OWNER_CONTRACT, budget=8),
-    Case("transparency:detail", kwargs=_statement, shows=OWNER_CONTRACT, budget=9),
-    Case("transparency:pdf", kwargs=_statement, shows=OWNER_CONTRACT, budget=10),
+    Case("transparency:detail", kwargs=_statement, shows=OWNER_CONTRACT, budget=10),
+    Case("transparency:pdf", kwargs=_statement, shows=OWNER_CONTRACT, budget=11),
     # Documents.
     Case("documents:documents", others=200, shows="contratto quaglierini", budget=6),
     Case(

@@ -12,7 +12,7 @@ from tests.factories import make_invoice
 
 from sportello.billing.models import Invoice, ScheduleEntry
 from sportello.customers.models import Customer
-from sportello.leasing.models import Contract, PaymentMethod
+from sportello.leasing.models import Contract, PaymentMethod, PaymentReason
 
 PUBLISHED = timezone.make_aware(dt.datetime(2024, 1, 1, 8, 0))
 
@@ -24,7 +24,7 @@ def entry(
     paid: str = "0.00",
     *,
     number: int = 1,
-    reason: str = "Canone",
+    reason: str = PaymentReason.INSTALMENT,
     **fields: Any,
 ) -> ScheduleEntry:
     return ScheduleEntry.objects.create(
@@ -43,3 +43,18 @@ def invoice_with_pdf(customer: Customer, text: bytes = b"%PDF-1.4 test", **field
     invoice = make_invoice(customer, published_at=PUBLISHED, **fields)
     invoice.pdf.save("invoice.pdf", ContentFile(text), save=True)
     return invoice
+
+
+#: The schedule's columns in the export's order; the page puts the key ones first.
+SCHEDULE_COLUMNS = [
+    "Stato", "Contratto", "Scadenza", "N.Canone", "Causale", "Pagamento",
+    "Importo", "Pagato", "Saldo", "Saldo scaduto", "Fattura",
+]  # fmt: skip
+
+
+def in_export_order(headers: list[str], cells: list[str]) -> list[str]:
+    """A row of the schedule page, its cells in the export's column order."""
+    if len(cells) != len(headers):
+        return cells
+    by_header = dict(zip(headers, cells, strict=True))
+    return [by_header[name] for name in SCHEDULE_COLUMNS]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
 from decimal import Decimal
 from typing import Any
 
@@ -89,11 +90,23 @@ def test_it_searches_by_number_date_and_amount(
     assert numbers(page.content.decode()) == expected
 
 
-def test_it_explains_a_wrong_amount(archive: Tenant) -> None:
-    page = archive.logged_in_client().get("/fatture-e-pagamenti/fatture/?amount_min=abc")
+@pytest.mark.parametrize(
+    ("query", "error"),
+    [
+        ("?amount_min=abc", "Inserire un importo valido"),
+        ("?date_from=2024-03-01&date_to=2024-01-01", "La data finale precede quella iniziale."),
+    ],
+)
+def test_it_explains_a_wrong_search_and_lists_nothing(
+    archive: Tenant, query: str, error: str
+) -> None:
+    page = archive.logged_in_client().get(f"/fatture-e-pagamenti/fatture/{query}").content.decode()
 
-    assert "Inserire un importo valido" in page.content.decode()
-    assert len(numbers(page.content.decode())) == 3
+    assert error in html.unescape(page)
+    # The error is not followed by the whole archive, which would read as its result.
+    assert 'id="invoices"' not in page
+    assert "1/2024" not in page and "3/2024" not in page
+    assert "La ricerca non è stata eseguita" in html.unescape(page)
 
 
 def test_it_hides_invoices_before_the_first_invoice_year(archive: Tenant) -> None:

@@ -16,7 +16,7 @@ from tests.answers import (
     assert_same_answer,
     seen,
 )
-from tests.billing.helpers import entry, invoice_with_pdf
+from tests.billing.helpers import entry, in_export_order, invoice_with_pdf
 from tests.factories import Tenant, make_contract, make_customer, make_sub_user, make_user
 
 TODAY = dt.datetime(2024, 4, 5, 10, 0, tzinfo=dt.UTC)
@@ -44,30 +44,55 @@ def book(release: Tenant) -> Tenant:
 
 
 def table_rows(page: str) -> list[list[str]]:
-    """The schedule table's cells, as text."""
+    """The schedule table's cells, as text, in the export's column order."""
     import re
 
-    body = page.split('id="schedule"', 1)[1].split("<tbody>", 1)[1].split("</tbody>", 1)[0]
+    table = page.split('id="schedule"', 1)[1]
+    head = table.split("<thead>", 1)[1].split("</thead>", 1)[0]
+    headers = [re.sub(r"<[^>]+>", "", h).strip() for h in re.findall(r"<th[^>]*>(.*?)</th>", head)]
+    body = table.split("<tbody>", 1)[1].split("</tbody>", 1)[0]
     rows = []
-    for row in re.findall(r"<tr>(.*?)</tr>", body, re.S):
+    for row in re.findall(r"<tr[^>]*>(.*?)</tr>", body, re.S):
         cells = re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)
-        rows.append([re.sub(r"<[^>]+>", "", c).strip() for c in cells])
+        rows.append(in_export_order(headers, [re.sub(r"<[^>]+>", "", c).strip() for c in cells]))
     return rows
 
 
-def test_it_lists_the_schedule_newest_first(book: Tenant) -> None:
+def page_headers(page: str) -> list[str]:
+    import re
+
+    head = page.split('id="schedule"', 1)[1].split("<thead>", 1)[1].split("</thead>", 1)[0]
+    return [re.sub(r"<[^>]+>", "", h).strip() for h in re.findall(r"<th[^>]*>(.*?)</th>", head)]
+
+
+def test_it_lists_what_is_overdue_and_due_next_first(book: Tenant) -> None:
     response = book.logged_in_client().get("/fatture-e-pagamenti/")
 
     assert response.status_code == 200
     rows = table_rows(response.content.decode())
+    # Overdue, then to be paid (next due first), then paid (newest first).
     assert [r[2] for r in rows] == [
-        "30/04/24", "31/03/24", "29/02/24", "01/04/23", "01/03/23", "01/02/23", "01/01/23",
+        "31/03/24", "30/04/24", "29/02/24", "01/04/23", "01/03/23", "01/02/23", "01/01/23",
     ]  # fmt: skip
-    assert rows[0][:4] == ["A scadere", "84963", "30/04/24", "3"]
-    assert rows[1][0] == "Scaduto" and rows[1][8:10] == ["414,11\xa0€", "414,11\xa0€"]
+    assert rows[0][0] == "Scaduto" and rows[0][8:10] == ["414,11\xa0€", "414,11\xa0€"]
+    assert rows[1][:4] == ["A scadere", "84963", "30/04/24", "3"]
     assert rows[2][0] == "Pagato" and rows[2][10] == "12/2024"
     page = response.content.decode()
     assert 'id="overdue-total">414,11\xa0€' in page
+
+
+def test_it_keeps_the_newest_first_list_on_request(book: Tenant) -> None:
+    page = book.logged_in_client().get("/fatture-e-pagamenti/?order=recenti").content.decode()
+
+    assert [r[2] for r in table_rows(page)] == [
+        "30/04/24", "31/03/24", "29/02/24", "01/04/23", "01/03/23", "01/02/23", "01/01/23",
+    ]  # fmt: skip
+
+
+def test_it_puts_due_date_amount_and_status_first_for_small_screens(book: Tenant) -> None:
+    page = book.logged_in_client().get("/fatture-e-pagamenti/").content.decode()
+
+    assert page_headers(page)[:4] == ["Scadenza", "Importo", "Stato", "Saldo scaduto"]
 
 
 def test_it_shows_the_schedule_in_english(book: Tenant) -> None:
@@ -179,7 +204,8 @@ def test_it_exports_exactly_the_current_view(book: Tenant) -> None:
     assert [(r[0], r[1], r[2].strftime("%d/%m/%y"), str(r[3])) for r in rows[1:]] == [
         tuple(p[:4]) for p in page_rows
     ]
-    assert rows[2][6:10] == (514.11, 100.0, 414.11, 414.11)
+    # The export keeps the page's order: the overdue entry first, the paid one last.
+    assert rows[1][6:10] == (514.11, 100.0, 414.11, 414.11)
     assert rows[3][10] == "12/2024"
 
 
@@ -191,7 +217,7 @@ def test_it_exports_every_page(release: Tenant) -> None:
     rows = export_rows(release.logged_in_client(), "?status=overdue")
 
     assert len(rows) == 31
-    assert rows[1][2] == dt.datetime(2022, 1, 30)
+    assert rows[1][2] == dt.datetime(2022, 1, 1)  # the oldest overdue first
 
 
 def test_it_shows_a_sub_user_the_same_schedule(book: Tenant) -> None:

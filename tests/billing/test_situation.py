@@ -16,7 +16,7 @@ from tests.factories import (
 
 from sportello.billing.models import DocumentType
 from sportello.billing.services import ScheduleFilter, schedule, situation
-from sportello.leasing.models import ContractStatus
+from sportello.leasing.models import ContractStatus, PaymentReason
 from sportello.servicedesk.models import RequestStatus, ServiceRequest
 
 TODAY = dt.date(2024, 4, 5)
@@ -26,15 +26,19 @@ TODAY = dt.date(2024, 4, 5)
 def book(release: Tenant) -> Tenant:
     """Seed 002's home, by hand: one active contract, one extinct."""
     contract = make_contract(release.customer, number="84963")
-    entry(contract, dt.date(2023, 6, 15), "9754.10", "9754.10", number=0, reason="Anticipo")
+    entry(
+        contract, dt.date(2023, 6, 15), "9754.10", "9754.10", number=0, reason=PaymentReason.ADVANCE
+    )
     entry(contract, dt.date(2024, 2, 29), "2316.38", "2316.38", number=1)  # paid
     entry(contract, dt.date(2024, 3, 31), "2316.38", "1000.00", number=2)  # partly paid: overdue
     entry(contract, dt.date(2024, 4, 5), "2316.38", number=3)  # due today: to be due
     entry(contract, dt.date(2024, 4, 30), "2316.38", number=4)
-    entry(contract, dt.date(2024, 4, 30), "100.00", "40.00", number=0, reason="Indicizzazione")
+    entry(
+        contract, dt.date(2024, 4, 30), "100.00", "40.00", number=0, reason=PaymentReason.INDEXATION
+    )
     entry(contract, dt.date(2024, 5, 31), "2316.38", number=5)
     extinct = make_contract(release.customer, status=ContractStatus.EXTINCT)
-    entry(extinct, dt.date(2020, 1, 10), "500.00", "500.00", number=0, reason="Anticipo")
+    entry(extinct, dt.date(2020, 1, 10), "500.00", "500.00", number=0, reason=PaymentReason.ADVANCE)
     entry(extinct, dt.date(2021, 1, 10), "300.00", "300.00", number=9)  # paid late: paid
     # A credit note is an invoice, never a schedule entry: it changes no figure.
     make_invoice(release.customer, document_type=DocumentType.CREDIT_NOTE, total=Decimal("30.50"),
@@ -136,7 +140,9 @@ def make_book(tenant: Tenant, contracts: int) -> None:
         contract = make_contract(tenant.customer)
         for month in range(1, 7):
             entry(contract, dt.date(2024, month, 10), "100.00", "50.00", number=month)
-        entry(contract, dt.date(2023, 12, 1), "10.00", "10.00", number=0, reason="Anticipo")
+        entry(
+            contract, dt.date(2023, 12, 1), "10.00", "10.00", number=0, reason=PaymentReason.ADVANCE
+        )
     ServiceRequest.objects.bulk_create(
         ServiceRequest(company=tenant.company, customer=tenant.customer, code=f"R{n}", kind="free",
                        title="x", last_activity_at=dt.datetime(2024, 1, 1, tzinfo=dt.UTC))

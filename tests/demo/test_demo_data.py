@@ -78,7 +78,7 @@ def test_it_has_active_and_extinct_contracts_of_several_products() -> None:
         contracts = Contract.objects.filter(company__slug=slug)
         statuses = set(contracts.values_list("status", flat=True))
         assert statuses == {ContractStatus.ACTIVE, ContractStatus.EXTINCT}
-        products = set(contracts.values_list("product", flat=True))
+        products = set(contracts.values_list("product__name_it", flat=True))
         assert {"Leasing targato", "Leasing strumentale", "Leasing immobiliare"} <= products
     for contract in Contract.objects.all():
         if contract.status == ContractStatus.ACTIVE:

@@ -12,6 +12,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 from pypdf import PdfReader
+from tests.billing.helpers import in_export_order
 from tests.e2e.harness import Portal, assert_accessible
 from tests.e2e.test_e2e_shell import customer_login, log_in
 
@@ -29,11 +30,16 @@ def spaced(text: str) -> str:
 
 
 def table(page: Page, table_id: str) -> list[list[str]]:
+    """The table's cells; the schedule's in the export's column order."""
     rows = page.locator(f"#{table_id} tbody tr")
-    return [
+    cells = [
         [cell.strip() for cell in rows.nth(n).locator("td").all_inner_texts()]
         for n in range(rows.count())
     ]
+    if table_id != "schedule":
+        return cells
+    headers = [h.strip() for h in page.locator(f"#{table_id} thead th").all_text_contents()]
+    return [in_export_order(headers, row) for row in cells]
 
 
 def test_it_walks_a_customer_from_home_to_an_invoice_pdf(portal: Portal, page: Page) -> None:

@@ -36,7 +36,7 @@ def indexed_statement(portal: Portal, slug: str) -> tuple[str, Contract, int]:
                 contract__customer__users__is_active=True,
                 due_date__year__lt=today.year,
             )
-            .select_related("contract")
+            .select_related("contract__reference_rate")
             .order_by("-due_date", "contract__number")
         )
         row = rows.first()
@@ -85,7 +85,7 @@ def test_it_takes_a_customer_to_a_statement_and_its_pdf(portal: Portal, page: Pa
     expect(page.locator('[data-figure="indexation"]')).to_have_text(
         format_money(figures["indexation"], "it")
     )
-    expect(page.get_by_text(contract.reference_rate).first).to_be_visible()
+    expect(page.get_by_text(str(contract.reference_rate.name_it)).first).to_be_visible()
     assert_accessible(page)
 
     with page.expect_download() as download:
@@ -108,3 +108,25 @@ def test_it_takes_a_customer_to_a_statement_and_its_pdf(portal: Portal, page: Pa
         format_money(figures["closing"], "en")
     )
     assert_accessible(page)
+
+
+def test_it_fits_the_statement_and_the_schedule_on_a_phone(portal: Portal, page: Page) -> None:
+    login, contract, year = indexed_statement(portal, "claris")
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(portal.url("claris", "/accesso/"))
+    page.get_by_label("Username").fill(login)
+    page.get_by_label("Password").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Login").click()
+    enter_code(portal, page, "claris", login)
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Benvenuto")
+
+    page.goto(portal.url("claris", f"/rendiconti/{contract.pk}/{year}/"))
+    expect(page.locator('[data-figure="closing"]')).to_be_visible()
+    # The page never scrolls sideways; a wide table scrolls inside its own box.
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert_accessible(page)
+
+    page.goto(portal.url("claris", "/fatture-e-pagamenti/"))
+    for name in ("Scadenza", "Importo", "Stato"):
+        header = page.locator("#schedule thead th", has_text=name).first.bounding_box()
+        assert header is not None and header["x"] + header["width"] <= 390, name

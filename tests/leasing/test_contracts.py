@@ -188,17 +188,39 @@ def test_it_takes_the_residual_capital_of_the_last_instalment_due(contract: Cont
     assert contract.plan.filter(kind=InstalmentKind.INDEXATION).exists()
 
 
-def test_it_keeps_the_residual_value_after_the_last_instalment(contract: Contract) -> None:
+def test_it_keeps_the_residual_value_until_it_falls_due(contract: Contract) -> None:
+    before_end = contract.end_date - dt.timedelta(days=1)
     after_end = contract.end_date + dt.timedelta(days=400)
 
-    assert residual_capital_on(contract, after_end) == Decimal("500.00")
+    assert residual_capital_on(contract, before_end) == Decimal("500.00")
+    # The residual-value row repays the last capital: nothing is owed after it.
+    assert residual_capital_on(contract, after_end) == Decimal("0.00")
+
+
+def test_it_owes_no_capital_on_an_extinct_contract_after_its_end(contract: Contract) -> None:
+    # A contract closed early: the core system marks it extinct, its plan is not cut.
+    contract.plan.filter(kind=InstalmentKind.RESIDUAL).delete()
+    contract.status = ContractStatus.EXTINCT
+    contract.save()
+
+    assert residual_capital_on(contract, contract.end_date - dt.timedelta(days=1)) == Decimal(
+        "500.00"
+    )
+    assert residual_capital_on(contract, contract.end_date) == Decimal("0.00")
+
+
+def test_it_counts_the_whole_price_before_the_stipulation(contract: Contract) -> None:
+    day_before = contract.stipulated_on - dt.timedelta(days=1)
+
+    assert residual_capital_on(contract, day_before) == contract.amount
+    assert residual_capital_on(contract, contract.stipulated_on) == contract.financed_amount
 
 
 @pytest.mark.parametrize(
     ("today", "expected"),
     [
         (dt.datetime(2022, 6, 20, 12, tzinfo=dt.UTC), "45.000,00 €"),
-        (dt.datetime(2030, 1, 1, 12, tzinfo=dt.UTC), "500,00 €"),
+        (dt.datetime(2030, 1, 1, 12, tzinfo=dt.UTC), "0,00 €"),
     ],
 )
 def test_it_shows_the_residual_capital_of_the_day(

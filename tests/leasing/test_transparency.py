@@ -31,7 +31,13 @@ from tests.factories import (
 from sportello.billing.models import ScheduleEntry
 from sportello.core.models import AuditEvent
 from sportello.customers.models import Customer
-from sportello.leasing.models import Contract, InstalmentKind, PaymentMethod, PlanInstalment
+from sportello.leasing.models import (
+    Contract,
+    InstalmentKind,
+    PaymentMethod,
+    PaymentReason,
+    PlanInstalment,
+)
 from sportello.leasing.transparency import (
     StatementYearOutOfRange,
     statement_years,
@@ -62,7 +68,7 @@ PLAN = [
     (INST, 7, dt.date(2025, 4, 30), "520.00", "479.00", "41.00", "8712.62"),
     (RES, 8, dt.date(2025, 6, 30), "600.00", "600.00", "0.00", "0.00"),
 ]
-REASON = {ADV: "Anticipo", INST: "Canone", IDX: "Indicizzazione", RES: "Valore residuo"}
+REASON = {kind: PaymentReason(kind.value) for kind in (ADV, INST, IDX, RES)}
 # What the customer paid of each 2024 entry (amount incl. VAT = plan amount x 1.22).
 PAID_2024 = {
     (INST, 2): "634.40",
@@ -124,7 +130,7 @@ def indexed_contract(customer: Customer, **fields: Any) -> Contract:
         contract=contract,
         due_date=dt.date(2024, 6, 30),
         instalment_number=0,
-        reason="Spese di incasso",
+        reason=PaymentReason.COLLECTION_FEES,
         payment_method=PaymentMethod.SEPA,
         amount=D("2.44"),
         paid=D("2.44"),
@@ -184,14 +190,17 @@ def test_it_compares_what_was_billed_with_what_was_paid(contract: Contract) -> N
     assert s.billed.balance == s.billed.overdue == D("961.37")
 
 
-def test_it_starts_from_the_financed_amount_in_the_stipulation_year(contract: Contract) -> None:
+def test_it_starts_from_the_price_in_the_stipulation_year(contract: Contract) -> None:
     s = transparency_statement(contract, 2023, today=TODAY)
 
-    assert s.opening_residual == D("12000.00")  # 13.000 less the 1.000 advance
+    assert s.opening_residual == D("13000.00")  # the price, before the 1.000 advance
     assert s.opening_date == dt.date(2023, 11, 10)  # the stipulation day
+    assert s.opening_at_stipulation
     assert s.closing_residual == D("11540.00")
     assert (s.advance.count, s.advance.amount) == (1, D("1000.00"))
-    assert s.capital_repaid == D("460.00")  # the advance pays the price, not the capital
+    # The advance is capital repaid, as the table of plan rows shows it.
+    assert s.capital_repaid == D("1460.00") == s.plan_total.capital
+    assert s.closing_residual == s.opening_residual - s.capital_repaid
     assert s.indexation.count == 0 and s.indexation_adjustments == []
 
 
@@ -311,7 +320,7 @@ def test_it_shows_the_statement_in_english(release: Tenant, contract: Contract) 
 @time_machine.travel(dt.datetime(2025, 3, 15, 10, 0, tzinfo=dt.UTC))
 def test_it_says_when_there_are_no_fees_and_no_indexation(release: Tenant) -> None:
     contract = indexed_contract(release.customer)
-    ScheduleEntry.objects.filter(contract=contract, reason="Spese di incasso").delete()
+    ScheduleEntry.objects.filter(contract=contract, reason=PaymentReason.COLLECTION_FEES).delete()
 
     response = release.logged_in_client().get(url("detail", contract, 2023))
 

@@ -47,7 +47,7 @@ class ScheduleExporter(Exporter):
                 entry.contract.number,
                 entry.due_date,
                 entry.instalment_number,
-                entry.reason,
+                entry.get_reason_display(),
                 entry.get_payment_method_display(),
                 entry.amount,
                 entry.paid,

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from sportello.core.forms import StyledForm
 
 from .models import EntryStatus
-from .services import InvoiceSearch
+from .services import NEWEST_FIRST, InvoiceSearch
 
 
 class DateInput(forms.DateInput):
@@ -58,6 +58,14 @@ class ScheduleFilterForm(StyledForm):
     )
     date_from = forms.DateField(label=_("Scadenza dal"), required=False, widget=DateInput())
     date_to = forms.DateField(label=_("Scadenza al"), required=False, widget=DateInput())
+    order = forms.ChoiceField(
+        label=_("Ordine"),
+        required=False,
+        choices=[
+            ("", _("Prima scaduti e prossime scadenze")),
+            (NEWEST_FIRST, _("Scadenza più recente prima")),
+        ],
+    )
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

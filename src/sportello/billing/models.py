@@ -16,7 +16,12 @@ from sportello.core.fields import money_field
 from sportello.core.models import Company
 from sportello.core.scoping import OwnedQuerySet
 from sportello.customers.models import Customer
-from sportello.leasing.models import Contract, ContractOwnedQuerySet, PaymentMethod
+from sportello.leasing.models import (
+    Contract,
+    ContractOwnedQuerySet,
+    PaymentMethod,
+    PaymentReason,
+)
 
 HALF_CENT = Decimal("0.005")
 
@@ -38,7 +43,9 @@ class ScheduleEntry(models.Model):
     )
     due_date = models.DateField(_("scadenza"))
     instalment_number = models.PositiveSmallIntegerField(_("n. canone"))
-    reason = models.CharField(_("causale"), max_length=60)
+    # The core system's causale as a stable code; a code the portal does not
+    # know yet is kept as sent and shown as it is.
+    reason = models.CharField(_("causale"), max_length=60, choices=PaymentReason.choices)
     payment_method = models.CharField(_("pagamento"), max_length=10, choices=PaymentMethod.choices)
     amount = money_field(_("importo"))
     paid = money_field(_("pagato"), default=Decimal("0.00"))

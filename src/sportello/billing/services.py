@@ -14,6 +14,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import (
     Case,
+    DateField,
     DecimalField,
     Exists,
     ExpressionWrapper,
@@ -32,14 +33,12 @@ from django.utils import timezone
 from sportello.accounts.models import PortalUser
 from sportello.core import audit
 from sportello.core.models import Company
-from sportello.leasing.models import Contract, ContractStatus
+from sportello.leasing.models import Contract, ContractStatus, PaymentReason
 
 from . import emails
 from .models import EntryStatus, Invoice, InvoiceQuerySet, ScheduleEntry
 
 ZERO = Decimal("0.00")
-#: The causale the core system gives the advance instalment (seed 002: "Anticipi versati").
-ADVANCE_REASON = "Anticipo"
 #: How many requests the home's panel lists.
 MONEY = DecimalField(max_digits=14, decimal_places=2)
 
@@ -99,7 +98,7 @@ def situation(customer_id: int | None, today: dt.date) -> Situation:
         advances_paid=_money(
             Sum(
                 "paid",
-                filter=Q(reason__iexact=ADVANCE_REASON, contract__status=ContractStatus.ACTIVE),
+                filter=Q(reason=PaymentReason.ADVANCE, contract__status=ContractStatus.ACTIVE),
             )
         ),
     )
@@ -129,11 +128,22 @@ class ScheduleFilter:
     status: str = ""
     date_from: dt.date | None = None
     date_to: dt.date | None = None
+    order: str = ""
+
+
+#: ``ScheduleFilter.order``: the default puts what needs the customer's attention first.
+NEWEST_FIRST = "recenti"
 
 
 def schedule(user: Any, chosen: ScheduleFilter, today: dt.date) -> QuerySet[ScheduleEntry]:
-    """The user's schedule entries, filtered, newest due date first, with their
-    status, balance and overdue balance computed by the database."""
+    """The user's schedule entries, filtered, with their status, balance and overdue
+    balance computed by the database.
+
+    By default the first page is what the customer must act on: overdue entries
+    (oldest first), then those to be paid (next due first), then the paid ones
+    (newest first); a plan reaching 2031 no longer hides the overdue ones on
+    page 3. ``order=NEWEST_FIRST`` is the plain list, newest due date first.
+    """
     entries = ScheduleEntry.objects.for_user(user)
     if chosen.contract is not None:
         entries = entries.filter(contract=chosen.contract)
@@ -143,20 +153,31 @@ def schedule(user: Any, chosen: ScheduleFilter, today: dt.date) -> QuerySet[Sche
         entries = entries.filter(due_date__gte=chosen.date_from)
     if chosen.date_to:
         entries = entries.filter(due_date__lte=chosen.date_to)
-    return (
-        entries.annotate(
-            status=Case(
-                When(PAID, then=Value(EntryStatus.PAID.value)),
-                When(due_date__lt=today, then=Value(EntryStatus.OVERDUE.value)),
-                default=Value(EntryStatus.TO_BE_DUE.value),
-            ),
-            balance_due=BALANCE,
-            overdue_balance=Case(
-                When(overdue_on(today), then=BALANCE), default=Value(ZERO), output_field=MONEY
-            ),
-        )
-        .select_related("contract", "invoice")
-        .order_by("-due_date", "contract__number", "-instalment_number", "-pk")
+    annotated = entries.annotate(
+        status=Case(
+            When(PAID, then=Value(EntryStatus.PAID.value)),
+            When(due_date__lt=today, then=Value(EntryStatus.OVERDUE.value)),
+            default=Value(EntryStatus.TO_BE_DUE.value),
+        ),
+        balance_due=BALANCE,
+        overdue_balance=Case(
+            When(overdue_on(today), then=BALANCE), default=Value(ZERO), output_field=MONEY
+        ),
+    ).select_related("contract", "invoice")
+    if chosen.order == NEWEST_FIRST:
+        return annotated.order_by("-due_date", "contract__number", "-instalment_number", "-pk")
+    return annotated.annotate(
+        attention=Case(
+            When(PAID, then=Value(2)), When(due_date__lt=today, then=Value(0)), default=Value(1)
+        ),
+        open_due=Case(When(~PAID, then=F("due_date")), default=None, output_field=DateField()),
+    ).order_by(
+        "attention",
+        F("open_due").asc(nulls_last=True),
+        "-due_date",
+        "contract__number",
+        "instalment_number",
+        "pk",
     )
 
 

@@ -44,6 +44,7 @@ def schedule_rows(
             status=form.cleaned_data["status"],
             date_from=form.cleaned_data["date_from"],
             date_to=form.cleaned_data["date_to"],
+            order=form.cleaned_data["order"],
         )
     entries = services.schedule(request.user, chosen, timezone.localdate())
     return selection, form, entries
@@ -58,7 +59,7 @@ def schedule_view(request: CompanyRequest) -> HttpResponse:
     rows = [(entry, services.visible_invoice(entry, now)) for entry in page]
     keep = {
         name: request.GET[name]
-        for name in ("status", "date_from", "date_to")
+        for name in ("status", "date_from", "date_to", "order")
         if request.GET.get(name)
     }
     return render(

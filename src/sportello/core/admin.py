@@ -333,6 +333,21 @@ class CompanyAdmin(CompanyScopedAdmin):
         (None, {"fields": ["slug", "name", "kind", "legal_footer"]}),
         (_("Marchio"), {"fields": ["logo", "primary_colour", "accent_colour"]}),
         (_("Contatti"), {"fields": ["support_email", "phone", "commercial_contacts"]}),
+        (
+            _("Dati per i pagamenti"),
+            {
+                "fields": [
+                    "payment_beneficiary",
+                    "payment_iban",
+                    "payment_bank",
+                    "payment_contact",
+                ],
+                "description": _(
+                    "Mostrati ai clienti che hanno pagamenti scaduti, in home e in "
+                    "«Fatture e pagamenti»."
+                ),
+            },
+        ),
         (_("Regole"), {"fields": ["first_invoice_year", "pec_domains"]}),
         (_("Guida operativa"), {"fields": ["guide"]}),
         (

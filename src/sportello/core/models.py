@@ -9,6 +9,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from stdnum import iban
+from stdnum.exceptions import ValidationError as ValidationError_
 
 hex_colour = RegexValidator(r"^#[0-9a-fA-F]{6}$", _("Usare un colore nel formato #RRGGBB."))
 host_name = RegexValidator(
@@ -76,6 +78,24 @@ class Company(models.Model):
         help_text=_("Uno per riga, es. pec.it, legalmail.it."),
     )
     guide = models.TextField(_("guida operativa"), blank=True)
+    # How a customer pays what is overdue (shown on the home and the billing page
+    # when something is): the company's own account, not a customer's.
+    payment_beneficiary = models.CharField(
+        _("beneficiario dei pagamenti"), max_length=200, blank=True
+    )
+    payment_iban = models.CharField(
+        _("IBAN per i pagamenti"),
+        max_length=34,
+        blank=True,
+        help_text=_("Il conto su cui i clienti pagano con bonifico quanto è scaduto."),
+    )
+    payment_bank = models.CharField(_("banca"), max_length=120, blank=True)
+    payment_contact = models.CharField(
+        _("contatto per i pagamenti"),
+        max_length=200,
+        blank=True,
+        help_text=_("E-mail o telefono dell'ufficio che risponde sui pagamenti."),
+    )
     feature_requests = models.BooleanField(_("richieste self-service"), default=True)
     feature_sub_users = models.BooleanField(_("sotto-utenze"), default=True)
     feature_transparency = models.BooleanField(_("rendiconti di trasparenza"), default=True)
@@ -90,6 +110,17 @@ class Company(models.Model):
         return self.name
 
     def clean(self) -> None:
+        if self.payment_iban:
+            try:
+                self.payment_iban = iban.validate(self.payment_iban)
+            except ValidationError_:
+                raise ValidationError(
+                    {
+                        "payment_iban": _(
+                            "L'IBAN non è valido: controllare paese, cifre di controllo e lunghezza."
+                        )
+                    }
+                ) from None
         # White text sits on the primary colour in the header and on buttons.
         if contrast_with_white(self.primary_colour) < MIN_CONTRAST:
             raise ValidationError(
@@ -100,6 +131,16 @@ class Company(models.Model):
                     )
                 }
             )
+
+    @property
+    def has_payment_details(self) -> bool:
+        """Whether the portal can tell a customer how to pay what is overdue."""
+        return bool(self.payment_beneficiary and self.payment_iban)
+
+    @property
+    def formatted_payment_iban(self) -> str:
+        """The payment IBAN in groups of four, as people copy it."""
+        return str(iban.format(self.payment_iban)) if self.payment_iban else ""
 
     @property
     def is_leasing(self) -> bool:

@@ -19,7 +19,7 @@ from django.contrib.auth.models import Group, Permission
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from sportello.accounts.models import PortalUser
 from sportello.billing.models import DocumentType, Invoice, ScheduleEntry
@@ -42,8 +42,12 @@ from sportello.leasing.models import (
     ContractStatus,
     InstalmentKind,
     PaymentMethod,
+    PaymentReason,
     PlanInstalment,
+    ReferenceRate,
+    Subsidy,
 )
+from sportello.leasing.models import Product as ContractProduct
 from sportello.notices.models import Notification
 from sportello.servicedesk.models import (
     RequestKind,
@@ -60,17 +64,24 @@ from .finance import add_months, french_plan
 from .pdf import text_pdf
 
 VAT_RATE = Decimal("0.22")
-REASONS = {
-    InstalmentKind.ADVANCE: "Anticipo",
-    InstalmentKind.INSTALMENT: "Canone",
-    InstalmentKind.INDEXATION: "Indicizzazione",
-    InstalmentKind.RESIDUAL: "Valore residuo",
-}
+#: Each plan row's causale in the schedule: the same code as its kind.
+REASONS = {kind: PaymentReason(kind.value) for kind in InstalmentKind}
+#: The reference rates and subsidies of every demo leasing company: code, Italian, English.
+REFERENCE_RATES = [
+    ("FIXED", "Tasso fisso", "Fixed rate"),
+    ("EUR3M", "Euribor 3 m.l. (div.360)", "3-month Euribor (act/360)"),
+]
+SUBSIDIES = [
+    ("NONE", "Nessuna agevolazione", "No subsidy"),
+    ("SABATINI", "Nuova Sabatini (L. 98/2013)", "Nuova Sabatini (Law 98/2013)"),
+]
 
 
 @dataclass(frozen=True)
 class Product:
+    code: str
     name: str
+    name_en: str
     asset_type: str
     assets: list[str]
     amount: tuple[int, int]
@@ -82,14 +93,14 @@ class Product:
 
 PRODUCTS = [
     Product(
-        "Leasing targato",
+        "TARG", "Leasing targato", "Vehicle leasing",
         "AUTO LEASING FINANZIARIO",
         ["FIAT DUCATO 2.3 MJT FURGONE", "VOLKSWAGEN GOLF 1.5 TSI", "IVECO DAILY 35S16",
          "RENAULT MEGANE E-TECH", "FORD TRANSIT CUSTOM 2.0"],
         (18_000, 65_000), (36, 48, 60), 1, (0.01, 0.15), "Concessionaria Auto Nord S.p.A.",
     ),
     Product(
-        "Leasing strumentale",
+        "STRU", "Leasing strumentale", "Equipment leasing",
         "Beni mobili in locazione finanziaria",
         ["POLTRONA PER TRATTAMENTI TEST PLUS CON ACC", "PANORAMICO PAX I 2D COMFORT EXTRA",
          "MOBILI STERILIZZAZIONE", "COMPOSIZIONE MOBILI STUDIO 2", "COMPOSIZIONE MOBILI STUDIO 1",
@@ -97,7 +108,7 @@ PRODUCTS = [
         (12_000, 90_000), (48, 60, 84), 1, (0.01, 0.01), "Dental & Tech S.r.l.",
     ),
     Product(
-        "Leasing immobiliare",
+        "IMMO", "Leasing immobiliare", "Real-estate leasing",
         "Immobile strumentale",
         ["CAPANNONE INDUSTRIALE CON UFFICI", "NEGOZIO AL PIANO TERRA", "UFFICIO DIREZIONALE"],
         (180_000, 850_000), (120, 144, 180), 3, (0.10, 0.20), "Costruzioni Generali S.p.A.",
@@ -115,7 +126,8 @@ class Built:
 def build_demo(*, seed: int = 2026, scale: int = 1, today: dt.date | None = None) -> Built:
     """Create the demo companies and their data in one transaction."""
     builder = DemoBuilder(seed=seed, scale=scale, today=today or timezone.localdate())
-    with transaction.atomic():
+    # The core system's documents (invoice PDFs) are written in Italian.
+    with transaction.atomic(), translation.override("it"):
         builder.build()
     return builder.built
 
@@ -171,6 +183,7 @@ class DemoBuilder:
         editable = {
             "core": ["company", "faqentry"],
             "servicedesk": ["requesttype", "servicerequest", "requestmessage"],
+            "leasing": ["product", "referencerate", "subsidy"],
             "notices": ["notification"],
             "documents": ["document"],
             "energy": ["readingwindow"],
@@ -215,6 +228,11 @@ class DemoBuilder:
             guide=UTILITY_GUIDE if spec.kind == "utility" else LEASING_GUIDE,
             feature_self_reading=spec.kind == "utility",
             feature_transparency=spec.kind == "leasing",
+            payment_beneficiary=spec.payment[0],
+            # A generator of its own: the rest of the demo stays as it was.
+            payment_iban=identity.italian_iban(random.Random(spec.slug)) if spec.payment[0] else "",
+            payment_bank=spec.payment[1],
+            payment_contact=spec.payment[2],
         )
         company.full_clean()
         company.logo.save(f"{spec.slug}.svg", ContentFile(self._logo_svg(spec)), save=False)
@@ -414,7 +432,25 @@ class DemoBuilder:
 
     # -- leasing --------------------------------------------------------------
 
+    def _leasing_references(self, company: Company) -> None:
+        """The company's products, reference rates and subsidies, named in both languages."""
+        self.products = {
+            p.name: ContractProduct.objects.create(
+                company=company, code=p.code, name_it=p.name, name_en=p.name_en
+            )
+            for p in PRODUCTS
+        }
+        self.rates = {
+            code: ReferenceRate.objects.create(company=company, code=code, name_it=it, name_en=en)
+            for code, it, en in REFERENCE_RATES
+        }
+        self.subsidies = {
+            code: Subsidy.objects.create(company=company, code=code, name_it=it, name_en=en)
+            for code, it, en in SUBSIDIES
+        }
+
     def _leasing_customers(self, company: Company, spec: CompanySpec) -> None:
+        self._leasing_references(company)
         customers = self._customers(company, spec)
         self._users(company, spec, customers)
         number = spec.contract_number_start
@@ -471,7 +507,12 @@ class DemoBuilder:
                     total=entry.amount,
                 )
                 invoices.append(
-                    (invoice, contract, entry, f"{entry.reason} n. {entry.instalment_number}")
+                    (
+                        invoice,
+                        contract,
+                        entry,
+                        f"{entry.get_reason_display()} n. {entry.instalment_number}",
+                    )
                 )
             if (
                 contract.customer.code.endswith(("2", "7"))
@@ -540,17 +581,17 @@ class DemoBuilder:
             customer=customer,
             number=str(number),
             module_number=str(rng.randint(1, 9999)),
-            product=product.name,
+            product=self.products[product.name],
             status=ContractStatus.ACTIVE if plan.end_date >= self.today else ContractStatus.EXTINCT,
             stipulated_on=stipulated,
             start_date=plan.start_date,
             end_date=plan.end_date,
             amount=amount,
-            first_instalment="Anticipo",
+            first_instalment=PaymentReason.ADVANCE,
             advance=advance,
             residual_value=residual_value,
-            reference_rate="Euribor 3 m.l. (div.360)" if indexed else "Tasso fisso",
-            subsidy="Nessuna agevolazione",
+            reference_rate=self.rates["EUR3M" if indexed else "FIXED"],
+            subsidy=self.subsidies["NONE"],
             periodicity=product.periodicity,
             instalment_count=plan.instalment_count,
             instalment_amount=plan.instalment_amount,

@@ -24,6 +24,8 @@ class CompanySpec:
     contract_number_start: int
     customers: int
     pec_domains: str = "pec.it\nlegalmail.it\npec.demo.example"
+    #: Where customers pay what is overdue (leasing companies): beneficiary, bank, contact.
+    payment: tuple[str, str, str] = ("", "", "")
     faq: list[tuple[str, str, str, str]] = field(default_factory=list)
     request_types: list[tuple[str, str]] = field(default_factory=list)
 
@@ -128,6 +130,11 @@ COMPANIES = [
         customers=8,
         faq=LEASING_FAQ,
         request_types=LEASING_REQUEST_TYPES,
+        payment=(
+            "Release S.p.A.",
+            "Banco BPM S.p.A. – Milano",
+            "amministrazione@release.demo.example – 02 0000 0001",
+        ),
     ),
     CompanySpec(
         slug="bancobpm",
@@ -152,6 +159,11 @@ COMPANIES = [
         customers=8,
         faq=LEASING_FAQ,
         request_types=LEASING_REQUEST_TYPES,
+        payment=(
+            "Banco BPM S.p.A. – Divisione Leasing",
+            "Banco BPM S.p.A. – Verona",
+            "leasing.incassi@bancobpm.demo.example – 045 000 0002",
+        ),
     ),
     CompanySpec(
         slug="claris",
@@ -204,6 +216,11 @@ COMPANIES = [
             ),
         ],
         request_types=LEASING_REQUEST_TYPES,
+        payment=(
+            "Claris Leasing S.p.A.",
+            "Veneto Banca – Montebelluna",
+            "incassi@claris.demo.example – 0423 000 003",
+        ),
     ),
     CompanySpec(
         slug="energia",

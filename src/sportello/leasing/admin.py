@@ -2,7 +2,15 @@ from django.contrib import admin
 
 from sportello.core.admin import CompanyScopedAdmin, CompanyScopedTabularInline
 
-from .models import Asset, Contract, PlanInstalment, TransparencyStatement
+from .models import (
+    Asset,
+    Contract,
+    PlanInstalment,
+    Product,
+    ReferenceRate,
+    Subsidy,
+    TransparencyStatement,
+)
 
 
 class AssetInline(CompanyScopedTabularInline):
@@ -16,7 +24,16 @@ class ContractAdmin(CompanyScopedAdmin):
     list_filter = ["company", "status", "product"]
     search_fields = ["number", "customer__name", "customer__code"]
     inlines = [AssetInline]
-    list_select_related = ["customer"]
+    list_select_related = ["customer", "product"]
+
+
+@admin.register(Product, ReferenceRate, Subsidy)
+class CompanyReferenceAdmin(CompanyScopedAdmin):
+    """Products, reference rates and subsidies: the operators keep the English names."""
+
+    list_display = ["name_it", "name_en", "code", "company"]
+    list_filter = ["company"]
+    search_fields = ["name_it", "name_en", "code"]
 
 
 @admin.register(PlanInstalment)

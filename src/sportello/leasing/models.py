@@ -12,6 +12,7 @@ from typing import ClassVar
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from sportello.core.fields import money_field
@@ -23,6 +24,19 @@ from sportello.customers.models import Customer
 class ContractQuerySet(OwnedQuerySet["Contract"]):
     def active(self) -> ContractQuerySet:
         return self.filter(status=ContractStatus.ACTIVE)
+
+
+_ContractManagerBase = models.Manager.from_queryset(ContractQuerySet)
+
+
+class ContractManager(_ContractManagerBase["Contract"]):
+    """Contracts with their reference data (product, rate, subsidy) in the same query:
+    every page that names a contract shows its product, so no page pays a query per row."""
+
+    def get_queryset(self) -> ContractQuerySet:
+        queryset = super().get_queryset().select_related("product", "reference_rate", "subsidy")
+        assert isinstance(queryset, ContractQuerySet)
+        return queryset
 
 
 class ContractOwnedQuerySet[M: models.Model](OwnedQuerySet[M]):
@@ -48,6 +62,78 @@ class PaymentMethod(models.TextChoices):
     BANK_SLIP = "riba", _("Ri.Ba.")
 
 
+class PaymentReason(models.TextChoices):
+    """The causali of the payment schedule and of a contract's first instalment.
+
+    The stored codes are stable (imports and the API send them); the labels are
+    what the customer reads, in their language. A schedule row of the plan has
+    the code of its plan kind (``InstalmentKind``), so the two read alike.
+    """
+
+    ADVANCE = "advance", _("Anticipo")
+    INSTALMENT = "instalment", _("Canone")
+    INDEXATION = "indexation", _("Indicizzazione")
+    RESIDUAL = "residual", _("Valore residuo")
+    COLLECTION_FEES = "collection_fees", _("Spese di incasso")
+
+
+class CompanyReference(models.Model):
+    """Reference data of a company's core system, named in Italian and English.
+
+    The core system gives a code; the company's operators keep the two names in
+    the back office. Printed as the name in the active language.
+    """
+
+    company = models.ForeignKey(
+        Company, on_delete=models.CASCADE, related_name="+", verbose_name=_("società")
+    )
+    code = models.CharField(
+        _("codice"), max_length=40, help_text=_("Il codice del sistema gestionale.")
+    )
+    name_it = models.CharField(_("nome (italiano)"), max_length=120)
+    name_en = models.CharField(_("nome (inglese)"), max_length=120)
+
+    class Meta:
+        abstract = True
+        ordering = ["company", "name_it"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["company", "code"], name="%(app_label)s_%(class)s_unique_code"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name(get_language() or "it")
+
+    def name(self, language: str) -> str:
+        """The name in ``language`` ("it", "en"), the Italian one when English is missing."""
+        return self.name_en if language.startswith("en") and self.name_en else self.name_it
+
+
+class Product(CompanyReference):
+    """A leasing product (e.g. «Leasing targato»)."""
+
+    class Meta(CompanyReference.Meta):
+        verbose_name = _("prodotto")
+        verbose_name_plural = _("prodotti")
+
+
+class ReferenceRate(CompanyReference):
+    """A contract's reference rate (e.g. «Tasso fisso», «Euribor 3 m.l. (div.360)»)."""
+
+    class Meta(CompanyReference.Meta):
+        verbose_name = _("tasso di riferimento")
+        verbose_name_plural = _("tassi di riferimento")
+
+
+class Subsidy(CompanyReference):
+    """A public subsidy a contract may enjoy (e.g. «Nessuna agevolazione», Nuova Sabatini)."""
+
+    class Meta(CompanyReference.Meta):
+        verbose_name = _("agevolazione")
+        verbose_name_plural = _("agevolazioni")
+
+
 class Contract(models.Model):
     """A leasing contract: "a reddito" (active, instalments being billed) or extinct."""
 
@@ -63,17 +149,38 @@ class Contract(models.Model):
     module_number = models.CharField(
         _("numero modulo"), max_length=20, help_text=_("La parte dopo la «/» sul contratto.")
     )
-    product = models.CharField(_("prodotto"), max_length=100)
+    product = models.ForeignKey(
+        Product, on_delete=models.PROTECT, related_name="contracts", verbose_name=_("prodotto")
+    )
     status = models.CharField(_("status"), max_length=8, choices=ContractStatus.choices)
     stipulated_on = models.DateField(_("data stipula"))
     start_date = models.DateField(_("data inizio"))
     end_date = models.DateField(_("data termine"))
     amount = money_field(_("importo contratto"))
-    first_instalment = models.CharField(_("prima rata"), max_length=40, default="Anticipo")
+    first_instalment = models.CharField(
+        _("prima rata"),
+        max_length=40,
+        choices=PaymentReason.choices,
+        default=PaymentReason.ADVANCE,
+    )
     advance = money_field(_("importo anticipo"))
     residual_value = money_field(_("importo valore residuo"))
-    reference_rate = models.CharField(_("tasso di riferimento"), max_length=60, blank=True)
-    subsidy = models.CharField(_("agevolazione"), max_length=100, default="Nessuna agevolazione")
+    reference_rate = models.ForeignKey(
+        ReferenceRate,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="contracts",
+        verbose_name=_("tasso di riferimento"),
+    )
+    subsidy = models.ForeignKey(
+        Subsidy,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="contracts",
+        verbose_name=_("agevolazione"),
+    )
     periodicity = models.PositiveSmallIntegerField(
         _("periodicità rata"), choices=Periodicity.choices, default=Periodicity.MONTHLY
     )
@@ -84,7 +191,7 @@ class Contract(models.Model):
     beneficiary_name = models.CharField(_("beneficiario"), max_length=200, blank=True)
     payment_iban = models.CharField(_("IBAN"), max_length=34, blank=True)
 
-    objects: ClassVar[ContractQuerySet] = ContractQuerySet.as_manager()  # type: ignore[assignment]
+    objects: ClassVar[ContractQuerySet] = ContractManager()  # type: ignore[assignment]
 
     class Meta:
         verbose_name = _("contratto")
@@ -103,11 +210,17 @@ class Contract(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.number}/{self.module_number} {self.product}"
+        # Without the product: a row listed with its contract (admin, audit log)
+        # must not cost a query for the contract's reference data.
+        return f"{self.number}/{self.module_number}"
 
     def clean(self) -> None:
         if self.customer_id and self.company_id != self.customer.company_id:
             raise ValidationError({"customer": _("Il cliente appartiene a un'altra società.")})
+        for name in ("product", "reference_rate", "subsidy"):
+            reference = getattr(self, name, None)
+            if reference is not None and reference.company_id != self.company_id:
+                raise ValidationError({name: _("Il dato appartiene a un'altra società.")})
 
     @property
     def financed_amount(self) -> Decimal:

@@ -21,23 +21,43 @@ from sportello.documents.models import Document
 
 from .models import Asset, Contract, ContractStatus, InstalmentKind, PlanInstalment
 
+ZERO = Decimal("0.00")
+
 #: The two lists of seed 000, as they appear in the address (``?stato=estinti``).
 CONTRACT_LISTS = {"attivi": ContractStatus.ACTIVE, "estinti": ContractStatus.EXTINCT}
 
 
 def residual_capital_on(contract: Contract, day: dt.date) -> Decimal:
-    """The capital still to repay on ``day`` (CAPITALE RESIDUO AD OGGI).
+    """The capital still to repay at the end of ``day`` (CAPITALE RESIDUO AD OGGI).
 
-    The residual capital of the last regular instalment due on or before
-    ``day``; before the first instalment, the whole financed amount.
+    The one definition the contract page, the transparency statement and the
+    early-termination quote use, so they never disagree:
+
+    * the residual capital the plan gives after the last row that moves capital
+      (advance, instalment or residual value; never an indexation row, which is
+      interest only) due on or before ``day``;
+    * with no such row yet: the whole price before the stipulation day, the
+      financed amount (price less advance, paid at stipulation) from then on;
+    * zero for an extinct contract from its end date on. The plan's
+      residual-value row already brings the capital to zero at the end; the
+      rule also holds for a contract closed early whose plan was not cut.
+      What an extinct contract's customer may still owe is an unpaid *schedule*
+      entry, shown apart as an overdue payment: counting it here too would
+      show the same money twice and call a debt "capital" that no longer
+      exists (the contract, the plan and the asset's ownership are settled).
     """
+    if contract.status == ContractStatus.EXTINCT and day >= contract.end_date:
+        return ZERO
     residual = (
-        contract.plan.filter(kind=InstalmentKind.INSTALMENT, due_date__lte=day)
+        contract.plan.exclude(kind=InstalmentKind.INDEXATION)
+        .filter(due_date__lte=day)
         .order_by("-due_date", "-number")
         .values_list("residual_capital", flat=True)
         .first()
     )
-    return contract.financed_amount if residual is None else Decimal(residual)
+    if residual is not None:
+        return Decimal(residual)
+    return Decimal(contract.amount) if day < contract.stipulated_on else contract.financed_amount
 
 
 def _with_asset_count(queryset: QuerySet[Contract]) -> QuerySet[Contract]:

@@ -8,16 +8,21 @@ Rules (what every figure means):
 
 * The statement covers the *period* from 1 January of the year to 31 December,
   or to today for the current year (a provisional, year-to-date statement).
-* **Opening residual capital**: the residual capital after the last plan row
-  (advance, instalment or residual value; never an indexation row) due before
-  the period; the financed amount (price less advance) if none is.
-* **Closing residual capital**: the same after the last such row due by the
-  end of the period.
-* **Capital repaid**: the capital shares of the instalment and residual-value
-  rows due in the period (the advance is a payment on the price, not on the
-  financed capital), so opening − capital repaid = closing.
-* **Interest**: the interest shares of the instalment rows due in the period
-  plus the indexation adjustments due in it (they are interest only).
+* **Opening residual capital**: the residual capital at the start of the
+  period, from :func:`~sportello.leasing.services.residual_capital_on` (the one
+  definition the contract page uses too) on the day before the period. In the
+  stipulation year the period starts on the stipulation day and the opening
+  figure is the price, *before* the advance: the advance is the first capital
+  the customer repays, and the table of plan rows lists it.
+* **Closing residual capital**: the same function on the last day of the period
+  (zero once an extinct contract has ended).
+* **Capital repaid**: the capital shares of every plan row due in the period
+  (advance, instalments, residual value; indexation rows carry none), i.e. the
+  capital column's total of the table on the same page, so
+  opening − capital repaid = closing.
+* **Interest**: the interest shares of the plan rows due in the period: the
+  instalments' plus the indexation adjustments (they are interest only), the
+  interest column's total of the table.
   Capital and interest are those the plan assigns to the rows *due* in the
   period, whether or not the customer has paid them; payments are reported
   apart, from the schedule.
@@ -39,17 +44,18 @@ from django.utils.translation import gettext_lazy as _
 
 from sportello.billing.models import ScheduleEntry
 
-from .models import Contract, InstalmentKind, PlanInstalment
+from .models import Contract, InstalmentKind, PaymentReason, PlanInstalment
+from .services import residual_capital_on
 
 ZERO = Decimal("0.00")
 
-#: The schedule's reasons (causali) for the plan's rows; any other reason is a fee or charge.
-PLAN_REASONS: dict[str, Promise] = {
-    "Anticipo": _("Anticipo"),
-    "Canone": _("Canone"),
-    "Indicizzazione": _("Indicizzazione"),
-    "Valore residuo": _("Valore residuo"),
-}
+#: The schedule's causali for the plan's rows; any other causale is a fee or charge.
+PLAN_REASONS = [
+    PaymentReason.ADVANCE,
+    PaymentReason.INSTALMENT,
+    PaymentReason.INDEXATION,
+    PaymentReason.RESIDUAL,
+]
 
 
 class StatementYearOutOfRange(Exception):
@@ -135,12 +141,19 @@ class TransparencyStatementFigures:
         return max(self.period_start, self.contract.stipulated_on)
 
     @property
+    def opening_at_stipulation(self) -> bool:
+        """The period starts on the stipulation day: the opening figure precedes the advance."""
+        return self.opening_date == self.contract.stipulated_on
+
+    @property
     def capital_repaid(self) -> Decimal:
-        return self.instalments.capital + self.residual_value.capital
+        """The capital column's total of the plan rows of the period (advance included)."""
+        return self.plan_total.capital
 
     @property
     def interest(self) -> Decimal:
-        return self.instalments.interest + self.indexation.interest
+        """The interest column's total of the plan rows of the period."""
+        return self.plan_total.interest
 
     @property
     def plan_total(self) -> PlanTotals:
@@ -154,7 +167,9 @@ class TransparencyStatementFigures:
 
     @property
     def reference_rate(self) -> str:
-        return self.contract.reference_rate
+        """The reference rate's name in the active language, "" when the contract has none."""
+        rate = self.contract.reference_rate
+        return "" if rate is None else str(rate)
 
 
 def statement_years(contract: Contract, today: dt.date) -> list[StatementYear]:
@@ -173,7 +188,7 @@ def statement_years(contract: Contract, today: dt.date) -> list[StatementYear]:
 def transparency_statement(
     contract: Contract, year: int, *, today: dt.date
 ) -> TransparencyStatementFigures:
-    """The statement of ``contract`` for ``year``, from its plan and schedule, in three queries."""
+    """The statement of ``contract`` for ``year``, from its plan and schedule, in four queries."""
     years = {y.year: y for y in statement_years(contract, today)}
     if year not in years:
         raise StatementYearOutOfRange(year)
@@ -181,16 +196,9 @@ def transparency_statement(
     period_start = dt.date(year, 1, 1)
     period_end = min(dt.date(year, 12, 31), today)
 
-    capital_rows = PlanInstalment.objects.filter(contract=contract).exclude(
-        kind=InstalmentKind.INDEXATION
-    )
-    before = (
-        capital_rows.filter(due_date__lt=period_start)
-        .order_by("-due_date", "-number")
-        .values_list("residual_capital", flat=True)
-        .first()
-    )
-    opening = before if before is not None else contract.financed_amount
+    opening_date = max(period_start, contract.stipulated_on)
+    opening = residual_capital_on(contract, opening_date - dt.timedelta(days=1))
+    closing = residual_capital_on(contract, period_end)
 
     rows = list(
         PlanInstalment.objects.filter(
@@ -198,7 +206,6 @@ def transparency_statement(
         ).order_by("due_date", "kind", "number")
     )
     totals = {kind: PlanTotals() for kind in InstalmentKind.values}
-    closing = opening
     adjustments = []
     for row in rows:
         totals[row.kind].add(row)
@@ -206,13 +213,11 @@ def transparency_statement(
             adjustments.append(
                 IndexationAdjustment(row.due_date, row.accrual_start, row.accrual_end, row.amount)
             )
-        else:
-            closing = row.residual_capital
 
     entries = ScheduleEntry.objects.filter(
         contract=contract, due_date__gte=period_start, due_date__lte=period_end
     ).order_by("due_date", "instalment_number")
-    by_reason = {reason: ScheduleTotals(label) for reason, label in PLAN_REASONS.items()}
+    by_reason = {reason.value: ScheduleTotals(reason.label) for reason in PLAN_REASONS}
     fees = ScheduleTotals(_("Commissioni e spese"))
     for entry in entries:
         line = by_reason.get(entry.reason, fees)

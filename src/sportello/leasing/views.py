@@ -13,7 +13,7 @@ from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
@@ -227,12 +227,13 @@ def statement_detail(request: CompanyRequest, contract_id: int, year: int) -> Ht
 @require_safe
 @customer_required
 def statement_pdf(request: CompanyRequest, contract_id: int, year: int) -> HttpResponseBase:
-    """The statement as a PDF in the user's language (like the e-mails they receive).
+    """The statement as a PDF in the language the page is shown in (the switch, else
+    the profile's): the customer downloads what they were reading.
 
     Each download is audited: the company can show when the customer received it.
     """
     figures = _figures(request, contract_id, year)
-    language = getattr(request.user, "language", "") or "it"
+    language = translation.get_language() or "it"
     pdf = render_pdf(
         "leasing/transparency_pdf.html",
         {"statement": figures, "company": request.company},

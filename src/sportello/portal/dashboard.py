@@ -38,7 +38,9 @@ def dashboard(user: Any, company: Company, today: dt.date) -> Dashboard:
         .order_by("-stipulated_on", "number")
     )
     requests = list(
-        ServiceRequest.objects.for_user(user).order_by("-last_activity_at", "-pk")[:LATEST_REQUESTS]
+        ServiceRequest.objects.for_user(user)
+        .select_related("request_type")
+        .order_by("-last_activity_at", "-pk")[:LATEST_REQUESTS]
     )
     # The panels link where the menu does: a section not built yet is its
     # "coming soon" page, never a broken link.

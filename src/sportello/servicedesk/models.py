@@ -7,6 +7,7 @@ from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from sportello.core.models import Company
@@ -91,6 +92,19 @@ class ServiceRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} – {self.title}"
+
+    @property
+    def display_title(self) -> str:
+        """The title in the active language.
+
+        A request of a company's type is named by the type (both names are kept);
+        a typed request by its kind's label; a free request by what the customer wrote.
+        """
+        if self.request_type is not None:
+            return self.request_type.label(get_language() or "it")
+        if self.kind in (RequestKind.FREE, RequestKind.UTILITY_TICKET):
+            return self.title
+        return str(self.get_kind_display())
 
 
 class RequestMessageQuerySet(OwnedQuerySet["RequestMessage"]):
