@@ -182,9 +182,7 @@ def test_it_says_when_no_content_is_known_to_be_inaccessible(release: Tenant) ->
 
 
 @pytest.mark.parametrize("path", ["/", "/accesso/", "/guida/", "/faq/", "/non-esiste/"])
-def test_it_links_the_statement_from_the_footer_of_public_pages(
-    release: Tenant, path: str
-) -> None:
+def test_it_links_the_statement_from_the_footer_of_public_pages(release: Tenant, path: str) -> None:
     page = release.client().get(path).content.decode()
 
     footer = page[page.index("<footer") :]

@@ -34,6 +34,8 @@ def test_it_keeps_core_free_of_domain_apps() -> None:
         f"{path.relative_to(PACKAGE)}: {module}"
         for path in (PACKAGE / "core").rglob("*.py")
         for module in imported_modules(path)
-        if any(module == f"sportello.{app}" or module.startswith(f"sportello.{app}.") for app in APPS)
+        if any(
+            module == f"sportello.{app}" or module.startswith(f"sportello.{app}.") for app in APPS
+        )
     }
     assert reaching_up == set()
