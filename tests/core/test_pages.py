@@ -303,3 +303,12 @@ def test_it_remembers_a_sub_users_previous_access_through_the_login(release: Ten
     assert PortalUser.objects.get(pk=sub_user.pk).previous_login == first
     page = client.get("/").content.decode()
     assert f"Ultimo accesso: {datetime_local(first)}" in page
+
+
+def test_it_promises_a_visitor_only_what_the_utility_portal_offers(energia: Tenant) -> None:
+    page = energia.client().get("/").content.decode()
+    lead = page[page.index('<p class="lead">') : page.index("</p>", page.index('<p class="lead">'))]
+
+    for word in ["autolettur", "ticket", "consumi", "fatture"]:
+        assert word not in lead.lower()
+    assert "in arrivo" in lead

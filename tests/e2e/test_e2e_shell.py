@@ -221,6 +221,20 @@ def test_it_closes_the_menu_when_the_logout_dialog_opens(portal: Portal, page: P
     expect(page.get_by_role("link", name="Richieste — in arrivo")).to_be_hidden()
 
 
+def test_it_keeps_the_open_menu_inside_a_phone_screen(portal: Portal, page: Page) -> None:
+    page.set_viewport_size({"width": 390, "height": 844})
+    log_in(portal, page, "energia")
+
+    page.get_by_text("Menu", exact=True).click()
+
+    menu = page.locator(".sp-menu-list")
+    expect(menu.get_by_role("link", name="Autolettura contatore — in arrivo")).to_be_visible()
+    box = menu.bounding_box()
+    assert box is not None
+    assert box["x"] >= 0 and box["x"] + box["width"] <= 390, box
+    assert_accessible(page)
+
+
 @pytest.mark.parametrize(
     ("language", "heading"),
     [("it", "Dichiarazione di accessibilità"), ("en", "Accessibility statement")],
