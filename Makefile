@@ -16,6 +16,9 @@ VENV := $(CURDIR)/.venv
 VPY := $(VENV)/bin/python
 MANAGE := $(VPY) $(CURDIR)/manage.py
 DEMO_PORT ?= 8000
+# The demo runs with DEBUG on: it listens on the loopback address only. To show
+# it to another machine on a trusted network: make demo DEMO_BIND=0.0.0.0
+DEMO_BIND ?= 127.0.0.1
 PYTEST_WORKERS ?= 2
 PYTEST_ARGS ?=
 DEMO_ARGS ?=
@@ -62,8 +65,8 @@ demo: setup
 	@$(DEMO_ENV) $(MANAGE) migrate --no-input
 	@echo "==> Loading the demo data: manage.py demo $(DEMO_ARGS)"
 	@$(DEMO_ENV) $(MANAGE) demo $(DEMO_ARGS)
-	@echo "==> Serving the demo on http://localhost:$(DEMO_PORT)/ (Ctrl-C to stop)"
-	@$(DEMO_ENV) $(MANAGE) runserver 0.0.0.0:$(DEMO_PORT)
+	@echo "==> Serving the demo on http://localhost:$(DEMO_PORT)/, listening on $(DEMO_BIND) (Ctrl-C to stop)"
+	@$(DEMO_ENV) $(MANAGE) runserver $(DEMO_BIND):$(DEMO_PORT)
 
 # The Debian packages the tests need: Chromium (end-to-end tests), Pango and
 # HarfBuzz (WeasyPrint's PDFs) and a font. As root, or with passwordless sudo,

@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.test import Client
+from django.utils import timezone
 from pytest_django import Settings
-from tests.factories import Tenant
+from tests.accounts.login_steps import log_in
+from tests.factories import Tenant, make_sub_user
 
+from sportello.accounts.models import PortalUser
 from sportello.core.models import Company, contrast_with_white
+from sportello.core.templatetags.sportello import datetime_local
 from sportello.portal.menu import LEASING_MENU, UTILITY_MENU, MenuEntry
 
 
@@ -220,3 +226,89 @@ def test_it_measures_contrast_as_wcag_does() -> None:
     assert contrast_with_white("#ffffff") == pytest.approx(1.0)
     assert contrast_with_white("#000000") == pytest.approx(21.0)
     assert contrast_with_white("#767676") == pytest.approx(4.54, abs=0.01)
+
+
+def menu_item(page: str, url: str) -> str:
+    """The text of the main menu's entry that links to ``url``."""
+    menu = page[page.index('<ul class="sp-menu-list') : page.index("</ul>")]
+    start = menu.index(f'<a href="{url}"')
+    return re.sub(r"<[^>]+>", "", menu[start : menu.index("</a>", start)])
+
+
+def test_it_says_in_the_menu_which_sections_are_not_built_yet(release: Tenant) -> None:
+    page = release.logged_in_client().get("/").content.decode()
+
+    assert menu_item(page, "/in-arrivo/requests/") == "Richieste — in arrivo"
+    assert menu_item(page, "/in-arrivo/notifications/") == "Notifiche — in arrivo"
+    assert menu_item(page, "/contratti/") == "Contratti"
+
+
+def test_it_offers_no_request_links_on_the_home_while_requests_are_not_built(
+    release: Tenant,
+) -> None:
+    page = release.logged_in_client().get("/").content.decode()
+    panels = page[page.index('id="requests-title"') : page.index("</main>")]
+
+    assert "Fai richiesta" not in panels
+    assert "Tutte le richieste" not in panels
+    assert "in arrivo" in panels
+
+
+def test_it_marks_the_utility_home_sections_not_built_yet(energia: Tenant) -> None:
+    page = energia.logged_in_client().get("/").content.decode()
+    sections = page[page.index("<main") : page.index("</main>")]
+
+    assert re.search(r"Autolettura contatore</span>\s*<span[^>]*>— in arrivo</span>", sections)
+    assert not re.search(r"Profilo utente</span>\s*<span[^>]*>— in arrivo", sections)
+
+
+def test_it_greets_a_sub_user_by_their_own_name(release: Tenant) -> None:
+    sub_user = make_sub_user(release.user, first_name="Luigi", last_name="Verdi")
+
+    page = release.logged_in_client(sub_user).get("/").content.decode()
+
+    assert "Benvenuto, Luigi Verdi" in page
+    assert "Benvenuto, Rossi Mario" not in page
+    assert f"Area clienti di Rossi Mario (codice cliente {release.customer.code})" in page
+
+
+def test_it_shows_a_sub_user_their_own_last_access(release: Tenant) -> None:
+    sub_user = make_sub_user(release.user, first_name="Luigi", last_name="Verdi")
+    release.user.previous_login = timezone.make_aware(dt.datetime(2026, 3, 2, 9, 30))
+    release.user.save()
+    sub_user.previous_login = timezone.make_aware(dt.datetime(2026, 4, 5, 18, 15))
+    sub_user.save()
+
+    page = release.logged_in_client(sub_user).get("/").content.decode()
+
+    assert "Ultimo accesso: 05/04/2026 18:15" in page
+    assert "02/03/2026" not in page
+
+
+def test_it_says_when_this_is_the_first_access(release: Tenant) -> None:
+    page = release.logged_in_client().get("/").content.decode()
+
+    assert "Ultimo accesso: questo è il primo accesso" in page
+
+
+def test_it_remembers_a_sub_users_previous_access_through_the_login(release: Tenant) -> None:
+    sub_user = make_sub_user(release.user, first_name="Luigi", last_name="Verdi")
+    log_in(release.client(), sub_user.login)
+    first = PortalUser.objects.get(pk=sub_user.pk).last_login
+
+    client = release.client()
+    log_in(client, sub_user.login)
+
+    assert first is not None
+    assert PortalUser.objects.get(pk=sub_user.pk).previous_login == first
+    page = client.get("/").content.decode()
+    assert f"Ultimo accesso: {datetime_local(first)}" in page
+
+
+def test_it_promises_a_visitor_only_what_the_utility_portal_offers(energia: Tenant) -> None:
+    page = energia.client().get("/").content.decode()
+    lead = page[page.index('<p class="lead">') : page.index("</p>", page.index('<p class="lead">'))]
+
+    for word in ["autolettur", "ticket", "consumi", "fatture"]:
+        assert word not in lead.lower()
+    assert "in arrivo" in lead

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import ConsoleMessage, Page, expect
 from tests.e2e.harness import Portal, assert_accessible
 
 from sportello.accounts.models import PortalUser
@@ -175,4 +175,92 @@ def test_it_switches_the_portal_to_english(portal: Portal, page: Page) -> None:
 
     expect(page.locator("html")).to_have_attribute("lang", "en")
     expect(page.get_by_role("link", name="Log in to the customer area")).to_be_visible()
+    assert_accessible(page)
+
+
+def watch_console(page: Page) -> list[str]:
+    """Every error the browser reports while the test runs (console and uncaught)."""
+    errors: list[str] = []
+
+    def console(message: ConsoleMessage) -> None:
+        if message.type == "error":
+            errors.append(f"{message.location.get('url')}: {message.text}")
+
+    page.on("console", console)
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    return errors
+
+
+def test_it_loads_every_kind_of_page_without_a_console_error(portal: Portal, page: Page) -> None:
+    errors = watch_console(page)
+    page.goto(portal.url("localhost"))
+    for path in ["/", "/guida/", "/contatti/", "/faq/", "/accessibilita/", "/accesso/"]:
+        page.goto(portal.url("claris", path))
+        expect(page.get_by_role("heading", level=1)).to_be_visible()
+    log_in(portal, page, "claris")
+    for path in ["/", "/fatture-e-pagamenti/", "/contratti/", "/accesso/profilo/"]:
+        page.goto(portal.url("claris", path))
+        expect(page.get_by_role("heading", level=1)).to_be_visible()
+    # htmx is loaded and configured (its indicator styles come from our stylesheet).
+    assert page.evaluate("window.htmx.config.includeIndicatorStyles") is False
+
+    assert errors == []
+
+
+def test_it_closes_the_menu_when_the_logout_dialog_opens(portal: Portal, page: Page) -> None:
+    log_in(portal, page, "release")
+    menu = page.locator("details.sp-menu")
+    page.get_by_text("Menu", exact=True).click()
+    expect(menu).to_have_attribute("open", "")
+    expect(page.get_by_role("link", name="Richieste — in arrivo")).to_be_visible()
+
+    page.get_by_role("link", name="Esci").click()
+
+    expect(page.get_by_role("dialog", name="Conferma logout")).to_be_visible()
+    expect(menu).not_to_have_attribute("open", "")
+    expect(page.get_by_role("link", name="Richieste — in arrivo")).to_be_hidden()
+
+
+def test_it_keeps_the_open_menu_inside_a_phone_screen(portal: Portal, page: Page) -> None:
+    page.set_viewport_size({"width": 390, "height": 844})
+    log_in(portal, page, "energia")
+
+    page.get_by_text("Menu", exact=True).click()
+
+    menu = page.locator(".sp-menu-list")
+    expect(menu.get_by_role("link", name="Autolettura contatore — in arrivo")).to_be_visible()
+    box = menu.bounding_box()
+    assert box is not None
+    assert box["x"] >= 0 and box["x"] + box["width"] <= 390, box
+    assert_accessible(page)
+
+
+@pytest.mark.parametrize(
+    ("language", "heading"),
+    [("it", "Dichiarazione di accessibilità"), ("en", "Accessibility statement")],
+)
+def test_it_shows_the_accessibility_statement_on_a_phone(
+    portal: Portal, page: Page, language: str, heading: str
+) -> None:
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(portal.url("release"))
+    if language == "en":
+        page.get_by_label("Lingua").select_option("en")
+        page.get_by_role("button", name="Cambia").click()
+
+    page.get_by_role("contentinfo").get_by_role("link", name=heading).click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text(heading)
+    expect(page.get_by_role("link", name="https://form.agid.gov.it/")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert_accessible(page)
+
+
+def test_it_shows_the_guide_in_english_when_english_is_chosen(portal: Portal, page: Page) -> None:
+    page.goto(portal.url("energia", "/guida/"))
+    page.get_by_label("Lingua").select_option("en")
+    page.get_by_role("button", name="Cambia").click()
+
+    expect(page.locator("main")).to_contain_text("Welcome to the Customer Portal.")
+    expect(page.locator("main")).not_to_contain_text("Benvenuto")
     assert_accessible(page)

@@ -332,7 +332,10 @@ class CompanyAdmin(CompanyScopedAdmin):
     fieldsets = [
         (None, {"fields": ["slug", "name", "kind", "legal_footer"]}),
         (_("Marchio"), {"fields": ["logo", "primary_colour", "accent_colour"]}),
-        (_("Contatti"), {"fields": ["support_email", "phone", "commercial_contacts"]}),
+        (
+            _("Contatti"),
+            {"fields": ["support_email", "phone", "commercial_contacts", "commercial_contacts_en"]},
+        ),
         (
             _("Dati per i pagamenti"),
             {
@@ -349,7 +352,21 @@ class CompanyAdmin(CompanyScopedAdmin):
             },
         ),
         (_("Regole"), {"fields": ["first_invoice_year", "pec_domains"]}),
-        (_("Guida operativa"), {"fields": ["guide"]}),
+        (_("Guida operativa"), {"fields": ["guide", "guide_en"]}),
+        (
+            _("Dichiarazione di accessibilità"),
+            {
+                "fields": [
+                    "accessibility_conformity",
+                    "accessibility_issues",
+                    "accessibility_issues_en",
+                    "accessibility_feedback_email",
+                    "accessibility_feedback_url",
+                    "accessibility_reviewed_on",
+                    "accessibility_review_method",
+                ]
+            },
+        ),
         (
             _("Funzioni"),
             {

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from django.conf import settings
@@ -40,6 +41,34 @@ class CompanyKind(models.TextChoices):
     UTILITY = "utility", _("Energia e gas")
 
 
+class Conformity(models.TextChoices):
+    """How far the portal meets WCAG 2.1 AA / EN 301 549 (AgID's model statement)."""
+
+    FULL = "full", _("conforme")
+    PARTIAL = "partial", _("parzialmente conforme")
+    NONE = "none", _("non conforme")
+
+
+class ReviewMethod(models.TextChoices):
+    """How the accessibility statement was prepared (AgID's model statement)."""
+
+    SELF = "self", _("autovalutazione effettuata direttamente dalla società")
+    THIRD_PARTY = "third_party", _("valutazione effettuata da terzi")
+
+
+@dataclass(frozen=True)
+class LocalText:
+    """A text the company wrote, and the language it is written in.
+
+    When the company wrote nothing in the page's language the Italian text is
+    shown instead; the page marks it ``lang="it"`` so a screen reader reads it
+    with Italian pronunciation.
+    """
+
+    text: str
+    language: str
+
+
 class Company(models.Model):
     """A tenant: one brand, its host names, contacts and enabled features.
 
@@ -66,6 +95,11 @@ class Company(models.Model):
         blank=True,
         help_text=_("A chi rivolgersi per informazioni sui servizi (testo libero)."),
     )
+    commercial_contacts_en = models.TextField(
+        _("contatti commerciali (inglese)"),
+        blank=True,
+        help_text=_("Se vuoto, le pagine in inglese mostrano il testo italiano."),
+    )
     phone = models.CharField(_("telefono"), max_length=40, blank=True)
     first_invoice_year = models.PositiveSmallIntegerField(
         _("primo anno fatture"),
@@ -77,7 +111,16 @@ class Company(models.Model):
         blank=True,
         help_text=_("Uno per riga, es. pec.it, legalmail.it."),
     )
-    guide = models.TextField(_("guida operativa"), blank=True)
+    guide = models.TextField(
+        _("guida operativa"),
+        blank=True,
+        help_text=_("Descrivere solo le sezioni che il portale offre già."),
+    )
+    guide_en = models.TextField(
+        _("guida operativa (inglese)"),
+        blank=True,
+        help_text=_("Se vuota, le pagine in inglese mostrano la guida italiana."),
+    )
     # How a customer pays what is overdue (shown on the home and the billing page
     # when something is): the company's own account, not a customer's.
     payment_beneficiary = models.CharField(
@@ -100,6 +143,48 @@ class Company(models.Model):
     feature_sub_users = models.BooleanField(_("sotto-utenze"), default=True)
     feature_transparency = models.BooleanField(_("rendiconti di trasparenza"), default=True)
     feature_self_reading = models.BooleanField(_("autolettura contatore"), default=True)
+    # The accessibility statement (L. 4/2004 art. 3-bis; D.Lgs. 82/2022, the
+    # European Accessibility Act, in force since 28 June 2025): the page
+    # /accessibilita/ is generated from these fields.
+    accessibility_conformity = models.CharField(
+        _("stato di conformità"),
+        max_length=10,
+        choices=Conformity.choices,
+        default=Conformity.PARTIAL,
+        help_text=_("Rispetto alle WCAG 2.1 livello AA e alla norma EN 301 549."),
+    )
+    accessibility_issues = models.TextField(
+        _("contenuti non accessibili"),
+        blank=True,
+        help_text=_(
+            "Un paragrafo per contenuto: che cosa non è accessibile, perché (non conformità, "
+            "onere sproporzionato, fuori ambito) e l'alternativa accessibile."
+        ),
+    )
+    accessibility_issues_en = models.TextField(
+        _("contenuti non accessibili (inglese)"),
+        blank=True,
+        help_text=_("Se vuoto, le pagine in inglese mostrano il testo italiano."),
+    )
+    accessibility_feedback_email = models.EmailField(
+        _("e-mail per le segnalazioni di accessibilità"),
+        blank=True,
+        help_text=_("Se vuota, si usa l'e-mail di assistenza tecnica."),
+    )
+    accessibility_feedback_url = models.URLField(
+        _("modulo per le segnalazioni di accessibilità"),
+        blank=True,
+        help_text=_("Facoltativo: l'indirizzo di un modulo on line."),
+    )
+    accessibility_reviewed_on = models.DateField(
+        _("data dell'ultimo riesame"), null=True, blank=True
+    )
+    accessibility_review_method = models.CharField(
+        _("metodo di valutazione"),
+        max_length=12,
+        choices=ReviewMethod.choices,
+        default=ReviewMethod.SELF,
+    )
 
     class Meta:
         verbose_name = _("società")
@@ -162,6 +247,22 @@ class Company(models.Model):
         port = f":{settings.PUBLIC_PORT}" if settings.PUBLIC_PORT else ""
         return f"{settings.PUBLIC_SCHEME}://{self.primary_host}{port}{path}"
 
+    def text(self, field: str, language: str) -> LocalText:
+        """The company's text ``field`` in ``language``, or the Italian one if it wrote none.
+
+        Italian lives in ``field``, English in ``field_en``.
+        """
+        if language != "it":
+            translated = getattr(self, f"{field}_{language}", "")
+            if translated.strip():
+                return LocalText(translated, language)
+        return LocalText(getattr(self, field), "it")
+
+    @property
+    def accessibility_email(self) -> str:
+        """Where accessibility feedback goes: its own address, else the support one."""
+        return self.accessibility_feedback_email or self.support_email
+
     def pec_domain_list(self) -> list[str]:
         return [d.strip().lower() for d in self.pec_domains.splitlines() if d.strip()]
 
@@ -196,8 +297,20 @@ class CompanyHost(models.Model):
         super().save(*args, **kwargs)
 
 
+class FaqQuerySet(models.QuerySet["FaqEntry"]):
+    def for_language(self, language: str) -> tuple[FaqQuerySet, str]:
+        """The entries in ``language``, or the Italian ones if the company wrote none.
+
+        Also returns the language the entries are in, to mark the page.
+        """
+        entries = self.filter(language=language)
+        if language != "it" and not entries.exists():
+            return self.filter(language="it"), "it"
+        return entries, language
+
+
 class FaqEntry(models.Model):
-    """A question and answer on the company's FAQ page (H3)."""
+    """A question and answer on the company's FAQ page (H3), in one language."""
 
     company = models.ForeignKey(
         Company, on_delete=models.CASCADE, related_name="faq_entries", verbose_name=_("società")
@@ -206,6 +319,8 @@ class FaqEntry(models.Model):
     position = models.PositiveSmallIntegerField(_("posizione"), default=0)
     question = models.CharField(_("domanda"), max_length=300)
     answer = models.TextField(_("risposta"))
+
+    objects: ClassVar[FaqQuerySet] = FaqQuerySet.as_manager()  # type: ignore[assignment]
 
     class Meta:
         verbose_name = _("domanda frequente")

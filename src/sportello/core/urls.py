@@ -8,5 +8,6 @@ urlpatterns = [
     path("guida/", views.guide, name="guide"),
     path("contatti/", views.contacts, name="contacts"),
     path("faq/", views.faq, name="faq"),
+    path("accessibilita/", views.accessibility, name="accessibility"),
     path("brand/logo", views.logo, name="logo"),
 ]

@@ -13,26 +13,41 @@ from django.views.decorators.http import require_safe
 
 from .decorators import company_required
 from .http import CompanySiteRequest, SiteRequest
+from .models import FaqEntry
+
+
+def page_language() -> str:
+    return (get_language() or "it")[:2]
 
 
 @require_safe
 @company_required
 def guide(request: CompanySiteRequest) -> HttpResponse:
-    return render(request, "core/guide.html")
+    guide = request.company.text("guide", page_language())
+    return render(request, "core/guide.html", {"guide": guide})
 
 
 @require_safe
 @company_required
 def contacts(request: CompanySiteRequest) -> HttpResponse:
-    return render(request, "core/contacts.html")
+    services = request.company.text("commercial_contacts", page_language())
+    return render(request, "core/contacts.html", {"services": services})
 
 
 @require_safe
 @company_required
 def faq(request: CompanySiteRequest) -> HttpResponse:
-    language = (get_language() or "it")[:2]
-    entries = request.company.faq_entries.filter(language=language)
-    return render(request, "core/faq.html", {"entries": entries})
+    faq_entries = FaqEntry.objects.filter(company=request.company)
+    entries, language = faq_entries.for_language(page_language())
+    return render(request, "core/faq.html", {"entries": entries, "entries_language": language})
+
+
+@require_safe
+@company_required
+def accessibility(request: CompanySiteRequest) -> HttpResponse:
+    """The accessibility statement, generated from the company's settings."""
+    issues = request.company.text("accessibility_issues", page_language())
+    return render(request, "core/accessibility.html", {"issues": issues})
 
 
 LOGO_TYPES = {"image/svg+xml", "image/png", "image/jpeg", "image/webp"}

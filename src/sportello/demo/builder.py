@@ -59,7 +59,7 @@ from sportello.servicedesk.models import (
 
 from . import identity
 from .catalogue import DEMO_PASSWORD
-from .companies import COMPANIES, LEASING_GUIDE, UTILITY_GUIDE, CompanySpec
+from .companies import COMPANIES, CompanySpec
 from .finance import add_months, french_plan
 from .pdf import text_pdf
 
@@ -225,7 +225,14 @@ class DemoBuilder:
             commercial_contacts=spec.commercial_contacts,
             first_invoice_year=spec.first_invoice_year,
             pec_domains=spec.pec_domains,
-            guide=UTILITY_GUIDE if spec.kind == "utility" else LEASING_GUIDE,
+            commercial_contacts_en=spec.commercial_contacts_en,
+            guide=spec.guides[0],
+            guide_en=spec.guides[1],
+            accessibility_conformity=spec.accessibility_conformity,
+            accessibility_issues=spec.accessibility_issues[0],
+            accessibility_issues_en=spec.accessibility_issues[1],
+            accessibility_feedback_email=spec.accessibility_feedback_email,
+            accessibility_reviewed_on=self.today - dt.timedelta(days=45),
             feature_self_reading=spec.kind == "utility",
             feature_transparency=spec.kind == "leasing",
             payment_beneficiary=spec.payment[0],
@@ -427,6 +434,8 @@ class DemoBuilder:
             last_name="Rossi",
             email=f"mario.rossi.{company.slug}@mail.demo.example",
             language="it",
+            # Logged in before, so the home shows the sub-user's own last access.
+            last_login=timezone.now() - dt.timedelta(days=2, hours=5),
         )
         self.built.counts["users"] += len(created) + 1
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sportello.core.models import CompanyKind
+from sportello.core.models import CompanyKind, Conformity
 
 
 @dataclass(frozen=True)
@@ -23,36 +23,106 @@ class CompanySpec:
     customer_code_start: int
     contract_number_start: int
     customers: int
+    commercial_contacts_en: str
     pec_domains: str = "pec.it\nlegalmail.it\npec.demo.example"
     #: Where customers pay what is overdue (leasing companies): beneficiary, bank, contact.
     payment: tuple[str, str, str] = ("", "", "")
+    accessibility_conformity: Conformity = Conformity.PARTIAL
+    accessibility_feedback_email: str = ""
     faq: list[tuple[str, str, str, str]] = field(default_factory=list)
     request_types: list[tuple[str, str]] = field(default_factory=list)
 
+    @property
+    def guides(self) -> tuple[str, str]:
+        """The guide in Italian and in English."""
+        if self.kind == CompanyKind.UTILITY:
+            return UTILITY_GUIDE, UTILITY_GUIDE_EN
+        return LEASING_GUIDE, LEASING_GUIDE_EN
 
+    @property
+    def accessibility_issues(self) -> tuple[str, str]:
+        """The non-accessible content, in Italian and in English."""
+        if self.accessibility_conformity == Conformity.FULL:
+            return "", ""
+        return LEASING_ACCESSIBILITY_ISSUES, LEASING_ACCESSIBILITY_ISSUES_EN
+
+
+# The guides describe only what each portal offers today: the sections the
+# menu marks "in arrivo" are not mentioned (tests/demo/test_demo_content.py).
 LEASING_GUIDE = """Benvenuto nell'Area Clienti.
 
-Home: la sezione «La tua situazione» riepiloga pagamenti scaduti, prossima scadenza, prossimo pagamento e anticipi versati; il pannello dei contratti attivi porta ai contratti e ai beni in locazione; il pannello delle richieste mostra le ultime richieste inviate.
+Home: la sezione «La tua situazione» riepiloga pagamenti scaduti, prossima scadenza, prossimo pagamento e anticipi versati; il pannello dei contratti attivi porta ai contratti e ai beni in locazione.
 
-Fatture e pagamenti: lo scadenziario di tutti i contratti o di un singolo contratto, con stato (a scadere, scaduto, pagato), importi e fatture in PDF. Il pulsante «Esporta» scarica la vista corrente in Excel.
+Fatture e pagamenti: lo scadenziario di tutti i contratti o di un singolo contratto, con stato (a scadere, scaduto, pagato) e importi. Il pulsante «Esporta» scarica la vista corrente in Excel.
 
-Contratti: i contratti attivi (a reddito) ed estinti, con dati generali, date, prodotto, importi e rata; da ogni contratto si raggiungono il piano di ammortamento, i beni, i documenti e lo scadenziario.
+Fatture: le fatture e le note di credito, con il PDF da scaricare.
 
-Area self-service: modifica della banca d'appoggio / IBAN, variazione d'indirizzo, altre richieste con allegati, richiesta di estinzione anticipata.
+Contratti: i contratti attivi (a reddito) ed estinti, con dati generali, date, prodotto, importi e rata; da ogni contratto si raggiungono il piano di ammortamento, i beni e i documenti del contratto.
 
-Profilo utente: lingua, e-mail principale e secondaria, sotto-utenze."""
+Beni in locazione: i beni di tutti i contratti, esportabili in Excel.
+
+Rendiconti di trasparenza: il rendiconto annuale di ogni contratto, da consultare o scaricare in PDF.
+
+Documenti: i documenti che la società mette a disposizione.
+
+Profilo utente: lingua delle pagine e delle e-mail, e-mail principale e secondaria, invio cartaceo delle fatture, cambio password; l'utente principale crea e gestisce le sotto-utenze.
+
+Le voci del menu contrassegnate «in arrivo» non sono ancora disponibili."""
+
+LEASING_GUIDE_EN = """Welcome to the Customer Area.
+
+Home: «Your situation» sums up overdue payments, the next due date, the next payment and the advances paid; the active contracts panel leads to your contracts and leased assets.
+
+Invoices and payments: the payment schedule of all your contracts or of one contract, with its status (to be due, overdue, paid) and amounts. The «Export» button downloads the current view as an Excel file.
+
+Invoices: your invoices and credit notes, each with its PDF to download.
+
+Contracts: active and extinct contracts, with general data, dates, product, amounts and instalment; each contract leads to its amortisation plan, its assets and its documents.
+
+Leased assets: the assets of all your contracts, which you can export to Excel.
+
+Transparency statements: the yearly statement of each contract, to read on screen or download as a PDF.
+
+Documents: the documents the company makes available to you.
+
+User profile: the language of pages and e-mails, primary and secondary e-mail, paper invoices, password change; the main user creates and manages sub-users.
+
+Menu entries marked «coming soon» are not available yet."""
 
 UTILITY_GUIDE = """Benvenuto nel Portale clienti.
 
-Punto di fornitura: in alto è possibile selezionare il punto di fornitura di interesse; la scelta resta valida in tutte le pagine.
+Accesso: si entra con il codice cliente (sei cifre, stampato nella prima pagina della bolletta) e la password; a ogni accesso arriva via e-mail un codice di verifica da inserire.
 
-Elenco fatture: le fatture dal 2014; si possono scaricare quelle con il simbolo PDF.
+Profilo utente: lingua delle pagine e delle e-mail, e-mail principale e secondaria, cambio password; l'utente principale crea e gestisce le sotto-utenze.
 
-Autolettura contatore: si inseriscono le letture del contatore (e del correttore, per i punti gas che ne hanno uno) nei periodi consentiti; una sola lettura al giorno; la lettura si può cancellare finché non è acquisita.
+Contatti e domande frequenti: i recapiti degli sportelli e dell'assistenza tecnica e le risposte ai dubbi più comuni.
 
-Dati anagrafici: si modificano in autonomia telefono, fax ed e-mail; per gli altri dati si segnala la difformità alla società.
+Le altre voci del menu sono contrassegnate «in arrivo»: saranno disponibili in una prossima versione del portale. Nel frattempo ci si rivolge agli sportelli o al numero verde indicati nella pagina Contatti."""
 
-Prelievi fatturati: energia e potenza per anno, in forma grafica o tabellare."""
+UTILITY_GUIDE_EN = """Welcome to the Customer Portal.
+
+Access: log in with your customer code (six digits, printed on the first page of your bill) and your password; at each login a verification code arrives by e-mail.
+
+User profile: the language of pages and e-mails, primary and secondary e-mail, password change; the main user creates and manages sub-users.
+
+Contacts and frequently asked questions: how to reach our service desks and technical support, and answers to the most common questions.
+
+The other menu entries are marked «coming soon»: they will be available in a later version of the portal. Meanwhile, please contact the service desks or the freephone number on the Contacts page."""
+
+# The portal as built: pages pass axe (WCAG 2.1 AA); the invoice PDFs are not
+# tagged PDF/UA, which the statement owns up to with an accessible alternative.
+LEASING_ACCESSIBILITY_ISSUES = (
+    "Fatture in PDF: i file PDF delle fatture non sono documenti PDF accessibili (PDF/UA) e "
+    "un lettore di schermo può non riconoscerne tabelle e intestazioni (non conformità al "
+    "criterio di successo 1.3.1 delle WCAG 2.1). Alternativa accessibile: gli stessi dati "
+    "sono nelle pagine «Fatture» e «Fatture e pagamenti», esportabili in Excel."
+)
+LEASING_ACCESSIBILITY_ISSUES_EN = (
+    "Invoice PDFs: the invoice PDF files are not accessible PDF (PDF/UA) documents, and a "
+    "screen reader may not recognise their tables and headings (non-compliance with WCAG "
+    "2.1 success criterion 1.3.1). Accessible alternative: the same data is on the "
+    "«Invoices» and «Invoices and payments» pages, which can be exported to Excel."
+)
 
 LEASING_FAQ = [
     (
@@ -120,6 +190,11 @@ COMPANIES = [
             "possibile rivolgersi alla Filiale Asset Italease del Banco BPM che opera in "
             "outsourcing per Release."
         ),
+        commercial_contacts_en=(
+            "For further information on the services of the Customer Area, please contact "
+            "the Asset Italease branch of Banco BPM, which serves Release in outsourcing."
+        ),
+        accessibility_feedback_email="accessibilita@release.demo.example",
         legal_footer=(
             "Release S.p.A. (dati dimostrativi) – Sede legale: Via Roma, 1 – 20121 Milano (MI)\n"
             "Iscritta all'Albo degli Intermediari Finanziari ex art. 106 D.Lgs. 385/93"
@@ -148,6 +223,10 @@ COMPANIES = [
         commercial_contacts=(
             "Per ulteriori informazioni relative ai servizi contenuti nell'Area Clienti è "
             "possibile rivolgersi alla Filiale Asset Italease del Banco BPM."
+        ),
+        commercial_contacts_en=(
+            "For further information on the services of the Customer Area, please contact "
+            "the Asset Italease branch of Banco BPM."
         ),
         legal_footer=(
             "Banco BPM S.p.A. – Divisione Leasing (dati dimostrativi) – Piazza Meda, 4 – "
@@ -178,6 +257,11 @@ COMPANIES = [
             "Sede legale e Direzione Generale: Piazza Rinaldi, 8 – 31100 Treviso (TV)\n"
             "Tel. 0422 427411 – Fax 0422 427499"
         ),
+        commercial_contacts_en=(
+            "Registered office and General Management: Piazza Rinaldi, 8 – 31100 Treviso (TV), "
+            "Italy\nPhone +39 0422 427411 – Fax +39 0422 427499"
+        ),
+        accessibility_feedback_email="accessibilita@claris.demo.example",
         legal_footer=(
             "Claris Leasing S.p.A. (dati dimostrativi) – Capitale sociale interamente versato "
             "Euro 40.000.000,00\nIscritta al n° 16 dell'Albo degli Intermediari Finanziari ex "
@@ -196,23 +280,26 @@ COMPANIES = [
                 "Use the «Forgot your password?» link on the login page.",
             ),
             (
-                "Dove posso trovare le richieste effettuate ad oggi?",
-                "Lo storico delle richieste è nella Home Page in basso e nel menu, alla voce "
-                "«Richieste».",
-                "Where can I find my requests?",
-                "The request history is at the bottom of the home page and in the menu under "
-                "«Requests».",
+                "Dove trovo il piano di ammortamento di un contratto?",
+                "Nel menu «Contratti»: aprendo un contratto si raggiungono il piano di "
+                "ammortamento, che si può esportare in Excel, i beni e i documenti del "
+                "contratto.",
+                "Where do I find the amortisation plan of a contract?",
+                "In the «Contracts» menu: open a contract to reach its amortisation plan, "
+                "which you can export to Excel, its assets and its documents.",
             ),
             (
-                "È possibile inserire un secondo indirizzo e-mail sul quale ricevere le "
-                "notifiche delle richieste?",
-                "Sì: nel profilo utente l'«e-mail secondaria» (non PEC) riceve le notifiche "
-                "delle richieste. L'e-mail principale coincide con la PEC fornita alla "
-                "stipula; per cambiare la PEC per tutte le comunicazioni usare l'area "
-                "self-service.",
-                "Can I add a second e-mail address for request notifications?",
-                "Yes: the «secondary e-mail» (not PEC) in your profile receives request "
-                "notifications.",
+                "Posso cambiare l'indirizzo e-mail a cui arrivano i codici di accesso?",
+                "Sì, nel Profilo utente: l'e-mail principale si cambia indicando la password "
+                "attuale, e il vecchio indirizzo riceve un avviso. Nel profilo si può anche "
+                "indicare un'e-mail secondaria (non PEC). La PEC registrata presso la società "
+                "non cambia dal portale: per modificarla usare i recapiti della pagina "
+                "Contatti.",
+                "Can I change the e-mail address that receives my login codes?",
+                "Yes, in your User profile: you change the primary e-mail by entering your "
+                "current password, and the old address is told. In the profile you can also "
+                "add a secondary e-mail (not a PEC). The PEC on file with the company is not "
+                "changed from the portal: to change it, use the details on the Contacts page.",
             ),
         ],
         request_types=LEASING_REQUEST_TYPES,
@@ -232,6 +319,10 @@ COMPANIES = [
         support_email="portaleclienti@energiatoscana.demo.example",
         phone="800 123 456",
         commercial_contacts="Sportelli clienti: Via Roma, 12 – 59100 Prato (PO), lun–ven 9–13.",
+        commercial_contacts_en=(
+            "Customer service desks: Via Roma, 12 – 59100 Prato (PO), Monday to Friday 9am–1pm."
+        ),
+        accessibility_conformity=Conformity.FULL,
         legal_footer=(
             "Energia Toscana S.p.A. (dati dimostrativi) – Mercato libero – Via Roma, 12 – "
             "59100 Prato (PO)"
@@ -250,11 +341,13 @@ COMPANIES = [
                 "six digits.",
             ),
             (
-                "Quando posso inserire l'autolettura?",
-                "Nei periodi indicati nella pagina «Autolettura contatore». È possibile "
-                "inserire una sola lettura al giorno.",
-                "When can I enter a meter reading?",
-                "In the periods listed on the «Meter self-reading» page, one reading per day.",
+                "Ho dimenticato la password: come la recupero?",
+                "Con il link «Password dimenticata?» della pagina di accesso: si indica il "
+                "codice cliente o l'e-mail e si riceve un link, valido un'ora, per sceglierne "
+                "una nuova.",
+                "I forgot my password: how do I get it back?",
+                "Use the «Forgot your password?» link on the login page: enter your customer "
+                "code or e-mail and you receive a link, valid for one hour, to choose a new one.",
             ),
         ],
         request_types=UTILITY_REQUEST_TYPES,

@@ -26,6 +26,7 @@ class Dashboard:
     contracts: list[Contract]
     requests: list[ServiceRequest]
     links: dict[str, str] = field(default_factory=dict)
+    built: frozenset[str] = frozenset()
     self_service: bool = True
 
 
@@ -42,13 +43,15 @@ def dashboard(user: Any, company: Company, today: dt.date) -> Dashboard:
         .select_related("request_type")
         .order_by("-last_activity_at", "-pk")[:LATEST_REQUESTS]
     )
-    # The panels link where the menu does: a section not built yet is its
-    # "coming soon" page, never a broken link.
-    links = {entry.key: entry.url for entry in menu_for(company)}
+    # The panels link where the menu does; a section not built yet says it is
+    # coming instead of offering a link that leads nowhere useful.
+    menu = menu_for(company)
+    links = {entry.key: entry.url for entry in menu}
     return Dashboard(
         situation=situation(user.customer_id, today),
         contracts=contracts,
         requests=requests,
         links=links,
+        built=frozenset(entry.key for entry in menu if entry.is_built),
         self_service=company.feature_requests,
     )

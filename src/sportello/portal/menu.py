@@ -1,7 +1,8 @@
 """The main menu (B5): the same entries on every page, by company kind.
 
-An entry whose feature is not built yet points to the "coming soon" page, so
-no link in the portal is ever broken.
+An entry whose feature is not built yet says so in the menu itself ("— in
+arrivo") and points to the "coming soon" page, so no link in the portal is
+ever broken and nobody looks for what is not there.
 """
 
 from __future__ import annotations
@@ -20,6 +21,10 @@ class MenuEntry:
     key: str
     label: str | Promise
     url_name: str | None = None  # None: not built yet, shown as coming soon
+
+    @property
+    def is_built(self) -> bool:
+        return self.url_name is not None
 
     @property
     def url(self) -> str:
