@@ -511,6 +511,7 @@ PUBLIC = {
     "core:contacts",
     "core:faq",
     "core:logo",
+    "core:accessibility",
 }
 
 #: Route prefixes outside the customer site: the back office, the demo's tools, files.

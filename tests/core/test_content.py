@@ -9,7 +9,7 @@ import re
 import pytest
 from django.test import Client
 from pytest_django import Settings
-from tests.factories import Tenant, make_operator
+from tests.factories import BACK_OFFICE_HOST, Tenant, make_operator, operator_client
 
 from sportello.core.models import Conformity, FaqEntry, ReviewMethod
 
@@ -205,12 +205,11 @@ def test_it_has_no_statement_on_the_platform_host(settings: Settings, db: None) 
 def test_it_lets_an_operator_edit_the_statement_in_the_admin(
     release: Tenant, settings: Settings
 ) -> None:
-    settings.PLATFORM_HOSTS = ["backoffice.test"]
+    settings.PLATFORM_HOSTS = [BACK_OFFICE_HOST]
     operator = make_operator(
         release.company, permissions=["core.view_company", "core.change_company"]
     )
-    client = Client(HTTP_HOST="backoffice.test")
-    client.force_login(operator, backend="django.contrib.auth.backends.ModelBackend")
+    client = operator_client(operator)
 
     page = client.get(f"/admin/core/company/{release.company.pk}/change/").content.decode()
 
