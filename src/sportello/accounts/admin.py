@@ -6,13 +6,17 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as gettext_now
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django_otp.plugins.otp_email.models import EmailDevice
 
 from sportello.core.admin import CompanyScopedAdmin, operator_company_ids
+from sportello.core.audit import Origin
+from sportello.customers.models import Customer
 
 from .models import PortalUser
+from .services.registration import invite_customers
 
 
 @admin.register(PortalUser)
@@ -63,7 +67,7 @@ class PortalUserAdmin(CompanyScopedAdmin, UserAdmin[PortalUser]):
         """Lifts the lockout after three failed passwords (A7), audited per user."""
         from .services.login import unlock_by_operator
 
-        unlocked = sum(unlock_by_operator(request, user) for user in queryset)
+        unlocked = sum(unlock_by_operator(Origin.of(request), user) for user in queryset)
         self.message_user(
             request,
             ngettext("%(count)d utente sbloccato.", "%(count)d utenti sbloccati.", unlocked)
@@ -98,3 +102,40 @@ class PlatformGroupAdmin(GroupAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return request.user.is_superuser
+
+
+# The customers' admin lives here, not in the customers app: its invitation
+# action is an accounts workflow, and customers stands below accounts.
+@admin.register(Customer)
+class CustomerAdmin(CompanyScopedAdmin):
+    list_display = ["code", "name", "kind", "codice_fiscale", "partita_iva", "company"]
+    list_filter = ["company", "kind"]
+    search_fields = ["code", "name", "codice_fiscale", "partita_iva", "pec"]
+    actions = ["invite"]
+
+    def has_invite_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("accounts.add_portaluser")
+
+    @admin.action(description=_("Invita all'area clienti"), permissions=["invite"])
+    def invite(self, request: HttpRequest, queryset: QuerySet[Customer]) -> None:
+        """A3: the credentials go to each customer's PEC; the others are named and skipped."""
+        result = invite_customers(Origin.of(request), list(queryset.select_related("company")))
+        if result.invited:
+            self.message_user(
+                request,
+                ngettext(
+                    "Invito inviato alla PEC di %(count)d cliente.",
+                    "Invito inviato alla PEC di %(count)d clienti.",
+                    len(result.invited),
+                )
+                % {"count": len(result.invited)},
+                messages.SUCCESS,
+            )
+        if result.skipped:
+            codes = ", ".join(customer.code for customer in result.skipped)
+            self.message_user(
+                request,
+                gettext_now("Non invitati (senza PEC o già registrati): %(codes)s.")
+                % {"codes": codes},
+                messages.WARNING,
+            )

@@ -26,7 +26,6 @@ from axes.utils import reset as axes_reset
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Sum
-from django.http import HttpRequest
 from django_otp.plugins.otp_email.models import EmailDevice
 
 from sportello.core import audit
@@ -379,13 +378,10 @@ def is_locked(user: PortalUser) -> bool:
 
 
 @transaction.atomic
-def unlock_by_operator(origin: Origin | HttpRequest, user: PortalUser) -> bool:
-    """An operator lifts the lock (admin action); True if the account was locked.
-
-    The admin still passes its request; ``Origin.of`` turns it into an origin.
-    """
+def unlock_by_operator(origin: Origin, user: PortalUser) -> bool:
+    """An operator lifts the lock (admin action); True if the account was locked."""
     locked = is_locked(user)
     axes_reset(username=user.username)
     if locked:
-        audit.record("account.unlocked", origin=Origin.of(origin), company=user.company, obj=user)
+        audit.record("account.unlocked", origin=origin, company=user.company, obj=user)
     return locked

@@ -19,7 +19,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
-from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -280,13 +279,12 @@ class InvitationResult:
 
 
 @transaction.atomic
-def invite_customers(origin: Origin | HttpRequest, customers: list[Customer]) -> InvitationResult:
+def invite_customers(origin: Origin, customers: list[Customer]) -> InvitationResult:
     """A3: an operator invites customers; the credentials go to the PEC on file.
 
     Customers without a PEC, or who already have a portal user, are skipped.
     Paper invoices stop when the customer chooses the definitive password.
     """
-    origin = Origin.of(origin)  # the admin action still passes its request
     result = InvitationResult([], [])
     for customer in customers:
         if not customer.pec or customer.users.exists():
