@@ -123,6 +123,7 @@ INSTALLED_APPS = [
     "sportello.energy",
     "sportello.documents",
     "sportello.integration",
+    "sportello.statements",
     "sportello.portal",
     "sportello.demo",
 ]

@@ -5,7 +5,6 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from sportello.accounts.views import operator
-from sportello.leasing.urls import transparency_urlpatterns
 
 urlpatterns = [
     # The admin's login is the operators' two-step login (password, e-mailed code).
@@ -19,7 +18,7 @@ urlpatterns = [
     path("accesso/", include("sportello.accounts.urls")),
     path("demo/", include("sportello.demo.urls")),
     path("fatture-e-pagamenti/", include("sportello.billing.urls")),
-    path("rendiconti/", include(transparency_urlpatterns)),
+    path("rendiconti/", include("sportello.statements.urls")),
     path("contratti/", include("sportello.leasing.urls")),
     path("documenti/", include("sportello.documents.urls")),
     path("", include("sportello.core.urls")),

@@ -17,7 +17,6 @@ from django.db.models import Count, OuterRef, QuerySet, Subquery
 from django.http import Http404
 
 from sportello.core.scoping import get_for_user
-from sportello.documents.models import Document
 
 from .models import Asset, Contract, ContractStatus, InstalmentKind, PlanInstalment
 
@@ -138,8 +137,12 @@ def assets_of(user: Any, contract: Contract | None) -> QuerySet[Asset]:
     return assets.order_by("contract__number", "code", "pk")
 
 
-def contract_documents(user: Any, pk: int) -> tuple[Contract, QuerySet[Document]]:
-    """The documents of one of the user's contracts ("Vai a documenti")."""
+def contract_documents(user: Any, pk: int) -> tuple[Contract, QuerySet[Any]]:
+    """The documents of one of the user's contracts ("Vai a documenti").
+
+    Through the contract's reverse relation: documents stand above leasing
+    (a document may belong to a contract), so leasing does not import them.
+    """
     contract = own_contract(user, pk)
-    documents = Document.objects.for_user(user).filter(contract=contract)
+    documents = contract.documents.for_user(user)
     return contract, documents.order_by("-published_on", "title", "pk")

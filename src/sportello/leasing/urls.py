@@ -1,9 +1,3 @@
-"""The leasing pages: contracts under /contratti/, statements under /rendiconti/.
-
-The statements keep a namespace of their own (``transparency:list``, ``:detail``,
-``:pdf``): the project's urls.py includes ``transparency_urlpatterns`` with it.
-"""
-
 from django.urls import path
 
 from . import views
@@ -20,12 +14,3 @@ urlpatterns = [
     path("beni/", views.asset_list_view, name="assets"),
     path("beni/esporta/", views.asset_export_view, name="assets_export"),
 ]
-
-transparency_urlpatterns = (
-    [
-        path("", views.statement_list, name="list"),
-        path("<int:contract_id>/<int:year>/", views.statement_detail, name="detail"),
-        path("<int:contract_id>/<int:year>/pdf/", views.statement_pdf, name="pdf"),
-    ],
-    "transparency",
-)

@@ -43,9 +43,8 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from sportello.billing.models import ScheduleEntry
-
-from .models import Contract, InstalmentKind, PaymentReason, PlanInstalment
-from .services import residual_capital_on
+from sportello.leasing.models import Contract, InstalmentKind, PaymentReason, PlanInstalment
+from sportello.leasing.services import residual_capital_on
 
 ZERO = Decimal("0.00")
 

@@ -38,7 +38,7 @@ from sportello.leasing.models import (
     PaymentReason,
     PlanInstalment,
 )
-from sportello.leasing.transparency import (
+from sportello.statements.services import (
     StatementYearOutOfRange,
     statement_years,
     transparency_statement,

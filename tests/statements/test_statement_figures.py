@@ -27,7 +27,7 @@ from sportello.core.models import Company
 from sportello.demo.builder import build_demo
 from sportello.leasing.models import Contract, ContractStatus, PlanInstalment
 from sportello.leasing.services import contract_detail
-from sportello.leasing.transparency import statement_years, transparency_statement
+from sportello.statements.services import statement_years, transparency_statement
 
 TODAY = dt.date(2026, 11, 22)
 ZERO = Decimal("0.00")
