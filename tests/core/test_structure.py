@@ -39,3 +39,38 @@ def test_it_keeps_core_free_of_domain_apps() -> None:
         )
     }
     assert reaching_up == set()
+
+
+#: The floors of the project, from the ground up: an app may import its own
+#: floor's apps and those below, never above (DESIGN.md, "Direction of imports").
+FLOORS = [
+    {"core"},
+    {"customers", "notices", "integration"},
+    {"accounts", "energy"},
+    {"leasing"},
+    {"billing", "documents", "servicedesk"},
+    {"statements", "portal", "demo"},
+]
+
+
+def floor_of(app: str) -> int:
+    return next(number for number, apps in enumerate(FLOORS) if app in apps)
+
+
+def test_it_knows_the_floor_of_every_app() -> None:
+    assert set(APPS) | {"core"} == set().union(*FLOORS)
+
+
+def test_it_keeps_every_import_pointing_down() -> None:
+    reaching_up = set()
+    for app in APPS:
+        for path in (PACKAGE / app).rglob("*.py"):
+            if "migrations" in path.parts:
+                continue
+            for module in imported_modules(path):
+                parts = module.split(".")
+                if parts[0] != "sportello" or len(parts) < 2 or parts[1] not in set(APPS):
+                    continue
+                if floor_of(parts[1]) > floor_of(app):
+                    reaching_up.add(f"{path.relative_to(PACKAGE)}: {module}")
+    assert reaching_up == set()
