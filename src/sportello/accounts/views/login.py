@@ -17,12 +17,10 @@ from sportello.accounts.http import CompanyRequest, PortalRequest
 from sportello.core.audit import Origin
 from sportello.core.decorators import company_required
 
-from .. import throttle
 from ..forms.login import CodeForm, LoginForm, ResetRequestForm, UnlockForm
 from ..forms.passwords import NewPasswordForm
 from ..models import PortalUser
 from ..services import login as services
-from ..services.login import CodeCheck, NewCode
 from . import steps
 from .tokens import token_from_session
 
@@ -55,16 +53,6 @@ def login_view(request: CompanyRequest) -> HttpResponse:
     return render(request, "accounts/login.html", {"form": form})
 
 
-def pending_customer(request: CompanyRequest) -> tuple[services.PendingLogin, PortalUser, str]:
-    """The attempt of this session and its user; LookupError when there is none."""
-    found = steps.pending(request, steps.CUSTOMER)
-    user = services.pending_user(request.company, found[0]) if found is not None else None
-    if found is None or user is None:
-        steps.abandon(request, steps.CUSTOMER)
-        raise LookupError
-    return found[0], user, found[1]
-
-
 @sensitive_post_parameters("code")
 @csrf_protect
 @never_cache
@@ -72,39 +60,12 @@ def pending_customer(request: CompanyRequest) -> tuple[services.PendingLogin, Po
 @company_required
 def otp_view(request: CompanyRequest) -> HttpResponseBase:
     """Step 2: "Inserisci il codice" e-mailed for this attempt."""
-    try:
-        pending, user, next_url = pending_customer(request)
-    except LookupError:
-        return restart(request, CodeCheck.EXPIRED)
-    form = CodeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        result = services.verify_code(Origin.of(request), pending, user, form.cleaned_data["code"])
-        if result.outcome is CodeCheck.OK:
-            assert result.device is not None
-            steps.complete_login(
-                request, steps.CUSTOMER, user, result.device, steps.CUSTOMER_BACKEND
-            )
-            return redirect(next_url or "portal:home")
-        if result.outcome is not CodeCheck.WRONG:
-            return restart(request, result.outcome, result.wait_seconds)
-        form.wrong_code()
-    context = {"form": form, "email": services.mask_email(user.email)}
-    return render(request, "accounts/otp.html", context)
 
+    def page(form: CodeForm, user: PortalUser) -> HttpResponse:
+        context = {"form": form, "email": services.mask_email(user.email)}
+        return render(request, "accounts/otp.html", context)
 
-def restart(request: CompanyRequest, outcome: CodeCheck, wait: int = 0) -> HttpResponseBase:
-    """The attempt is over: back to the password, saying why."""
-    steps.abandon(request, steps.CUSTOMER)
-    messages.warning(request, restart_message(outcome, wait))
-    return redirect("accounts:login")
-
-
-def restart_message(outcome: CodeCheck, wait: int = 0) -> str:
-    if outcome is CodeCheck.THROTTLED:
-        return throttle.wait_message_restart(wait)
-    if outcome is CodeCheck.VOID:
-        return _("Il codice non è più valido: inserisci di nuovo username e password.")
-    return _("Il tempo per inserire il codice è scaduto: accedi di nuovo.")
+    return steps.code_step(request, steps.CUSTOMER_DOOR, page)
 
 
 @csrf_protect
@@ -113,21 +74,7 @@ def restart_message(outcome: CodeCheck, wait: int = 0) -> str:
 @company_required
 def otp_resend_view(request: CompanyRequest) -> HttpResponseBase:
     """«Invia un nuovo codice», at most once a minute."""
-    try:
-        pending, user, _next = pending_customer(request)
-    except LookupError:
-        return restart(request, CodeCheck.EXPIRED)
-    outcome, seconds = services.send_new_code(Origin.of(request), pending, user)
-    if outcome is NewCode.EXPIRED:
-        return restart(request, CodeCheck.EXPIRED)
-    if outcome is NewCode.TOO_EARLY:
-        messages.warning(
-            request,
-            _("Puoi chiedere un nuovo codice tra %(seconds)s secondi.") % {"seconds": seconds},
-        )
-    else:
-        messages.success(request, _("Ti abbiamo inviato un nuovo codice."))
-    return redirect("accounts:otp")
+    return steps.resend_code(request, steps.CUSTOMER_DOOR)
 
 
 @never_cache

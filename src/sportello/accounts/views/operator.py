@@ -8,7 +8,7 @@ limits. The admin's own login page is replaced by these views (urls.py).
 
 from __future__ import annotations
 
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.http import HttpRequest, HttpResponse
@@ -26,9 +26,8 @@ from .. import throttle
 from ..forms.login import CodeForm
 from ..models import PortalUser
 from ..services import login as services
-from ..services.login import CodeCheck, NewCode, PendingLogin
 from . import steps
-from .login import TOO_MANY, restart_message
+from .login import TOO_MANY
 
 LOGIN_TEMPLATE = "admin/login.html"
 CODE_TEMPLATE = "accounts/operator_otp.html"
@@ -67,46 +66,18 @@ def operator_login_view(request: HttpRequest) -> HttpResponse:
     return render(request, LOGIN_TEMPLATE, context)
 
 
-def pending_operator(request: HttpRequest) -> tuple[PendingLogin, PortalUser, str]:
-    """The operator's attempt in this session; LookupError when there is none."""
-    found = steps.pending(request, steps.OPERATOR)
-    user = services.pending_user(None, found[0], operator=True) if found is not None else None
-    if found is None or user is None:
-        steps.abandon(request, steps.OPERATOR)
-        raise LookupError
-    return found[0], user, found[1]
-
-
-def restart(request: HttpRequest, outcome: CodeCheck, wait: int = 0) -> HttpResponseBase:
-    steps.abandon(request, steps.OPERATOR)
-    messages.warning(request, restart_message(outcome, wait))
-    return redirect("admin:login")
-
-
 @sensitive_post_parameters("code")
 @csrf_protect
 @never_cache
 @require_http_methods(["GET", "POST"])
 def operator_otp_view(request: HttpRequest) -> HttpResponseBase:
     """Step 2: the code e-mailed for this attempt; then the back office."""
-    try:
-        pending, user, next_url = pending_operator(request)
-    except LookupError:
-        return restart(request, CodeCheck.EXPIRED)
-    form = CodeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        result = services.verify_code(Origin.of(request), pending, user, form.cleaned_data["code"])
-        if result.outcome is CodeCheck.OK:
-            assert result.device is not None
-            steps.complete_login(
-                request, steps.OPERATOR, user, result.device, steps.OPERATOR_BACKEND
-            )
-            return redirect(next_url or "admin:index")
-        if result.outcome is not CodeCheck.WRONG:
-            return restart(request, result.outcome, result.wait_seconds)
-        form.wrong_code()
-    context = admin_context(request, form=form, email=services.mask_email(user.email))
-    return render(request, CODE_TEMPLATE, context)
+
+    def page(form: CodeForm, user: PortalUser) -> HttpResponse:
+        context = admin_context(request, form=form, email=services.mask_email(user.email))
+        return render(request, CODE_TEMPLATE, context)
+
+    return steps.code_step(request, steps.OPERATOR_DOOR, page)
 
 
 @csrf_protect
@@ -114,18 +85,4 @@ def operator_otp_view(request: HttpRequest) -> HttpResponseBase:
 @require_POST
 def operator_otp_resend_view(request: HttpRequest) -> HttpResponseBase:
     """«Invia un nuovo codice», at most once a minute."""
-    try:
-        pending, user, _next = pending_operator(request)
-    except LookupError:
-        return restart(request, CodeCheck.EXPIRED)
-    outcome, seconds = services.send_new_code(Origin.of(request), pending, user)
-    if outcome is NewCode.EXPIRED:
-        return restart(request, CodeCheck.EXPIRED)
-    if outcome is NewCode.TOO_EARLY:
-        messages.warning(
-            request,
-            _("Puoi chiedere un nuovo codice tra %(seconds)s secondi.") % {"seconds": seconds},
-        )
-    else:
-        messages.success(request, _("Ti abbiamo inviato un nuovo codice."))
-    return redirect("operator_otp")
+    return steps.resend_code(request, steps.OPERATOR_DOOR)
