@@ -212,6 +212,7 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "sportello.accounts.validators.NotTheLoginValidator"},
 ]
 AUTHENTICATION_BACKENDS = [
     # First: refuses a locked account (django-axes) before any password is checked.

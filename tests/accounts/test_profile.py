@@ -59,10 +59,12 @@ def test_it_shows_the_main_users_profile(release: Tenant) -> None:
         "Aggiungi sotto utente",
         "mrossi.1",
         "Luigi",
-        "Self Service",
+        'i recapiti sono nella pagina <a href="/contatti/">Contatti</a>',
         'aria-describedby="id_paper_invoices_helptext"',
     ):
         assert text in page, text
+    # The PEC is changed through the service desk, not a self-service area not built yet.
+    assert "Self Service" not in page
 
 
 def test_it_shows_a_sub_user_its_settings_but_not_the_customers(release: Tenant) -> None:

@@ -178,6 +178,13 @@ def test_it_ends_the_other_sessions_when_the_password_is_set(
         ("password1234", None, "Questa password è troppo comune.", "This password is too common."),
         (DEFINITIVE, DEFINITIVE + "x", "Le due password non coincidono.", None),
         ("a" * 129, None, "non contenga più di 128 caratteri", "at most 128 characters"),
+        # The login three times: Django's similarity rule lets it through.
+        (
+            "300013000130001",
+            None,
+            "La password non può contenere il tuo nome utente.",
+            "The password cannot contain your username.",
+        ),
     ],
 )
 def test_it_explains_a_refused_password_and_changes_nothing(

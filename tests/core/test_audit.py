@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
+import time_machine
 from django.http import HttpRequest
 from django.test import RequestFactory
 from pytest_django import Settings
-from tests.factories import Tenant
+from tests.factories import BACK_OFFICE_HOST, Tenant, make_operator, operator_client
 
 from sportello.core import audit
 from sportello.core.http import client_ip
@@ -117,3 +120,18 @@ def test_it_falls_back_to_the_socket_when_the_proxy_chain_is_short(settings: Set
     request = RequestFactory().get("/", REMOTE_ADDR="10.0.0.3", HTTP_X_FORWARDED_FOR="")
 
     assert client_ip(request) == "10.0.0.3"
+
+
+def test_it_shows_operators_each_events_time_with_its_zone(
+    release: Tenant, settings: Settings
+) -> None:
+    settings.PLATFORM_HOSTS = [BACK_OFFICE_HOST]
+    with time_machine.travel(dt.datetime(2026, 12, 1, 1, 56, tzinfo=dt.UTC), tick=False):
+        audit.record("login", company=release.company, actor=release.user)
+    operator = make_operator(release.company, permissions=["core.view_auditevent"])
+
+    page = operator_client(operator).get("/admin/core/auditevent/").content.decode()
+
+    # 01:56 UTC is 02:56 in Rome in winter; the column says which it is.
+    assert "01/12/2026 02:56:00 CET" in page
+    assert "(UTC)" not in page

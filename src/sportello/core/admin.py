@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models import QuerySet
 from django.forms import BaseInlineFormSet, ModelChoiceField, ModelMultipleChoiceField
 from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from . import audit, outbox
@@ -422,10 +423,17 @@ class ReadOnlyAdmin(admin.ModelAdmin[Any]):
 
 @admin.register(AuditEvent)
 class AuditEventAdmin(ReadOnlyAdmin, CompanyScopedAdmin):
-    list_display = ["created_at", "company", "actor_label", "action", "object_label", "ip_address"]
+    list_display = ["when", "company", "actor_label", "action", "object_label", "ip_address"]
     list_filter = ["action", "company"]
     search_fields = ["actor_label", "object_label", "action"]
     date_hierarchy = "created_at"
+
+    @admin.display(description=_("quando"), ordering="created_at")
+    def when(self, event: AuditEvent) -> str:
+        """The time in the installation's zone, saying which zone it is (the
+        compliance record must not leave an operator guessing)."""
+        local = timezone.localtime(event.created_at)
+        return f"{local:%d/%m/%Y %H:%M:%S} {local:%Z}"
 
 
 @admin.register(OutboxEmail)

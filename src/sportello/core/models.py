@@ -346,7 +346,12 @@ class AuditEvent(models.Model):
     """
 
     company = models.ForeignKey(
-        Company, on_delete=models.PROTECT, null=True, blank=True, related_name="audit_events"
+        Company,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="audit_events",
+        verbose_name=_("società"),
     )
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -354,6 +359,7 @@ class AuditEvent(models.Model):
         null=True,
         blank=True,
         related_name="audit_events",
+        verbose_name=_("utente"),
     )
     actor_label = models.CharField(_("autore"), max_length=150)
     action = models.CharField(_("azione"), max_length=60, db_index=True)
@@ -362,7 +368,8 @@ class AuditEvent(models.Model):
     object_label = models.CharField(_("oggetto"), max_length=200, blank=True)
     data = models.JSONField(_("dettagli"), default=dict, blank=True)
     ip_address = models.GenericIPAddressField(_("indirizzo IP"), null=True, blank=True)
-    created_at = models.DateTimeField(_("quando (UTC)"), auto_now_add=True, db_index=True)
+    # Stored in UTC like every datetime; the admin shows it with its zone.
+    created_at = models.DateTimeField(_("quando"), auto_now_add=True, db_index=True)
 
     objects: ClassVar[AuditQuerySet] = AuditQuerySet.as_manager()  # type: ignore[assignment]
 
@@ -372,7 +379,7 @@ class AuditEvent(models.Model):
         ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:
-        return f"{self.created_at:%Y-%m-%d %H:%M:%S} {self.actor_label} {self.action}"
+        return f"{self.created_at:%Y-%m-%d %H:%M:%S} UTC {self.actor_label} {self.action}"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:
