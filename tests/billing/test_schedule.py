@@ -130,7 +130,9 @@ INVALID_FILTERS = [
 
 
 @pytest.mark.parametrize(("query", "error"), INVALID_FILTERS)
-def test_it_explains_invalid_filters_and_lists_nothing(book: Tenant, query: str, error: str) -> None:
+def test_it_explains_invalid_filters_and_lists_nothing(
+    book: Tenant, query: str, error: str
+) -> None:
     page = book.logged_in_client().get(f"/fatture-e-pagamenti/{query}").content.decode()
 
     assert error in page
