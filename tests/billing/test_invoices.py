@@ -146,6 +146,16 @@ def test_it_names_the_pdf_in_the_language_of_the_page(archive: Tenant) -> None:
     assert response["Content-Disposition"] == 'attachment; filename="invoice-1-2024.pdf"'
 
 
+def test_it_has_no_invoice_pages_on_a_utilitys_portal(energia: Tenant) -> None:
+    # The utility's invoices wait for its area: the menu says "Elenco fatture — in arrivo".
+    own = invoice_with_pdf(energia.customer, number="E-1/2024")
+    client = energia.logged_in_client()
+
+    assert client.get("/fatture-e-pagamenti/fatture/").status_code == 404
+    assert client.get(f"/fatture-e-pagamenti/fatture/{own.uid}/pdf/").status_code == 404
+    assert energia.client().get("/fatture-e-pagamenti/fatture/").status_code == 302
+
+
 def test_it_refuses_the_pdf_to_others(archive: Tenant, energia: Tenant) -> None:
     invoice = Invoice.objects.get(number="1/2024")
     url = f"/fatture-e-pagamenti/fatture/{invoice.uid}/pdf/"

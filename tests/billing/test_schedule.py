@@ -121,15 +121,64 @@ def test_it_filters_by_contract_status_and_period(book: Tenant) -> None:
     assert [r[2] for r in period] == ["01/03/23", "01/02/23"]
 
 
-def test_it_explains_a_wrong_period_and_filters_nothing(book: Tenant) -> None:
-    page = (
-        book.logged_in_client()
-        .get("/fatture-e-pagamenti/?date_from=2024-01-01&date_to=2023-01-01")
-        .content.decode()
-    )
+INVALID_FILTERS = [
+    ("?date_from=2024-01-01&date_to=2023-01-01", "La data finale precede quella iniziale."),
+    ("?date_from=notadate", "Inserisci una data valida."),
+    ("?date_from=2024-02-30", "Inserisci una data valida."),
+    ("?status=xyz", "Stato non valido"),
+]
 
-    assert "La data finale precede quella iniziale." in page
-    assert len(table_rows(page)) == 7
+
+@pytest.mark.parametrize(("query", "error"), INVALID_FILTERS)
+def test_it_explains_invalid_filters_and_lists_nothing(
+    book: Tenant, query: str, error: str
+) -> None:
+    page = book.logged_in_client().get(f"/fatture-e-pagamenti/{query}").content.decode()
+
+    assert error in page
+    assert "Il filtro non è stato applicato: correggi i criteri indicati sopra." in page
+    # Neither the unfiltered list nor its total, which would read as the filter's result.
+    assert 'id="schedule"' not in page
+    assert 'id="overdue-total"' not in page and "Totale saldo scaduto" not in page
+    assert "/fatture-e-pagamenti/esporta/" not in page
+
+
+def test_it_names_an_unknown_status_without_echoing_it(book: Tenant) -> None:
+    client = book.logged_in_client()
+
+    page = client.get("/fatture-e-pagamenti/?status=xyz").content.decode()
+    client.cookies["django_language"] = "en"
+    english = client.get("/fatture-e-pagamenti/?status=xyz").content.decode()
+
+    assert "Stato non valido: scegli uno stato dell&#x27;elenco." in page
+    assert "xyz non è tra" not in page
+    assert "Invalid status: choose one from the list." in english
+    assert "The filter was not applied: correct the criteria above." in english
+
+
+@pytest.mark.parametrize(("query", "error"), INVALID_FILTERS)
+def test_it_sends_an_export_with_invalid_filters_to_the_page(
+    book: Tenant, query: str, error: str
+) -> None:
+    first, _second = book.contracts  # type: ignore[attr-defined]
+    client = book.logged_in_client()
+    filters = f"{query}&contract={first.pk}"
+
+    response = client.get(f"/fatture-e-pagamenti/esporta/{filters}&format=csv")
+
+    # A file with no rows would read as "nothing matches": the page says what is wrong.
+    assert response.status_code == 302
+    assert response["Location"] == f"/fatture-e-pagamenti/{filters}"
+    assert error in client.get(response["Location"]).content.decode()
+
+
+def test_it_keeps_the_default_order_for_an_unknown_one(book: Tenant) -> None:
+    client = book.logged_in_client()
+
+    page = client.get("/fatture-e-pagamenti/?order=xyz").content.decode()
+
+    assert table_rows(page) == table_rows(client.get("/fatture-e-pagamenti/").content.decode())
+    assert len(export_rows(client, "?order=xyz")) == 8
 
 
 def test_it_paginates_in_the_database(release: Tenant) -> None:
@@ -272,7 +321,9 @@ def test_it_refuses_another_company(book: Tenant, energia: Tenant, path: str) ->
     client.defaults["HTTP_HOST"] = book.host  # the session does not cross companies
 
     assert client.get(f"{path}?contract={first.pk}").status_code == 302
+    # A utility's portal has no leasing schedule until its own area is built.
     own = energia.logged_in_client()
+    assert own.get(path).status_code == 404
     assert_same_answer(own.get(f"{path}?contract={first.pk}"), own.get(f"{path}?contract=999999"))
 
 
@@ -297,3 +348,6 @@ def test_it_runs_a_fixed_number_of_queries(
 
     with django_assert_num_queries(9):
         assert client.get("/fatture-e-pagamenti/?status=overdue").status_code == 200
+    # Invalid filters read no entry at all (session, user, company, contracts…).
+    with django_assert_num_queries(6):
+        assert client.get("/fatture-e-pagamenti/?status=xyz").status_code == 200

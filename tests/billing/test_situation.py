@@ -133,6 +133,9 @@ def test_it_keeps_the_generic_home_for_a_utility_customer(energia: Tenant) -> No
 
     assert "La tua situazione" not in page
     assert "Autolettura contatore" in page
+    # Nothing leads to the leasing pages, which answer 404 on a utility's portal.
+    for path in ("/fatture-e-pagamenti/", "/documenti/", "/contratti/", "/rendiconti"):
+        assert f'href="{path}' not in page
 
 
 def make_book(tenant: Tenant, contracts: int) -> None:

@@ -69,8 +69,33 @@ def test_it_lists_active_and_extinct_contracts_apart(release: Tenant, contract: 
     assert f'href="/contratti/{contract.pk}/"' not in extinct_page.content.decode()
 
 
-def test_it_refuses_an_unknown_list(release: Tenant) -> None:
-    assert release.logged_in_client().get("/contratti/?stato=tutti").status_code == 404
+LIST_NOT_FOUND = "Elenco non valido: sono mostrati i contratti attivi"
+
+
+@pytest.mark.parametrize("query", ["?stato=tutti", "?stato=", "?stato=%20"])
+def test_it_shows_the_active_contracts_for_an_unknown_list(
+    release: Tenant, contract: Contract, query: str
+) -> None:
+    extinct = make_contract(release.customer, number="70001", status=ContractStatus.EXTINCT)
+    client = release.logged_in_client()
+
+    response = client.get(f"/contratti/{query}")
+
+    assert response.status_code == 200
+    assert LIST_NOT_FOUND in text(response)
+    assert f'href="/contratti/{contract.pk}/"' in response.content.decode()
+    assert f'href="/contratti/{extinct.pk}/"' not in response.content.decode()
+    assert LIST_NOT_FOUND not in text(client.get("/contratti/"))
+    assert LIST_NOT_FOUND not in text(client.get("/contratti/?stato=estinti"))
+
+
+def test_it_says_in_english_that_the_list_is_unknown(release: Tenant, contract: Contract) -> None:
+    client = release.logged_in_client()
+    client.cookies["django_language"] = "en"
+
+    page = text(client.get("/contratti/?stato=tutti"))
+
+    assert "Unknown list: showing the active contracts" in page and "84963" in page
 
 
 def test_it_says_when_there_are_no_contracts(release: Tenant) -> None:

@@ -52,13 +52,29 @@ def check_period(form: StyledForm, start: str, end: str) -> None:
         form.add_error(end, _("La data finale precede quella iniziale."))
 
 
+class OrderField(forms.ChoiceField):
+    """An order the page does not know is the default order.
+
+    Unlike a filter, an order cannot make the list read as something it is not
+    (the rows are the same), and the page has no field to show an error next to.
+    """
+
+    def clean(self, value: Any) -> str:
+        text = self.to_python(value)
+        return text if self.valid_value(text) else ""
+
+
 class ScheduleFilterForm(StyledForm):
     status = forms.ChoiceField(
-        label=_("Stato"), required=False, choices=[("", _("Tutti")), *EntryStatus.choices]
+        label=_("Stato"),
+        required=False,
+        choices=[("", _("Tutti")), *EntryStatus.choices],
+        # Django's message repeats the raw value from the address ("xyz non è tra…").
+        error_messages={"invalid_choice": _("Stato non valido: scegli uno stato dell'elenco.")},
     )
     date_from = forms.DateField(label=_("Scadenza dal"), required=False, widget=DateInput())
     date_to = forms.DateField(label=_("Scadenza al"), required=False, widget=DateInput())
-    order = forms.ChoiceField(
+    order = OrderField(
         label=_("Ordine"),
         required=False,
         choices=[

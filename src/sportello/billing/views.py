@@ -7,18 +7,19 @@ customer's contract, invoice or PDF is a 404.
 from __future__ import annotations
 
 import re
-from typing import Any
 from uuid import UUID
 
+from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.http.response import HttpResponseBase
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from sportello.accounts.http import CompanyRequest
-from sportello.core.decorators import customer_required
+from sportello.core.decorators import leasing_customer_required
 from sportello.core.exports import export_query, export_response
 from sportello.core.files import PDF, private_file_response
 from sportello.core.pagination import paginate
@@ -28,67 +29,68 @@ from sportello.leasing.selection import ContractSelection, select_contract
 from . import services
 from .exports import ScheduleExporter
 from .forms import InvoiceSearchForm, ScheduleFilterForm
-from .models import Invoice
+from .models import Invoice, ScheduleEntry
 
 
 def schedule_rows(
     request: CompanyRequest, announce: bool = True
-) -> tuple[ContractSelection, ScheduleFilterForm, Any]:
-    """Parse the billing page's URL: contract, status, period (invalid filters are ignored)."""
+) -> tuple[ContractSelection, ScheduleFilterForm, QuerySet[ScheduleEntry] | None]:
+    """Parse the billing page's URL: contract, status, period, order.
+
+    Filters that are not valid select nothing (``None``), as the invoice search
+    does: a full list under the error would read as the result of the filters.
+    """
     selection = select_contract(request, announce)
     form = ScheduleFilterForm(request.GET)
-    chosen = services.ScheduleFilter(contract=selection.contract)
-    if form.is_valid():
-        chosen = services.ScheduleFilter(
-            contract=selection.contract,
-            status=form.cleaned_data["status"],
-            date_from=form.cleaned_data["date_from"],
-            date_to=form.cleaned_data["date_to"],
-            order=form.cleaned_data["order"],
-        )
-    entries = services.schedule(request.user, chosen, timezone.localdate())
-    return selection, form, entries
+    if not form.is_valid():
+        return selection, form, None
+    chosen = services.ScheduleFilter(
+        contract=selection.contract,
+        status=form.cleaned_data["status"],
+        date_from=form.cleaned_data["date_from"],
+        date_to=form.cleaned_data["date_to"],
+        order=form.cleaned_data["order"],
+    )
+    return selection, form, services.schedule(request.user, chosen, timezone.localdate())
 
 
 @require_safe
-@customer_required
+@leasing_customer_required
 def schedule_view(request: CompanyRequest) -> HttpResponse:
     selection, form, entries = schedule_rows(request)
-    now = timezone.now()
-    page = paginate(request, entries)
-    rows = [(entry, services.visible_invoice(entry, now)) for entry in page]
     keep = {
         name: request.GET[name]
         for name in ("status", "date_from", "date_to", "order")
         if request.GET.get(name)
     }
-    return render(
-        request,
-        "billing/schedule.html",
-        {
-            "active_menu": "billing",
-            "selection": selection,
-            "form": form,
+    context = {"active_menu": "billing", "selection": selection, "form": form, "keep": keep}
+    if entries is not None:
+        page = paginate(request, entries)
+        context |= {
             "page": page,
-            "rows": rows,
+            "rows": [(entry, services.visible_invoice(entry, timezone.now())) for entry in page],
             "overdue_total": services.overdue_total(entries, timezone.localdate()),
-            "keep": keep,
             # The pagination links and «Esporta» keep the filters.
             "query": export_query(request),
-        },
-    )
+        }
+    return render(request, "billing/schedule.html", context)
 
 
 @require_safe
-@customer_required
+@leasing_customer_required
 def schedule_export(request: CompanyRequest) -> HttpResponseBase:
+    """The schedule as a workbook or CSV; invalid filters lead to the page, which says
+    what is wrong (a file with no rows would read as "nothing matches")."""
     selection, _form, entries = schedule_rows(request, announce=False)
+    if entries is None:
+        query = export_query(request)
+        return redirect(f"{reverse('billing:schedule')}?{query}")
     number = selection.contract.number if selection.contract else ""
     return export_response(request, ScheduleExporter(entries, timezone.now(), number))
 
 
 @require_safe
-@customer_required
+@leasing_customer_required
 def invoices_view(request: CompanyRequest) -> HttpResponse:
     form = InvoiceSearchForm(request.GET)
     found = services.invoices(request.user, request.company, form.search(), timezone.now())
@@ -104,7 +106,7 @@ def invoices_view(request: CompanyRequest) -> HttpResponse:
 
 
 @require_safe
-@customer_required
+@leasing_customer_required
 def invoice_pdf(request: CompanyRequest, uid: UUID) -> HttpResponseBase:
     """The stored PDF, inline (to open) or as an attachment with ``?download=1``."""
     visible = services.published_invoices(request.user, request.company, timezone.now())

@@ -36,3 +36,23 @@ def customer_required(view: Callable[..., HttpResponseBase]) -> Callable[..., Ht
         return view(request, *args, **kwargs)
 
     return wrapper
+
+
+def leasing_customer_required(
+    view: Callable[..., HttpResponseBase],
+) -> Callable[..., HttpResponseBase]:
+    """A customer of a leasing company, as ``customer_required``; a 404 on a utility's portal.
+
+    The leasing pages (contracts, payment schedule, invoices, documents,
+    statements) speak of leases: until the utility area is built its menu says
+    "in arrivo", and the addresses answer as if they did not exist.
+    """
+
+    @wraps(view)
+    @customer_required
+    def wrapper(request: SiteRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if request.company is None or not request.company.is_leasing:
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    return wrapper

@@ -16,14 +16,14 @@ from django.views.decorators.http import require_safe
 
 from sportello.accounts.http import CompanyRequest
 from sportello.core import audit
-from sportello.core.decorators import customer_required
+from sportello.core.decorators import leasing_customer_required
 from sportello.core.files import content_type_for, private_file_response
 
 from .models import Document
 
 
 @require_safe
-@customer_required
+@leasing_customer_required
 def document_list_view(request: CompanyRequest) -> HttpResponse:
     documents = Document.objects.for_user(request.user).select_related("contract")
     mine = [d for d in documents if d.customer_id is not None]
@@ -36,7 +36,7 @@ def document_list_view(request: CompanyRequest) -> HttpResponse:
 
 
 @require_safe
-@customer_required
+@leasing_customer_required
 def document_download_view(request: CompanyRequest, uid: UUID) -> HttpResponseBase:
     document = Document.objects.for_user(request.user).filter(uid=uid).first()
     if document is None or not document.file:

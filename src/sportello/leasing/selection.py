@@ -1,4 +1,5 @@
-"""Which contract a page of the customer area is about: all of them, or one.
+"""Which contract a page of the customer area is about: all of them, or one; and
+which contract list (active or extinct) the contracts page shows.
 
 ``?contract=`` is read here and nowhere else. An id that is not a number, that
 does not exist or that belongs to another customer gives the same answer: the
@@ -16,8 +17,12 @@ from django.utils.translation import gettext_lazy as _
 
 from .forms import ContractChoiceForm
 from .models import Contract
+from .services import CONTRACT_LISTS
 
 NOT_FOUND = _("Contratto non trovato: sono mostrati tutti i contratti")
+LIST_NOT_FOUND = _("Elenco non valido: sono mostrati i contratti attivi")
+#: The contracts page's list when ``?stato=`` is absent or not one of ``CONTRACT_LISTS``.
+DEFAULT_LIST = "attivi"
 
 
 @dataclass
@@ -52,3 +57,18 @@ def select_contract(request: HttpRequest, announce: bool = True) -> ContractSele
         messages.warning(request, NOT_FOUND)
     form = ContractChoiceForm(contracts, {"contract": contract.pk} if contract else None)
     return ContractSelection(contracts, contract, form)
+
+
+def chosen_contract_list(request: HttpRequest) -> str:
+    """Read ``?stato=``: ``attivi`` (also when absent) or ``estinti``.
+
+    Any other value, empty included, is a mangled link, not something the
+    customer can act on: the active contracts, with a message saying so.
+    """
+    if "stato" not in request.GET:
+        return DEFAULT_LIST
+    which = request.GET["stato"].strip()
+    if which not in CONTRACT_LISTS:
+        messages.warning(request, LIST_NOT_FOUND)
+        return DEFAULT_LIST
+    return which

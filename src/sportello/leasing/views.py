@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
-from typing import Any
-
-from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -14,28 +10,13 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from sportello.accounts.http import CompanyRequest
-from sportello.core.decorators import customer_required
+from sportello.core.decorators import leasing_customer_required
 from sportello.core.exports import export_query, export_response
 from sportello.core.pagination import paginate
 
 from . import services
 from .exports import AssetExporter, PlanExporter
-from .selection import select_contract
-
-
-def leasing_customer_required(
-    view: Callable[..., HttpResponseBase],
-) -> Callable[..., HttpResponseBase]:
-    """A customer of a leasing company: a utility's portal has no contracts pages."""
-
-    @wraps(view)
-    @customer_required
-    def wrapper(request: CompanyRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        if not request.company.is_leasing:
-            raise Http404
-        return view(request, *args, **kwargs)
-
-    return wrapper
+from .selection import chosen_contract_list, select_contract
 
 
 def billing_url(contract_pk: int) -> str:
@@ -50,7 +31,7 @@ def billing_url(contract_pk: int) -> str:
 @require_safe
 @leasing_customer_required
 def contract_list_view(request: CompanyRequest) -> HttpResponse:
-    which = request.GET.get("stato", "attivi")
+    which = chosen_contract_list(request)
     listing = services.contract_list(request.user, which)
     return render(
         request,

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_safe
 
 from sportello.accounts.http import CompanyRequest
 from sportello.core import audit
-from sportello.core.decorators import customer_required
+from sportello.core.decorators import leasing_customer_required
 from sportello.core.files import PDF, private_file_response
 from sportello.core.pagination import paginate
 from sportello.core.pdf import render_pdf
@@ -41,7 +41,8 @@ class ContractYears:
 
 
 def _require_transparency(request: CompanyRequest) -> None:
-    if not (request.company.is_leasing and request.company.feature_transparency):
+    # A utility never gets this far: leasing_customer_required.
+    if not request.company.feature_transparency:
         raise Http404
 
 
@@ -57,7 +58,7 @@ def _figures(request: CompanyRequest, contract_id: int, year: int) -> Transparen
 
 
 @require_safe
-@customer_required
+@leasing_customer_required
 def statement_list(request: CompanyRequest) -> HttpResponse:
     """Every contract with its years; ``?contract=<id>`` narrows it to one of the user's."""
     _require_transparency(request)
@@ -76,7 +77,7 @@ def statement_list(request: CompanyRequest) -> HttpResponse:
 
 
 @require_safe
-@customer_required
+@leasing_customer_required
 def statement_detail(request: CompanyRequest, contract_id: int, year: int) -> HttpResponse:
     figures = _figures(request, contract_id, year)
     return render(
@@ -87,7 +88,7 @@ def statement_detail(request: CompanyRequest, contract_id: int, year: int) -> Ht
 
 
 @require_safe
-@customer_required
+@leasing_customer_required
 def statement_pdf(request: CompanyRequest, contract_id: int, year: int) -> HttpResponseBase:
     """The statement as a PDF in the language the page is shown in (the switch, else
     the profile's): the customer downloads what they were reading.
