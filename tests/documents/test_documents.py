@@ -172,3 +172,18 @@ def test_it_lists_documents_in_a_fixed_number_of_queries(
     expected = count_queries(small, "/documenti/")
     with django_assert_num_queries(expected):
         large.get("/documenti/")
+
+
+def test_it_marks_the_italian_titles_on_an_english_page(
+    release: Tenant, documents: dict[str, Document]
+) -> None:
+    client = release.logged_in_client()
+    client.cookies["django_language"] = "en"
+
+    english = client.get("/documenti/").content.decode()
+    client.cookies["django_language"] = "it"
+    italian = client.get("/documenti/").content.decode()
+
+    # The company writes its titles in Italian: a screen reader must read them so.
+    assert '<th scope="row" lang="it">Lettera di benvenuto</th>' in english
+    assert '<th scope="row">Lettera di benvenuto</th>' in italian
