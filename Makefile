@@ -46,7 +46,7 @@ MAKEMESSAGES = DEBUG=1 $(MANAGE) makemessages --no-obsolete \
 help:
 	@echo "Sportello"
 	@echo "  make demo      set up, migrate, load the demo data, serve http://localhost:$(DEMO_PORT)/"
-	@echo "  make test      set up, install Chromium and Pango if missing (root), run the whole suite"
+	@echo "  make test      set up, install Chromium, Pango, ClamAV if missing (root), run the whole suite"
 	@echo "  make check     ruff, ruff format --check, mypy, manage.py check (+ --deploy),"
 	@echo "                 makemigrations --check, English translations complete, README settings"
 	@echo "  make messages  makemessages (it, en) + compilemessages (needs gettext)"
@@ -69,8 +69,9 @@ demo: setup
 	@$(DEMO_ENV) $(MANAGE) runserver $(DEMO_BIND):$(DEMO_PORT)
 
 # The Debian packages the tests need: Chromium (end-to-end tests), Pango and
-# HarfBuzz (WeasyPrint's PDFs) and a font. As root, or with passwordless sudo,
-# the missing ones are installed (apt-get update only if the install fails, as
+# HarfBuzz (WeasyPrint's PDFs), a font, and ClamAV's clamd and sigtool (the
+# upload tests start their own clamd; no system clamd service is started). As
+# root, or with passwordless sudo, the missing ones are installed (apt-get update only if the install fails, as
 # .ci/run does); otherwise the one command to run is printed and make fails.
 chromium:
 	@missing=""; \
@@ -79,6 +80,8 @@ chromium:
 	ldconfig -p 2>/dev/null | grep 'libpangoft2-1.0.so' >/dev/null || missing="$$missing libpangoft2-1.0-0"; \
 	ldconfig -p 2>/dev/null | grep 'libharfbuzz-subset.so' >/dev/null || missing="$$missing libharfbuzz-subset0"; \
 	[ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing="$$missing fonts-dejavu-core"; \
+	[ -x /usr/sbin/clamd ] || missing="$$missing clamav-daemon"; \
+	command -v sigtool >/dev/null || missing="$$missing clamav"; \
 	if [ -z "$$missing" ]; then exit 0; fi; \
 	if [ "$$(id -u)" -eq 0 ]; then sudo=""; \
 	elif command -v sudo >/dev/null && sudo -n true 2>/dev/null; then sudo="sudo"; \

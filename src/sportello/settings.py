@@ -309,6 +309,17 @@ WHITENOISE_AUTOREFRESH = DEBUG
 # Largest upload accepted anywhere (attachments, imports); views check it too.
 FILE_UPLOAD_MAX_BYTES = env_int("FILE_UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
 
+# Virus scanning of uploads (sportello.core.uploads): clamd's Unix socket, or
+# host:port in CLAMAV_TCP. Without an answer uploads are refused, unless
+# CLAMAV_REQUIRED is off: the demo turns it off when no clamd socket exists,
+# and then shows that files were not scanned.
+CLAMAV_SOCKET = env_str("CLAMAV_SOCKET", "/var/run/clamav/clamd.ctl")
+CLAMAV_TCP = env_str("CLAMAV_TCP")
+CLAMAV_TIMEOUT = env_int("CLAMAV_TIMEOUT", 30)
+CLAMAV_REQUIRED = env_bool(
+    "CLAMAV_REQUIRED", not (DEMO and not CLAMAV_TCP and not Path(CLAMAV_SOCKET).exists())
+)
+
 # E-mail: every message goes through the outbox (sportello.core.outbox), which
 # sends with Django's default mailer. The demo keeps mail in memory and shows
 # it in its local mailbox page.

@@ -1,0 +1,90 @@
+"""A real ClamAV ``clamd`` for the upload tests, on a database made here.
+
+There is no internet for virus definitions: the EICAR test file's MD5
+(``sigtool --md5``) is a one-signature database, enough to prove detection,
+and small (each xdist worker may start its own ``clamd``).
+"""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import subprocess
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+EICAR = rb"X5O!P%@AP[4\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*"
+INSTALL = "sudo apt-get install -y --no-install-recommends clamav-daemon clamav (or: make chromium)"
+START_DEADLINE = 60.0
+
+
+def _ping(path: Path) -> bool:
+    try:
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
+            sock.settimeout(1)
+            sock.connect(str(path))
+            sock.sendall(b"zPING\0")
+            return sock.recv(16).rstrip(b"\0") == b"PONG"
+    except OSError:
+        return False
+
+
+@pytest.fixture(scope="session")
+def eicar() -> bytes:
+    """The EICAR anti-virus test file: harmless, detected by every scanner."""
+    return EICAR
+
+
+@pytest.fixture(scope="session")
+def clamd_socket(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The socket of a ``clamd`` that knows only EICAR, stopped at the end."""
+    clamd = shutil.which("clamd") or shutil.which("clamd", path="/usr/sbin:/usr/local/sbin")
+    sigtool = shutil.which("sigtool")
+    if not clamd or not sigtool:
+        pytest.fail(f"The upload tests need ClamAV's clamd and sigtool: {INSTALL}", pytrace=False)
+    # Unix socket paths are limited to ~107 bytes: pytest's temp dirs can be long.
+    directory = Path(tmp_path_factory.mktemp("clamd"))
+    (directory / "eicar.txt").write_bytes(EICAR)
+    database = subprocess.run(  # noqa: S603 (the installed sigtool, fixed arguments)
+        [sigtool, "--md5", "eicar.txt"], cwd=directory, capture_output=True, check=True
+    ).stdout
+    (directory / "test.hdb").write_bytes(database)
+    (directory / "eicar.txt").unlink()
+    path = directory / "clamd.sock"
+    if len(str(path)) > 100:
+        pytest.fail(f"The clamd socket path is too long for a Unix socket: {path}")
+    config = directory / "clamd.conf"
+    config.write_text(
+        f"LocalSocket {path}\n"
+        f"DatabaseDirectory {directory}\n"
+        "Foreground yes\n"
+        "LogSyslog no\n"
+        "LogVerbose no\n"
+        # A root clamd would otherwise switch to the `clamav` user, who cannot read here.
+        "User root\n"
+        # Small and quick: one signature, no self-check reloads during the run.
+        "SelfCheck 0\n"
+        "MaxThreads 2\n"
+    )
+    log = directory / "clamd.out"
+    with log.open("wb") as output:
+        process = subprocess.Popen(  # noqa: S603 (the installed clamd, our config)
+            [clamd, "-c", str(config)], stdout=output, stderr=subprocess.STDOUT
+        )
+    started = time.monotonic()
+    try:
+        while not _ping(path):
+            if process.poll() is not None or time.monotonic() - started > START_DEADLINE:
+                pytest.fail(f"clamd did not start:\n{log.read_text(errors='replace')}")
+            time.sleep(0.05)
+        yield path
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
