@@ -56,6 +56,7 @@ from sportello.servicedesk.models import (
     RequestType,
     ServiceRequest,
 )
+from sportello.servicedesk.services import next_request_code
 
 from . import identity
 from .catalogue import DEMO_PASSWORD
@@ -139,7 +140,6 @@ class DemoBuilder:
         self.today = today
         self.built = Built()
         self.password_hash = make_password(DEMO_PASSWORD)
-        self.request_seq = 0
         # With --scale, only the first customers of each company get files (PDFs,
         # documents); the rest exist to make the tables large.
         self.base_customer_ids: set[int] = set()
@@ -748,13 +748,12 @@ class DemoBuilder:
              "Gentile cliente, l'indirizzo è stato aggiornato. Cordiali saluti."),
         ]  # fmt: skip
         for kind, rtype, title, status, days_ago, question, answer in samples:
-            self.request_seq += 1
             opened = now - dt.timedelta(days=days_ago)
             request = ServiceRequest.objects.create(
                 company=company,
                 customer=customer,
                 author=author,
-                code=f"RIC-{opened:%Y}-{self.request_seq:06d}",
+                code=next_request_code(company, opened.year),
                 kind=kind,
                 request_type=rtype,
                 title=title,
@@ -983,13 +982,12 @@ class DemoBuilder:
 
     def _requests_utility(self, company: Company, customer: Customer) -> None:
         author = PortalUser.objects.get(customer=customer, parent__isnull=True)
-        self.request_seq += 1
         opened = timezone.now() - dt.timedelta(days=6)
         request = ServiceRequest.objects.create(
             company=company,
             customer=customer,
             author=author,
-            code=f"RIC-{opened:%Y}-{self.request_seq:06d}",
+            code=next_request_code(company, opened.year),
             kind=RequestKind.UTILITY_TICKET,
             request_type=RequestType.objects.filter(company=company).first(),
             title="Voltura",

@@ -67,7 +67,8 @@ class ServiceRequest(models.Model):
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="requests"
     )
-    code = models.CharField(_("codice"), max_length=20, unique=True)
+    # RIC-<year>-<number>, numbered per company and year (services.next_request_code).
+    code = models.CharField(_("codice"), max_length=20)
     kind = models.CharField(_("tipo"), max_length=20, choices=RequestKind.choices)
     request_type = models.ForeignKey(
         RequestType, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("richiesta")
@@ -89,6 +90,9 @@ class ServiceRequest(models.Model):
         verbose_name = _("richiesta")
         verbose_name_plural = _("richieste")
         ordering = ["-last_activity_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["company", "code"], name="request_code_per_company")
+        ]
 
     def __str__(self) -> str:
         return f"{self.code} – {self.title}"
@@ -105,6 +109,22 @@ class ServiceRequest(models.Model):
         if self.kind in (RequestKind.FREE, RequestKind.UTILITY_TICKET):
             return self.title
         return str(self.get_kind_display())
+
+
+class RequestCounter(models.Model):
+    """The last request number given in one company and year (``RIC-2026-000123``)."""
+
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["company", "year"], name="one_counter_per_company_year")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.company_id}/{self.year}: {self.last}"
 
 
 class RequestMessageQuerySet(OwnedQuerySet["RequestMessage"]):
