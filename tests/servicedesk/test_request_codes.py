@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import threading
+
 import pytest
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, connections, transaction
 from tests.factories import Tenant, make_customer
 
 from sportello.servicedesk.models import RequestKind, ServiceRequest
@@ -49,3 +51,29 @@ def test_it_lets_two_companies_use_the_same_code_but_not_one_twice(
     open_request(energia)
     with pytest.raises(IntegrityError), transaction.atomic():
         open_request(release)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_never_gives_two_concurrent_requests_the_same_code(release: Tenant) -> None:
+    if connection.vendor != "postgresql":
+        # SQLite lets one writer at a time: there is no race to lose. CI runs
+        # the suite on PostgreSQL too, where this test runs.
+        pytest.skip("concurrent writers need PostgreSQL")
+    start = threading.Barrier(4)
+    codes: list[str] = []
+
+    def open_requests() -> None:
+        try:
+            start.wait()
+            for _ in range(10):
+                codes.append(next_request_code(release.company, 2026))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=open_requests) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert sorted(codes) == [f"RIC-2026-{n:06d}" for n in range(1, 41)]
