@@ -7,9 +7,11 @@ before any conftest is imported.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 
 import pytest
+import time_machine
 from django.core.cache import cache
 from django.utils import translation
 from tests.factories import Tenant, make_company, make_customer, make_user
@@ -67,3 +69,14 @@ def energia(db: None) -> Tenant:
     customer = make_customer(company, name="Bianchi Anna")
     user = make_user(customer, "mrossi", first_name="Anna", last_name="Bianchi")
     return Tenant(company, "energia.test", customer, user)
+
+
+@pytest.fixture
+def fixed_window(time_machine: time_machine.TimeMachineFixture) -> None:
+    """A stopped clock just inside one throttle window.
+
+    The throttles count in windows aligned to the clock (accounts/throttle.py);
+    a test that fills a limit on a running clock fails when it straddles the
+    turn of a window (as one did in CI at 03:00:00).
+    """
+    time_machine.move_to(dt.datetime(2026, 3, 2, 9, 0, 30, tzinfo=dt.UTC), tick=False)

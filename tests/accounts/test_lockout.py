@@ -268,6 +268,7 @@ def test_it_explains_a_customer_code_that_is_not_six_digits(energia: Tenant) -> 
     assert "Il codice cliente è formato da 6 cifre." in response.content.decode()
 
 
+@pytest.mark.usefixtures("fixed_window")
 def test_it_throttles_the_unlock_per_contract(release: Tenant) -> None:
     data = {"contract_number": "123", "module_number": "4", "tax_id": codice_fiscale(9999)}
     for _ in range(5):

@@ -119,6 +119,7 @@ def test_it_ends_the_verification_when_the_operator_logs_in_elsewhere(
     assert first.get("/admin/")["Location"].startswith("/admin/login/")
 
 
+@pytest.mark.usefixtures("fixed_window")
 def test_it_throttles_wrong_operator_passwords_per_address(operator: PortalUser) -> None:
     for n in range(throttle.LOGIN_ADDRESS.per_address):
         password_step(back_office(), username=f"nessuno{n}")

@@ -359,6 +359,7 @@ def test_it_tells_a_registered_customer_to_use_the_forgotten_password(
     assert not OutboxEmail.objects.exists()
 
 
+@pytest.mark.usefixtures("fixed_window")
 def test_it_throttles_registration_per_contract(release: Tenant, newcomer: Contract) -> None:
     for _attempt in range(5):
         register(release.client(REMOTE_ADDR="10.0.0.1"), contract_data(newcomer, module_number="9"))
@@ -370,6 +371,7 @@ def test_it_throttles_registration_per_contract(release: Tenant, newcomer: Contr
     assert not PortalUser.objects.filter(customer=newcomer.customer).exists()
 
 
+@pytest.mark.usefixtures("fixed_window")
 def test_it_throttles_registration_per_address(release: Tenant, newcomer: Contract) -> None:
     for number in range(throttle.REGISTRATION.per_address):
         register(
@@ -383,6 +385,7 @@ def test_it_throttles_registration_per_address(release: Tenant, newcomer: Contra
     assert not PortalUser.objects.filter(customer=newcomer.customer).exists()
 
 
+@pytest.mark.usefixtures("fixed_window")
 def test_it_counts_only_failed_registrations(release: Tenant, newcomer: Contract) -> None:
     """Customers registering one after another from an office are never held up."""
     for n in range(throttle.REGISTRATION.per_address + 5):
@@ -392,6 +395,7 @@ def test_it_counts_only_failed_registrations(release: Tenant, newcomer: Contract
         assert response.status_code == 302, n
 
 
+@pytest.mark.usefixtures("fixed_window")
 def test_it_ignores_a_spoofed_forwarded_for_in_the_throttle(
     release: Tenant, newcomer: Contract
 ) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 import time_machine
 from pytest_django import Settings
 from tests.accounts.login_steps import code_step, last_code, log_in, password_step
@@ -16,6 +17,9 @@ from tests.factories import Tenant, make_customer, make_user
 
 from sportello.accounts import throttle
 from sportello.core.models import AuditEvent
+
+# Every test here fills a window of the clock-aligned throttles: none may straddle two.
+pytestmark = pytest.mark.usefixtures("fixed_window")
 
 #: The start of a 15-minute window: a throttled answer announces all 15 minutes.
 WINDOW_START = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
