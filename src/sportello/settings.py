@@ -125,6 +125,7 @@ INSTALLED_APPS = [
     "sportello.integration",
     "sportello.statements",
     "sportello.portal",
+    "sportello.backoffice",
     "sportello.demo",
 ]
 
@@ -308,6 +309,13 @@ WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_AUTOREFRESH = DEBUG
 # Largest upload accepted anywhere (attachments, imports); views check it too.
 FILE_UPLOAD_MAX_BYTES = env_int("FILE_UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
+# The service desk's attachments (E3, E5, E7): files per message, bytes per request.
+REQUEST_FILES_PER_MESSAGE = env_int("REQUEST_FILES_PER_MESSAGE", 5)
+REQUEST_FILES_MAX_TOTAL_BYTES = env_int("REQUEST_FILES_MAX_TOTAL_BYTES", 25 * 1024 * 1024)
+# Where operators open the back office, for the links in the desk's e-mails
+# (``https://operatori.example.com``). Empty: the company's own host, which
+# serves the back office only with ADMIN_ON_COMPANY_HOSTS (as in the demo).
+BACK_OFFICE_URL = env_str("BACK_OFFICE_URL").rstrip("/")
 
 # Virus scanning of uploads (sportello.core.uploads): clamd's Unix socket, or
 # host:port in CLAMAV_TCP. Without an answer uploads are refused, unless

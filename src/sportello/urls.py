@@ -21,6 +21,8 @@ urlpatterns = [
     path("rendiconti/", include("sportello.statements.urls")),
     path("contratti/", include("sportello.leasing.urls")),
     path("documenti/", include("sportello.documents.urls")),
+    path("richieste/", include("sportello.servicedesk.urls")),
+    path("back-office/", include("sportello.backoffice.urls")),
     path("", include("sportello.core.urls")),
     path("", include("sportello.portal.urls")),
 ]

@@ -49,7 +49,7 @@ FLOORS = [
     {"accounts", "energy"},
     {"leasing"},
     {"billing", "documents", "servicedesk"},
-    {"statements", "portal", "demo"},
+    {"statements", "portal", "backoffice", "demo"},
 ]
 
 

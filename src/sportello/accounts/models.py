@@ -58,6 +58,13 @@ class PortalUser(AbstractUser):
         blank=True,
         help_text=_("Non PEC: riceve le notifiche delle richieste."),
     )
+    # J5: the main user decides whether a sub-user sees every request of the
+    # customer or only those it raised itself; a main user sees them all.
+    sees_all_requests = models.BooleanField(
+        _("vede tutte le richieste del cliente"),
+        default=True,
+        help_text=_("Per i sotto-utenti: se no, vede solo le richieste che ha aperto."),
+    )
     language = models.CharField(
         _("lingua"), max_length=2, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
     )

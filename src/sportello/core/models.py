@@ -140,6 +140,27 @@ class Company(models.Model):
         help_text=_("E-mail o telefono dell'ufficio che risponde sui pagamenti."),
     )
     feature_requests = models.BooleanField(_("richieste self-service"), default=True)
+    # The service desk (E5, E7).
+    service_desk_email = models.EmailField(
+        _("e-mail del servizio clienti"),
+        blank=True,
+        help_text=_("Riceve l'avviso di ogni risposta dei clienti; se vuota, l'e-mail assistenza."),
+    )
+    request_reopen_days = models.PositiveSmallIntegerField(
+        _("giorni per riaprire una richiesta chiusa"),
+        default=30,
+        validators=[MaxValueValidator(365)],
+        help_text=_(
+            "Una risposta del cliente entro questi giorni dalla chiusura riapre la richiesta; "
+            "dopo, apre una nuova richiesta collegata."
+        ),
+    )
+    request_first_answer_days = models.PositiveSmallIntegerField(
+        _("giorni lavorativi per la prima risposta"),
+        default=2,
+        validators=[MinValueValidator(1), MaxValueValidator(60)],
+        help_text=_("Livello di servizio interno; non cambia i termini di legge dei reclami."),
+    )
     feature_sub_users = models.BooleanField(_("sotto-utenze"), default=True)
     feature_transparency = models.BooleanField(_("rendiconti di trasparenza"), default=True)
     feature_self_reading = models.BooleanField(_("autolettura contatore"), default=True)
@@ -262,6 +283,11 @@ class Company(models.Model):
     def accessibility_email(self) -> str:
         """Where accessibility feedback goes: its own address, else the support one."""
         return self.accessibility_feedback_email or self.support_email
+
+    @property
+    def service_desk_address(self) -> str:
+        """Where customers' replies are announced: the desk's address, else the support one."""
+        return self.service_desk_email or self.support_email
 
     def pec_domain_list(self) -> list[str]:
         return [d.strip().lower() for d in self.pec_domains.splitlines() if d.strip()]

@@ -69,7 +69,7 @@ def _size(file: _Readable) -> int:
     return end
 
 
-def _megabytes(size: int) -> str:
+def megabytes(size: int) -> str:
     """``10`` for 10 MiB, ``0,5`` (in Italian) for half of one."""
     value = round(size / (1024 * 1024), 1)
     return number_format(int(value) if value.is_integer() else value)
@@ -99,7 +99,7 @@ def check_upload(file: _Readable | IO[bytes], *, max_bytes: int) -> CheckedUploa
         raise UploadRefused(
             _("Il file supera la dimensione massima consentita (%(limit)s MB)."),
             code="too_large",
-            params={"limit": _megabytes(max_bytes)},
+            params={"limit": megabytes(max_bytes)},
         )
     file.seek(0)
     head = file.read(_P7M_OID_WITHIN)

@@ -59,6 +59,51 @@ def residual_capital_on(contract: Contract, day: dt.date) -> Decimal:
     return Decimal(contract.amount) if day < contract.stipulated_on else contract.financed_amount
 
 
+def instalments_still_due(contract: Contract, day: dt.date) -> QuerySet[PlanInstalment]:
+    """The regular instalments due after ``day``: the choices of the last one to pay (E4)."""
+    return contract.plan.filter(kind=InstalmentKind.INSTALMENT, due_date__gt=day).order_by(
+        "due_date", "number"
+    )
+
+
+@dataclass(frozen=True)
+class EarlyTerminationQuote:
+    """What ending a contract early would cost, as far as the plan can say (E4, J6).
+
+    Indicative: the definitive figure (with any fees, interest on arrears and
+    taxes) comes from the service desk, as seed 002 says.
+    """
+
+    residual_capital_today: Decimal
+    last_instalment: PlanInstalment | None
+    capital_after: Decimal  # the capital of the instalments after the last one paid
+    residual_value: Decimal
+
+    @property
+    def indicative_payoff(self) -> Decimal:
+        return self.capital_after + self.residual_value
+
+
+def early_termination_quote(
+    contract: Contract, day: dt.date, last_instalment: PlanInstalment | None = None
+) -> EarlyTerminationQuote:
+    """The indicative payoff if ``last_instalment`` is the last one paid.
+
+    The plan's residual capital after an instalment already holds the residual
+    value (the plan brings the capital down to it, and the residual-value row
+    to zero), so the residual value is shown apart and not counted twice:
+    payoff = (residual capital after it − residual value) + residual value.
+    """
+    residual_value = Decimal(contract.residual_value)
+    today = residual_capital_on(contract, day)
+    if last_instalment is None:
+        return EarlyTerminationQuote(today, None, max(today - residual_value, ZERO), residual_value)
+    after = Decimal(last_instalment.residual_capital)
+    return EarlyTerminationQuote(
+        today, last_instalment, max(after - residual_value, ZERO), residual_value
+    )
+
+
 def _with_asset_count(queryset: QuerySet[Contract]) -> QuerySet[Contract]:
     assets = (
         Asset.objects.filter(contract=OuterRef("pk"))

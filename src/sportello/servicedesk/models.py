@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from typing import ClassVar
+from typing import Any, ClassVar, Self
 
 from django.conf import settings
 from django.db import models
@@ -23,6 +23,14 @@ class RequestKind(models.TextChoices):
     EARLY_TERMINATION = "early_termination", _("Richiesta estinzione anticipata")
     DATA_DISCREPANCY = "data_discrepancy", _("Segnalazione difformità dati anagrafici")
     UTILITY_TICKET = "utility_ticket", _("Ticket")
+    COMPLAINT = "complaint", _("Reclamo")
+    PEC_CHANGE = "pec_change", _("Modifica indirizzo PEC")
+
+
+class ComplaintOutcome(models.TextChoices):
+    ACCEPTED = "accepted", _("Accolto")
+    PARTLY_ACCEPTED = "partly_accepted", _("Accolto in parte")
+    REJECTED = "rejected", _("Respinto")
 
 
 class RequestStatus(models.TextChoices):
@@ -55,8 +63,37 @@ class RequestType(models.Model):
         return self.label_en if language.startswith("en") else self.label_it
 
 
+class RequestScopedQuerySet[M: models.Model](OwnedQuerySet[M]):
+    """Rows of requests, as a customer user or a company's desk may see them."""
+
+    #: The path from the model to the request (``""``: the model is the request).
+    request_path = ""
+
+    def for_user(self, user: Any) -> Self:
+        """The customer's requests; a sub-user set to see only its own, only those (J5)."""
+        queryset = super().for_user(user)
+        if getattr(user, "parent_id", None) and not getattr(user, "sees_all_requests", True):
+            prefix = f"{self.request_path}__" if self.request_path else ""
+            queryset = queryset.filter(**{f"{prefix}author": user})
+        return queryset
+
+    def for_company(self, company: Company) -> Self:
+        prefix = f"{self.request_path}__" if self.request_path else ""
+        return self.filter(**{f"{prefix}company": company})
+
+
+class ServiceRequestQuerySet(RequestScopedQuerySet["ServiceRequest"]):
+    pass
+
+
 class ServiceRequest(models.Model):
-    """A customer's request to the service desk, with a typed payload per kind."""
+    """A customer's request to the service desk, with a typed payload per kind.
+
+    A complaint (``kind`` complaint) carries the law's clock: ``due_on`` is the
+    statutory date (``deadlines.complaint_due_date``), which no status pauses;
+    ``first_answer_due_on`` is the company's own service level, which waiting
+    for the customer pauses.
+    """
 
     company = models.ForeignKey(
         Company, on_delete=models.PROTECT, related_name="requests", verbose_name=_("società")
@@ -83,8 +120,38 @@ class ServiceRequest(models.Model):
     )
     created_at = models.DateTimeField(_("aperta il"), auto_now_add=True)
     last_activity_at = models.DateTimeField(_("ultima operazione"), db_index=True)
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assigned_requests",
+        verbose_name=_("assegnata a"),
+    )
+    follows = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="followed_by",
+        verbose_name=_("segue la richiesta"),
+    )
+    # The service level: the first answer of the desk is due by this day
+    # (business days); waiting for the customer moves it on by the days waited.
+    first_answer_due_on = models.DateField(_("prima risposta entro il"), null=True, blank=True)
+    first_answered_at = models.DateTimeField(_("prima risposta il"), null=True, blank=True)
+    waiting_since = models.DateTimeField(_("in attesa del cliente dal"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("chiusa il"), null=True, blank=True)
+    # Complaints only.
+    received_on = models.DateField(_("ricevuto il"), null=True, blank=True)
+    due_on = models.DateField(_("risposta entro il"), null=True, blank=True)
+    is_payment_service = models.BooleanField(_("riguarda un servizio di pagamento"), default=False)
+    interim_reply_at = models.DateTimeField(_("risposta interlocutoria il"), null=True, blank=True)
+    outcome = models.CharField(
+        _("esito"), max_length=20, choices=ComplaintOutcome.choices, blank=True
+    )
 
-    objects: ClassVar[OwnedQuerySet[ServiceRequest]] = OwnedQuerySet.as_manager()  # type: ignore[assignment]
+    objects: ClassVar[ServiceRequestQuerySet] = ServiceRequestQuerySet.as_manager()  # type: ignore[assignment]
 
     class Meta:
         verbose_name = _("richiesta")
@@ -92,6 +159,10 @@ class ServiceRequest(models.Model):
         ordering = ["-last_activity_at"]
         constraints = [
             models.UniqueConstraint(fields=["company", "code"], name="request_code_per_company")
+        ]
+        indexes = [
+            models.Index(fields=["customer", "-last_activity_at"], name="request_customer_recent"),
+            models.Index(fields=["company", "status", "due_on"], name="request_queue"),
         ]
 
     def __str__(self) -> str:
@@ -110,6 +181,14 @@ class ServiceRequest(models.Model):
             return self.title
         return str(self.get_kind_display())
 
+    @property
+    def is_complaint(self) -> bool:
+        return self.kind == RequestKind.COMPLAINT
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status == RequestStatus.CLOSED
+
 
 class RequestCounter(models.Model):
     """The last request number given in one company and year (``RIC-2026-000123``)."""
@@ -127,8 +206,12 @@ class RequestCounter(models.Model):
         return f"{self.company_id}/{self.year}: {self.last}"
 
 
-class RequestMessageQuerySet(OwnedQuerySet["RequestMessage"]):
+class RequestMessageQuerySet(RequestScopedQuerySet["RequestMessage"]):
     customer_path = "request__customer"
+    request_path = "request"
+
+    def visible_to_customer(self) -> Self:
+        return self.filter(is_internal=False)
 
 
 class RequestMessage(models.Model):
@@ -142,7 +225,10 @@ class RequestMessage(models.Model):
     )
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True)
     from_service_desk = models.BooleanField(_("dal service desk"), default=False)
-    body = models.TextField(_("messaggio"), max_length=500)
+    # An operators' note: never shown to the customer, never e-mailed.
+    is_internal = models.BooleanField(_("nota interna"), default=False)
+    is_interim_reply = models.BooleanField(_("risposta interlocutoria"), default=False)
+    body = models.TextField(_("messaggio"), max_length=5000)
     created_at = models.DateTimeField(_("inviato il"), auto_now_add=True)
 
     objects: ClassVar[RequestMessageQuerySet] = RequestMessageQuerySet.as_manager()  # type: ignore[assignment]
@@ -160,8 +246,12 @@ def attachment_path(attachment: RequestAttachment, filename: str) -> str:
     return f"attachments/{attachment.uid.hex}"
 
 
-class RequestAttachmentQuerySet(OwnedQuerySet["RequestAttachment"]):
+class RequestAttachmentQuerySet(RequestScopedQuerySet["RequestAttachment"]):
     customer_path = "message__request__customer"
+    request_path = "message__request"
+
+    def visible_to_customer(self) -> Self:
+        return self.filter(message__is_internal=False)
 
 
 class RequestAttachment(models.Model):

@@ -1,16 +1,218 @@
-"""The service desk's workflows: typed requests, their conversation, complaints' clocks."""
+"""The service desk's workflows: typed requests, their conversation, complaints' clocks.
+
+One engine for every company and every kind (leasing E1–E5, the utility's E6):
+the customer pages, the back office, the imports and the API call these
+functions with an ``Origin`` (company, acting user, address), never a request.
+Each is one transaction; its e-mails leave through the outbox after commit.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+import enum
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Sum
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from sportello.core import audit
+from sportello.core.audit import Origin
 from sportello.core.models import Company
+from sportello.core.uploads import UploadRefused, check_upload, megabytes, scan
+from sportello.customers.models import Customer
+from sportello.leasing.models import Contract
+from sportello.notices.models import Notification
 
-from .models import RequestCounter
+from . import emails
+from .deadlines import ComplaintClock, add_business_days, complaint_due_date, is_business_day
+from .models import (
+    ComplaintOutcome,
+    RequestAttachment,
+    RequestCounter,
+    RequestKind,
+    RequestMessage,
+    RequestStatus,
+    RequestType,
+    ServiceRequest,
+)
+
+#: How close a deadline is before the queue calls it "in scadenza".
+DUE_SOON_DAYS = 5
+
+#: Names the referral must carry to close a complaint (the same in every language).
+REFERRAL_NAMES = ("Arbitro Bancario Finanziario", "Conciliatore BancarioFinanziario")
 
 
-@transaction.atomic
+# Attachments ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CheckedFile:
+    """An upload that passed every check (``check_files``); only these are stored."""
+
+    file: UploadedFile[bytes]
+    content_type: str
+    extension: str
+    scanned: bool  # False only when the scanner is off (CLAMAV_REQUIRED off)
+
+    @property
+    def size(self) -> int:
+        return int(self.file.size or 0)
+
+
+def attachment_limits() -> dict[str, str | int]:
+    """The limits shown next to every "Allega file" button."""
+    return {
+        "per_file": megabytes(settings.FILE_UPLOAD_MAX_BYTES),
+        "per_message": settings.REQUEST_FILES_PER_MESSAGE,
+        "per_request": megabytes(settings.REQUEST_FILES_MAX_TOTAL_BYTES),
+    }
+
+
+def request_files_size(request: ServiceRequest | None) -> int:
+    if request is None or request.pk is None:
+        return 0
+    total = RequestAttachment.objects.filter(message__request=request).aggregate(n=Sum("size"))
+    return int(total["n"] or 0)
+
+
+def check_files(
+    files: Sequence[UploadedFile[bytes]], request: ServiceRequest | None = None
+) -> list[CheckedFile]:
+    """Every limit, type and virus check on ``files``, all errors at once.
+
+    Raises one ``ValidationError`` listing every refused file, so a form shows
+    them by the field and nothing is stored.
+    """
+    if len(files) > settings.REQUEST_FILES_PER_MESSAGE:
+        raise ValidationError(
+            _("Puoi allegare al massimo %(count)s file per messaggio."),
+            code="too_many",
+            params={"count": settings.REQUEST_FILES_PER_MESSAGE},
+        )
+    errors: list[ValidationError] = []
+    checked: list[CheckedFile] = []
+    for upload in files:
+        try:
+            found = check_upload(upload, max_bytes=settings.FILE_UPLOAD_MAX_BYTES)
+            scanned = scan(upload) is not None
+        except UploadRefused as refused:
+            errors.append(
+                ValidationError(
+                    _("%(name)s: %(reason)s"),
+                    code=refused.code,
+                    params={"name": upload.name, "reason": " ".join(refused.messages)},
+                )
+            )
+            continue
+        checked.append(CheckedFile(upload, found.content_type, found.extension, scanned))
+    total = request_files_size(request) + sum(f.size for f in checked)
+    if not errors and total > settings.REQUEST_FILES_MAX_TOTAL_BYTES:
+        errors.append(
+            ValidationError(
+                _("Gli allegati di una richiesta non possono superare %(limit)s MB in tutto."),
+                code="request_too_large",
+                params={"limit": megabytes(settings.REQUEST_FILES_MAX_TOTAL_BYTES)},
+            )
+        )
+    if errors:
+        raise ValidationError(errors)
+    return checked
+
+
+def _store(message: RequestMessage, files: Sequence[CheckedFile]) -> None:
+    for checked in files:
+        attachment = RequestAttachment(
+            message=message,
+            original_name=(checked.file.name or "file")[:200],
+            content_type=checked.content_type,
+            size=checked.size,
+        )
+        checked.file.seek(0)
+        attachment.file.save(f"{attachment.uid.hex}{checked.extension}", checked.file, save=False)
+        attachment.save()
+
+
+# Clocks ---------------------------------------------------------------------
+
+
+def complaint_clock(request: ServiceRequest) -> ComplaintClock:
+    return ComplaintClock.PAYMENT_SERVICE if request.is_payment_service else ComplaintClock.LEASING
+
+
+class ServiceLevel(enum.StrEnum):
+    """Where a request stands against its deadline, as the queue shows it."""
+
+    FIRST_ANSWER_DUE = "first_answer_due"
+    DUE_SOON = "due_soon"
+    OVERDUE = "overdue"
+    MET = "met"
+    PAUSED = "paused"
+
+    @property
+    def label(self) -> str:
+        return str(SERVICE_LEVEL_LABELS[self])
+
+
+SERVICE_LEVEL_LABELS = {
+    ServiceLevel.FIRST_ANSWER_DUE: gettext_lazy("Prima risposta da dare"),
+    ServiceLevel.DUE_SOON: gettext_lazy("In scadenza"),
+    ServiceLevel.OVERDUE: gettext_lazy("Scaduta"),
+    ServiceLevel.MET: gettext_lazy("Rispettata"),
+    ServiceLevel.PAUSED: gettext_lazy("In pausa"),
+}
+
+
+def deadline_of(request: ServiceRequest) -> dt.date | None:
+    """The date that matters: the statutory one of a complaint, else the first answer's."""
+    return request.due_on if request.is_complaint else request.first_answer_due_on
+
+
+def service_level(request: ServiceRequest, today: dt.date) -> ServiceLevel:
+    """The service-level state of ``request`` on ``today``.
+
+    A complaint runs against its statutory date until it is closed, whatever
+    its status; another request against its first answer, paused while the
+    desk waits for the customer.
+    """
+    due = deadline_of(request)
+    if request.is_complaint:
+        done_at = request.closed_at if request.is_closed else None
+    else:
+        done_at = request.first_answered_at
+        if done_at is None and request.status == RequestStatus.WAITING_CUSTOMER:
+            return ServiceLevel.PAUSED
+    if done_at is not None:
+        done_on = timezone.localdate(done_at)
+        return ServiceLevel.MET if due is None or done_on <= due else ServiceLevel.OVERDUE
+    if due is None:
+        return ServiceLevel.FIRST_ANSWER_DUE
+    if today > due:
+        return ServiceLevel.OVERDUE
+    if (due - today).days < DUE_SOON_DAYS:
+        return ServiceLevel.DUE_SOON
+    return ServiceLevel.FIRST_ANSWER_DUE
+
+
+def _business_days_between(start: dt.date, end: dt.date) -> int:
+    days, day = 0, start
+    while day < end:
+        day += dt.timedelta(days=1)
+        days += is_business_day(day)
+    return days
+
+
+# Opening --------------------------------------------------------------------
+
+
 def next_request_code(company: Company, year: int) -> str:
     """The next request code of ``company`` in ``year``: ``RIC-2026-000123``.
 
@@ -19,7 +221,363 @@ def next_request_code(company: Company, year: int) -> str:
     moment never get the same number, and a rolled-back request gives its
     number back.
     """
-    counter, _created = RequestCounter.objects.get_or_create(company=company, year=year)
-    RequestCounter.objects.filter(pk=counter.pk).update(last=F("last") + 1)
-    counter.refresh_from_db(fields=["last"])
+    with transaction.atomic():
+        counter, _created = RequestCounter.objects.get_or_create(company=company, year=year)
+        RequestCounter.objects.filter(pk=counter.pk).update(last=F("last") + 1)
+        counter.refresh_from_db(fields=["last"])
     return f"RIC-{year}-{counter.last:06d}"
+
+
+@transaction.atomic
+def open_request(
+    origin: Origin,
+    customer: Customer,
+    kind: RequestKind,
+    *,
+    title: str = "",
+    message: str = "",
+    files: Sequence[CheckedFile] = (),
+    payload: dict[str, Any] | None = None,
+    contract: Contract | None = None,
+    request_type: RequestType | None = None,
+    is_payment_service: bool = False,
+    follows: ServiceRequest | None = None,
+) -> ServiceRequest:
+    """Open a request of ``customer`` for ``origin.user``, with its first message.
+
+    The caller has validated the typed ``payload`` (a form) and the ``files``
+    (``check_files``); the contract and the request type must be the
+    customer's and the company's, or nothing is saved.
+    """
+    company = customer.company
+    if origin.company is not None and origin.company.pk != company.pk:
+        raise PermissionDenied("The customer belongs to another company.")
+    if contract is not None and contract.customer_id != customer.pk:
+        raise PermissionDenied("The contract belongs to another customer.")
+    if request_type is not None and request_type.company_id != company.pk:
+        raise PermissionDenied("The request type belongs to another company.")
+    now = timezone.now()
+    today = timezone.localdate(now)
+    request = ServiceRequest(
+        company=company,
+        customer=customer,
+        author=origin.user,
+        code=next_request_code(company, today.year),
+        kind=kind,
+        request_type=request_type,
+        title=(title or str(kind.label))[:200],
+        contract=contract,
+        payload=payload or {},
+        last_activity_at=now,
+        follows=follows,
+        first_answer_due_on=add_business_days(today, company.request_first_answer_days),
+    )
+    if kind == RequestKind.COMPLAINT:
+        request.received_on = today
+        request.is_payment_service = is_payment_service
+        request.due_on = complaint_due_date(today, complaint_clock(request))
+    request.save()
+    if message or files:
+        posted = RequestMessage.objects.create(request=request, author=origin.user, body=message)
+        _store(posted, files)
+    audit.record("request.opened", origin=origin, company=company, obj=request, kind=kind.value)
+    emails.send_request_opened(request)
+    return request
+
+
+# The conversation -----------------------------------------------------------
+
+
+@transaction.atomic
+def customer_reply(
+    origin: Origin, request: ServiceRequest, body: str, files: Sequence[CheckedFile] = ()
+) -> ServiceRequest:
+    """The customer writes on ``request``; returns the request the message landed on.
+
+    Waiting for the customer → back in progress. Closed less than the company's
+    ``request_reopen_days`` ago → reopened. Closed longer ago → a new request
+    that follows the old one, which stays closed.
+    """
+    request = _locked(request)
+    now = timezone.now()
+    if request.is_closed:
+        assert request.closed_at is not None
+        if now - request.closed_at > dt.timedelta(days=request.company.request_reopen_days):
+            return open_request(
+                origin,
+                request.customer,
+                RequestKind(request.kind),
+                title=request.title,
+                message=body,
+                files=files,
+                contract=request.contract,
+                request_type=request.request_type,
+                is_payment_service=request.is_payment_service,
+                follows=request,
+            )
+        _reopen(request, now)
+        audit.record("request.reopened", origin=origin, company=request.company, obj=request)
+    elif request.status == RequestStatus.WAITING_CUSTOMER:
+        _set_status(request, RequestStatus.IN_PROGRESS, now)
+    message = RequestMessage.objects.create(request=request, author=origin.user, body=body)
+    _store(message, files)
+    request.last_activity_at = now
+    request.save()
+    audit.record(
+        "request.replied", origin=origin, company=request.company, obj=request, files=len(files)
+    )
+    emails.send_customer_replied(request, message)
+    return request
+
+
+@transaction.atomic
+def desk_reply(
+    origin: Origin,
+    request: ServiceRequest,
+    body: str,
+    files: Sequence[CheckedFile] = (),
+    *,
+    internal: bool = False,
+    status: RequestStatus | None = None,
+) -> RequestMessage:
+    """An operator answers ``request`` (or writes an internal note).
+
+    An answer notifies the customer in the portal and by e-mail; a note
+    reaches nobody but the desk. ``status`` (not closed: ``close_request``)
+    is set with the answer.
+    """
+    request = _locked(request)
+    if status == RequestStatus.CLOSED:
+        raise ValueError("Close a request with close_request.")
+    now = timezone.now()
+    message = RequestMessage.objects.create(
+        request=request, author=origin.user, from_service_desk=True, body=body, is_internal=internal
+    )
+    _store(message, files)
+    if not internal:
+        if request.first_answered_at is None:
+            request.first_answered_at = now
+        if request.is_closed:
+            _reopen(request, now)
+        request.last_activity_at = now
+    if status is not None and status != request.status:
+        _set_status(request, status, now)
+    request.save()
+    audit.record(
+        "request.note" if internal else "request.answered",
+        origin=origin,
+        company=request.company,
+        obj=request,
+        files=len(files),
+    )
+    if not internal:
+        _notify_customer(request, message)
+    return message
+
+
+@transaction.atomic
+def interim_reply(
+    origin: Origin, request: ServiceRequest, body: str, files: Sequence[CheckedFile] = ()
+) -> RequestMessage:
+    """The interim reply of a payment-service complaint: the reasons of the delay.
+
+    It moves the statutory date from 15 to 35 business days after receipt;
+    only once, and only for a payment-service complaint.
+    """
+    request = _locked(request)
+    if not (request.is_complaint and request.is_payment_service):
+        raise ValidationError(
+            _("Solo un reclamo su un servizio di pagamento ammette una risposta interlocutoria."),
+            code="not_payment_service",
+        )
+    if request.interim_reply_at is not None or request.is_closed:
+        raise ValidationError(_("La risposta interlocutoria è già stata data."), code="done")
+    assert request.received_on is not None
+    message = RequestMessage.objects.create(
+        request=request,
+        author=origin.user,
+        from_service_desk=True,
+        is_interim_reply=True,
+        body=body,
+    )
+    _store(message, files)
+    now = timezone.now()
+    request.interim_reply_at = now
+    request.due_on = complaint_due_date(
+        request.received_on, complaint_clock(request), interim_reply=True
+    )
+    request.first_answered_at = request.first_answered_at or now
+    request.last_activity_at = now
+    request.save()
+    audit.record(
+        "request.interim_reply",
+        origin=origin,
+        company=request.company,
+        obj=request,
+        due_on=request.due_on.isoformat(),
+    )
+    _notify_customer(request, message)
+    return message
+
+
+def referral_text(language: str) -> str:
+    """The referral a complaint's final answer must carry, in ``language``.
+
+    Banca d'Italia, "Trasparenza delle operazioni e dei servizi bancari e
+    finanziari", section XI: the answer tells the customer where to turn if
+    not satisfied: the Arbitro Bancario Finanziario (disputes up to 200,000
+    euro, within 12 months of the complaint) and the Conciliatore
+    BancarioFinanziario's mediation.
+    """
+    with translation.override(language):
+        return _(
+            "Se non è soddisfatto della risposta, o non l'ha ricevuta entro i termini, prima "
+            "di rivolgersi al giudice può presentare ricorso all'Arbitro Bancario Finanziario "
+            "(ABF) per le controversie fino a 200.000 euro, entro 12 mesi dalla presentazione "
+            "del reclamo: www.arbitrobancariofinanziario.it. Può inoltre attivare una "
+            "procedura di mediazione presso il Conciliatore BancarioFinanziario: "
+            "www.conciliatorebancario.it."
+        )
+
+
+def customer_language(request: ServiceRequest) -> str:
+    """The language of the person the desk answers: the author's, else Italian."""
+    author = request.author
+    return str(getattr(author, "language", "") or settings.LANGUAGE_CODE)
+
+
+@transaction.atomic
+def close_request(
+    origin: Origin,
+    request: ServiceRequest,
+    *,
+    answer: str = "",
+    outcome: str = "",
+    referral: str = "",
+    files: Sequence[CheckedFile] = (),
+) -> ServiceRequest:
+    """Close ``request``, with a last answer to the customer when given.
+
+    A complaint needs its final answer, its outcome and the referral to the
+    ABF and the Conciliatore in the customer's language: without any of them
+    nothing changes.
+    """
+    request = _locked(request)
+    if request.is_closed:
+        return request
+    if request.is_complaint:
+        errors: dict[str, str] = {}
+        if not answer.strip():
+            errors["answer"] = _("Scrivi la risposta finale al reclamo.")
+        if outcome not in ComplaintOutcome.values:
+            errors["outcome"] = _("Indica l'esito del reclamo.")
+        if not all(name in referral for name in REFERRAL_NAMES):
+            errors["referral"] = _(
+                "Un reclamo si chiude solo con l'indicazione dell'Arbitro Bancario Finanziario "
+                "e del Conciliatore BancarioFinanziario."
+            )
+        if errors:
+            raise ValidationError(errors)
+        request.outcome = outcome
+        answer = f"{answer.strip()}\n\n{referral.strip()}"
+    now = timezone.now()
+    message = None
+    if answer.strip() or files:
+        message = RequestMessage.objects.create(
+            request=request, author=origin.user, from_service_desk=True, body=answer.strip()
+        )
+        _store(message, files)
+        request.first_answered_at = request.first_answered_at or now
+    _set_status(request, RequestStatus.CLOSED, now)
+    request.last_activity_at = now
+    request.save()
+    audit.record(
+        "request.closed", origin=origin, company=request.company, obj=request, outcome=outcome
+    )
+    _notify_customer(request, message)
+    return request
+
+
+@transaction.atomic
+def set_status(origin: Origin, request: ServiceRequest, status: RequestStatus) -> ServiceRequest:
+    """Move ``request`` to an open status (closing goes through ``close_request``)."""
+    if status == RequestStatus.CLOSED:
+        raise ValueError("Close a request with close_request.")
+    request = _locked(request)
+    if status != request.status:
+        before = request.status
+        _set_status(request, status, timezone.now())
+        request.save()
+        audit.record(
+            "request.status",
+            origin=origin,
+            company=request.company,
+            obj=request,
+            before=before,
+            after=status.value,
+        )
+    return request
+
+
+@transaction.atomic
+def assign(origin: Origin, request: ServiceRequest, operator: Any | None) -> ServiceRequest:
+    """Give ``request`` to ``operator`` (one of its company's), or to nobody."""
+    request = _locked(request)
+    if operator is not None and not operator.operator_companies.filter(pk=request.company_id):
+        raise PermissionDenied("The operator does not work for this company.")
+    request.assignee = operator
+    request.save(update_fields=["assignee"])
+    audit.record(
+        "request.assigned",
+        origin=origin,
+        company=request.company,
+        obj=request,
+        assignee=getattr(operator, "username", ""),
+    )
+    return request
+
+
+def _locked(request: ServiceRequest) -> ServiceRequest:
+    """``request`` read again under a row lock: two writers never interleave."""
+    return ServiceRequest.objects.select_for_update().select_related("company").get(pk=request.pk)
+
+
+def _reopen(request: ServiceRequest, now: dt.datetime) -> None:
+    request.status = RequestStatus.IN_PROGRESS
+    request.closed_at = None
+
+
+def _set_status(request: ServiceRequest, status: RequestStatus, now: dt.datetime) -> None:
+    """Change the status, keeping the clocks: only the service level pauses."""
+    if request.status == RequestStatus.WAITING_CUSTOMER and request.waiting_since is not None:
+        if request.first_answer_due_on is not None and request.first_answered_at is None:
+            waited = _business_days_between(
+                timezone.localdate(request.waiting_since), timezone.localdate(now)
+            )
+            request.first_answer_due_on = add_business_days(request.first_answer_due_on, waited)
+        request.waiting_since = None
+    if status == RequestStatus.WAITING_CUSTOMER:
+        request.waiting_since = now
+    request.closed_at = now if status == RequestStatus.CLOSED else None
+    request.status = status
+
+
+def _notify_customer(request: ServiceRequest, message: RequestMessage | None) -> None:
+    """The bell and an e-mail for the author (or the main user if the author is gone)."""
+    recipient = request.author
+    if recipient is None or not recipient.is_active:
+        recipient = request.customer.users.filter(parent__isnull=True, is_active=True).first()
+    if recipient is None:
+        return
+    with translation.override(str(getattr(recipient, "language", "") or "it")):
+        title = (
+            _("Richiesta chiusa") if request.is_closed else _("Nuova risposta del servizio clienti")
+        )
+    Notification.objects.create(
+        company=request.company,
+        recipient=recipient,
+        request=request,
+        title=title,
+        published_at=timezone.now(),
+    )
+    emails.send_desk_answered(request, recipient, message)

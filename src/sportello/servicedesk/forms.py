@@ -1,0 +1,67 @@
+"""Forms of the service desk shared by the customer pages and the back office."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.files.uploadedfile import UploadedFile
+from django.utils.translation import gettext_lazy as _
+
+from sportello.core.forms import StyledForm
+
+from .models import ServiceRequest
+from .services import CheckedFile, attachment_limits, check_files
+
+#: The types a person may pick in the browser's file dialog (the server checks content).
+ACCEPTED_TYPES = ".pdf,.jpg,.jpeg,.png,.p7m,application/pdf,image/jpeg,image/png"
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class AttachmentsField(forms.FileField):
+    """Zero or more files from one ``<input type=file multiple>``."""
+
+    widget = MultipleFileInput
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("label", _("Allega file"))
+        super().__init__(**kwargs)
+        self.widget.attrs["accept"] = ACCEPTED_TYPES
+
+    def clean(self, data: Any, initial: Any = None) -> list[UploadedFile[bytes]]:
+        files = data if isinstance(data, (list, tuple)) else [data] if data else []
+        return [super(AttachmentsField, self).clean(f, initial) for f in files]
+
+
+class AttachmentsForm(StyledForm):
+    """A form that takes attachments: every file passes ``check_files`` or none is kept.
+
+    ``service_request`` (when replying) counts the files it already holds
+    against the per-request limit. After ``is_valid()``, ``checked_files``
+    are what the services store.
+    """
+
+    attachments = AttachmentsField(
+        help_text=_(
+            "PDF, JPEG, PNG o P7M; fino a %(per_file)s MB per file, %(per_message)s file "
+            "per messaggio, %(per_request)s MB per richiesta."
+        )
+    )
+
+    def __init__(
+        self, *args: Any, service_request: ServiceRequest | None = None, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.service_request = service_request
+        self.checked_files: list[CheckedFile] = []
+        field = self.fields["attachments"]
+        field.help_text = str(field.help_text) % attachment_limits()
+
+    def clean_attachments(self) -> list[UploadedFile[bytes]]:
+        files: list[UploadedFile[bytes]] = self.cleaned_data.get("attachments") or []
+        self.checked_files = check_files(files, self.service_request)
+        return files

@@ -1,0 +1,85 @@
+"""What each kind of request carries in its ``payload``, and how it reads on a page.
+
+The customer forms write these keys; the detail page and the back office show
+them through ``typed_fields``, so both read the same data the same way.
+
+* ``iban_change``: ``current_iban``, ``new_iban``, ``foreign`` (bool), ``effective_from``
+* ``address_change``: ``current_address``, ``new_address``, ``effective_from``
+* ``early_termination``: ``computed_on``, ``residual_capital_today``,
+  ``last_instalment_number``, ``last_instalment_due``, ``capital_after``,
+  ``residual_value``, ``indicative_payoff`` (amounts as decimal strings)
+* ``pec_change``: ``current_pec``, ``new_pec``
+* ``free``, ``complaint``, ``utility_ticket``: nothing beyond the message
+  (the request type, the payment-service flag are fields of the request)
+
+Dates are ISO strings (``2026-03-31``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from sportello.core.templatetags.sportello import money, shortdate
+
+from .models import RequestKind, ServiceRequest
+
+_DATE, _MONEY, _TEXT, _FLAG = "date", "money", "text", "flag"
+
+FIELDS: dict[str, list[tuple[str, Promise, str]]] = {
+    RequestKind.IBAN_CHANGE: [
+        ("current_iban", _("Codice IBAN attuale"), _TEXT),
+        ("new_iban", _("Nuovo IBAN"), _TEXT),
+        ("foreign", _("IBAN estero"), _FLAG),
+        ("effective_from", _("A partire dal"), _DATE),
+    ],
+    RequestKind.ADDRESS_CHANGE: [
+        ("current_address", _("Indirizzo attuale"), _TEXT),
+        ("new_address", _("Nuovo indirizzo"), _TEXT),
+        ("effective_from", _("A partire dal"), _DATE),
+    ],
+    RequestKind.EARLY_TERMINATION: [
+        ("computed_on", _("Calcolato il"), _DATE),
+        ("residual_capital_today", _("Capitale residuo ad oggi"), _MONEY),
+        ("last_instalment_number", _("Ultimo canone da pagare"), _TEXT),
+        ("last_instalment_due", _("Scadenza dell'ultimo canone"), _DATE),
+        ("capital_after", _("Capitale residuo dopo l'ultimo canone"), _MONEY),
+        ("residual_value", _("Valore residuo (riscatto)"), _MONEY),
+        ("indicative_payoff", _("Importo indicativo per l'estinzione"), _MONEY),
+    ],
+    RequestKind.PEC_CHANGE: [
+        ("current_pec", _("PEC attuale"), _TEXT),
+        ("new_pec", _("Nuova PEC"), _TEXT),
+    ],
+}
+
+
+def _shown(value: Any, how: str) -> str:
+    if how == _FLAG:
+        return str(_("Sì") if value else _("No"))
+    if value in (None, ""):
+        return "–"
+    try:
+        if how == _DATE:
+            return shortdate(dt.date.fromisoformat(str(value)))
+        if how == _MONEY:
+            return money(Decimal(str(value)))
+    except (ValueError, InvalidOperation):
+        pass
+    return str(value)
+
+
+def typed_fields(request: ServiceRequest) -> list[tuple[str, str]]:
+    """The request's typed data as (label, value) rows, in the active language."""
+    rows = [
+        (str(label), _shown(request.payload[key], how))
+        for key, label, how in FIELDS.get(request.kind, [])
+        if key in request.payload
+    ]
+    if request.contract_id is not None and request.contract is not None:
+        rows.insert(0, (str(_("Contratto")), request.contract.number))
+    return rows
