@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import uuid
 from typing import Any, ClassVar, Self
 
@@ -242,8 +243,14 @@ class RequestMessage(models.Model):
         return f"{self.request.code} {self.created_at:%d/%m/%Y %H:%M}"
 
 
+#: The extensions a stored attachment may carry (given by its content, never its name).
+STORED_EXTENSIONS = (".pdf", ".jpg", ".png", ".p7m")
+
+
 def attachment_path(attachment: RequestAttachment, filename: str) -> str:
-    return f"attachments/{attachment.uid.hex}"
+    """A generated name; the extension only when it is one the content checks give."""
+    extension = os.path.splitext(filename)[1].lower()
+    return f"attachments/{attachment.uid.hex}{extension if extension in STORED_EXTENSIONS else ''}"
 
 
 class RequestAttachmentQuerySet(RequestScopedQuerySet["RequestAttachment"]):
