@@ -88,7 +88,7 @@ def _customer_request(request: CompanyRequest, code: str) -> ServiceRequest:
     return get_for_user(found, request.user, code=code)
 
 
-def _conversation(request: CompanyRequest, service_request: ServiceRequest) -> list[Any]:
+def _conversation(request: CompanyRequest, service_request: ServiceRequest) -> list[RequestMessage]:
     """The messages the customer may read, oldest first, with their files (two queries)."""
     files = RequestAttachment.objects.order_by("pk")
     return list(
