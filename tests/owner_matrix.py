@@ -35,6 +35,7 @@ from typing import Any
 import openpyxl
 import pytest
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from pypdf import PdfReader
@@ -56,7 +57,7 @@ from sportello.core.exports import XLSX_TYPE
 from sportello.core.middleware import company_for_host
 from sportello.documents.models import Document, DocumentCategory
 from sportello.leasing.models import Contract
-from sportello.servicedesk.models import ServiceRequest
+from sportello.servicedesk.models import RequestAttachment, RequestMessage, ServiceRequest
 
 #: The day the world is built and asked on (transparency years, overdue instalments).
 TODAY = dt.datetime(2025, 3, 15, 10, 0, tzinfo=dt.UTC)
@@ -77,6 +78,7 @@ OWNER_OVERDUE = "4321.87"  # "4.321,87 €" on pages, 4321.87 in a workbook
 OWNER_REQUEST = "RIC-2025-777001"
 OWNER_INVOICE_TOTAL = "3210.98"
 OWNER_ASSET_VALUE = "12345.67"
+OWNER_ATTACHMENT = b"%PDF-1.4 allegato Quaglierini"
 
 
 def csv_amount(amount: str) -> str:
@@ -101,6 +103,8 @@ class World:
     document: Document
     company_document: Document
     statement_year: int
+    request: ServiceRequest
+    attachment: RequestAttachment
     neighbour: PortalUser
     stranger: Tenant
 
@@ -148,8 +152,14 @@ def build_world(company_tenant: Tenant) -> World:
         email="zebedeo@quaglierini.test",
     )
     owner = Tenant(company, company_tenant.host, customer, user)
+    # The sub-user sees only the requests it raised (J5): the owner's request,
+    # its files and a reply to it are a 404 for it, like for another customer.
     sub_user = make_sub_user(
-        user, first_name="Ugo", last_name="Quaglierini", email="ugo@quaglierini.test"
+        user,
+        first_name="Ugo",
+        last_name="Quaglierini",
+        email="ugo@quaglierini.test",
+        sees_all_requests=False,
     )
     contract = leased_contract(
         customer,
@@ -180,7 +190,7 @@ def build_world(company_tenant: Tenant) -> World:
         contract=contract,
         content=b"%PDF-1.4 contratto Quaglierini",
     )
-    ServiceRequest.objects.create(
+    request = ServiceRequest.objects.create(
         company=company,
         customer=customer,
         author=user,
@@ -189,6 +199,17 @@ def build_world(company_tenant: Tenant) -> World:
         title="Richiesta di Quaglierini",
         last_activity_at=TODAY,
     )
+    answer = RequestMessage.objects.create(
+        request=request, from_service_desk=True, body="Risposta per Quaglierini"
+    )
+    attachment = RequestAttachment(
+        message=answer,
+        original_name="Allegato Quaglierini.pdf",
+        content_type="application/pdf",
+        size=len(OWNER_ATTACHMENT),
+    )
+    attachment.file.save(f"{attachment.uid.hex}.pdf", ContentFile(OWNER_ATTACHMENT), save=False)
+    attachment.save()
 
     _own_objects(company_tenant, "8880001")
     stranger = other_leasing_tenant()
@@ -207,6 +228,8 @@ def build_world(company_tenant: Tenant) -> World:
             company, "Informativa privacy", category=DocumentCategory.INFORMATION
         ),
         statement_year=2024,
+        request=request,
+        attachment=attachment,
         neighbour=company_tenant.user,
         stranger=stranger,
     )
@@ -307,6 +330,24 @@ def _sub_user_change(world: World) -> dict[str, Any]:
         "secondary_email": "",
         "language": "it",
     }
+
+
+def _request(world: World) -> dict[str, Any]:
+    return {"code": world.request.code}
+
+
+def _attachment(world: World) -> dict[str, Any]:
+    return {"code": world.request.code, "uid": world.attachment.uid}
+
+
+def _request_state(world: World) -> Any:
+    """What a reply could change on the owner's request."""
+    request = ServiceRequest.objects.get(pk=world.request.pk)
+    return (request.status, request.last_activity_at, request.messages.count())
+
+
+def _reply(world: World) -> dict[str, Any]:
+    return {"message": "Risposta di chi non dovrebbe"}
 
 
 def _empty_post(world: World) -> dict[str, Any]:
@@ -492,6 +533,32 @@ CASES: list[Case] = [
         # Django's delete collector asks each table that points at a user.
         budget=23,
     ),
+    # The request history (E5): the sub-user sees only its own requests (J5).
+    Case("servicedesk:list", sub_user=200, others=200, shows=OWNER_REQUEST, budget=7),
+    Case(
+        "servicedesk:detail",
+        kwargs=_request,
+        sub_user=404,
+        shows="allegato quaglierini.pdf",
+        budget=9,
+    ),
+    Case(
+        "servicedesk:reply",
+        kwargs=_request,
+        owner=302,
+        sub_user=404,
+        post=_reply,
+        state=_request_state,
+        # The message, the request, its audit entry and the desk's e-mail.
+        budget=16,
+    ),
+    Case(
+        "servicedesk:attachment",
+        kwargs=_attachment,
+        sub_user=404,
+        shows="allegato quaglierini",
+        budget=7,
+    ),
 ]
 
 #: Company-site URLs that show nobody's data: the way in, the public pages.
@@ -599,7 +666,10 @@ def check(world: World, case: Case, identity: str, max_queries: Any) -> None:
         assert response["Location"].startswith(reverse("accounts:login")), where
     text = body_text(response)
     if identity in OUTSIDERS:
-        leaked = [marker for marker in world.markers if marker.casefold() in text]
+        # A page may repeat the address it was asked for (the language switch's
+        # "next"): a request code there is what the asker typed, not a leak.
+        unechoed = text.replace(url.casefold(), "")
+        leaked = [marker for marker in world.markers if marker.casefold() in unechoed]
         assert not leaked, f"{where} shows the owner's {leaked}"
     elif (
         case.shows

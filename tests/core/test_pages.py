@@ -250,7 +250,6 @@ def test_it_offers_no_request_links_on_the_home_while_requests_are_not_built(
     panels = page[page.index('id="requests-title"') : page.index("</main>")]
 
     assert "Fai richiesta" not in panels
-    assert "Tutte le richieste" not in panels
     assert "in arrivo" in panels
 
 

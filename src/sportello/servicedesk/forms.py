@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from sportello.core.forms import StyledForm
 
-from .models import ServiceRequest
+from .models import RequestStatus, ServiceRequest
 from .services import CheckedFile, attachment_limits, check_files
 
 #: The types a person may pick in the browser's file dialog (the server checks content).
@@ -65,3 +65,46 @@ class AttachmentsForm(StyledForm):
         files: list[UploadedFile[bytes]] = self.cleaned_data.get("attachments") or []
         self.checked_files = check_files(files, self.service_request)
         return files
+
+
+#: The longest message a customer writes at once (seed 002: 500 characters).
+MESSAGE_MAX_LENGTH = 500
+
+
+class ReplyForm(AttachmentsForm):
+    """The customer's reply on a request: a message, files, or both."""
+
+    message = forms.CharField(
+        label=_("Messaggio"),
+        max_length=MESSAGE_MAX_LENGTH,
+        required=False,
+        strip=True,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Al massimo %(max)s caratteri."),
+    )
+    field_order = ["message", "attachments"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["message"]
+        field.help_text = str(field.help_text) % {"max": MESSAGE_MAX_LENGTH}
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        empty = not cleaned.get("message") and not cleaned.get("attachments")
+        if empty and not self.has_error("attachments"):
+            self.add_error("message", _("Scrivi un messaggio o allega un file."))
+        return cleaned
+
+
+class RequestFilterForm(StyledForm):
+    """The history's status filter, in the address; a status it does not know shows all."""
+
+    status = forms.ChoiceField(
+        label=_("Stato"), required=False, choices=[("", _("Tutti")), *RequestStatus.choices]
+    )
+
+    def chosen_status(self) -> str:
+        """The status asked for, or "" (every status) when none or an unknown one."""
+        value = self.data.get("status", "")
+        return value if value in RequestStatus.values else ""

@@ -21,6 +21,9 @@ if TYPE_CHECKING:
 NAME_MAX_LENGTH = 150  # PortalUser.first_name / last_name
 EMAIL_MAX_LENGTH = 254
 
+#: The sub-user form's choices of requests seen (PortalUser.sees_all_requests).
+SEES_ALL, SEES_OWN = "all", "own"
+
 
 #: Each language by its own name, as the header's switch shows them.
 LANGUAGE_NAMES = {"it": "Italiano", "en": "English"}
@@ -185,6 +188,17 @@ class SubUserForm(StyledForm):
         label=_("Email secondaria"), max_length=EMAIL_MAX_LENGTH, required=False
     )
     language = language_field()
+    # J5: which of the customer's requests the sub-user sees.
+    requests_seen = forms.ChoiceField(
+        label=_("Richieste visibili"),
+        choices=[
+            (SEES_ALL, _("Vede tutte le richieste del cliente")),
+            (SEES_OWN, _("Vede solo le proprie richieste")),
+        ],
+        widget=forms.RadioSelect,
+        # A form sent without it (not a browser: the radios always send one) keeps what was set.
+        required=False,
+    )
 
     def __init__(
         self, parent: PortalUser, *args: Any, instance: PortalUser | None = None, **kwargs: Any
@@ -192,16 +206,16 @@ class SubUserForm(StyledForm):
         self.parent = parent
         self.instance = instance
         if instance is not None:
-            kwargs.setdefault(
-                "initial",
-                {
-                    name: getattr(instance, name)
-                    for name in ("first_name", "last_name", "email", "secondary_email", "language")
-                },
-            )
+            initial = {
+                name: getattr(instance, name)
+                for name in ("first_name", "last_name", "email", "secondary_email", "language")
+            }
+            initial["requests_seen"] = SEES_ALL if instance.sees_all_requests else SEES_OWN
+            kwargs.setdefault("initial", initial)
         else:
-            kwargs.setdefault("initial", {"language": parent.language})
+            kwargs.setdefault("initial", {"language": parent.language, "requests_seen": SEES_ALL})
         super().__init__(*args, **kwargs)
+        self.fields["requests_seen"].widget.attrs["class"] = "form-check-input"
 
     def data_for_service(self) -> SubUserData:
         data = self.cleaned_data
@@ -211,4 +225,11 @@ class SubUserForm(StyledForm):
             email=data["email"],
             secondary_email=data["secondary_email"],
             language=data["language"],
+            sees_all_requests=self.sees_all_requests(),
         )
+
+    def sees_all_requests(self) -> bool:
+        chosen = self.cleaned_data.get("requests_seen")
+        if not chosen:
+            return self.instance.sees_all_requests if self.instance is not None else True
+        return bool(chosen == SEES_ALL)

@@ -33,6 +33,17 @@ class ProfileChange:
     paper_invoices: bool | None = None
 
 
+#: What the main user may change of a sub-user (``update_sub_user``).
+SUB_USER_FIELDS = (
+    "first_name",
+    "last_name",
+    "email",
+    "secondary_email",
+    "language",
+    "sees_all_requests",
+)
+
+
 @dataclass(frozen=True)
 class SubUserData:
     """A sub-user's personal data as its parent enters it."""
@@ -42,6 +53,8 @@ class SubUserData:
     email: str
     secondary_email: str
     language: str
+    # J5: every request of the customer, or only those the sub-user opened.
+    sees_all_requests: bool = True
 
 
 @transaction.atomic
@@ -131,11 +144,18 @@ def create_sub_user(origin: Origin, parent: PortalUser, data: SubUserData) -> Po
         email=data.email,
         secondary_email=data.secondary_email,
         language=data.language,
+        sees_all_requests=data.sees_all_requests,
     )
     sub_user.set_unusable_password()
     sub_user.save()
     _send_welcome(sub_user)
-    audit.record("sub_user.created", origin=origin, obj=sub_user, parent=parent.login)
+    audit.record(
+        "sub_user.created",
+        origin=origin,
+        obj=sub_user,
+        parent=parent.login,
+        sees_all_requests=sub_user.sees_all_requests,
+    )
     return sub_user
 
 
@@ -143,11 +163,7 @@ def create_sub_user(origin: Origin, parent: PortalUser, data: SubUserData) -> Po
 def update_sub_user(origin: Origin, sub_user: PortalUser, data: SubUserData) -> list[str]:
     """Save the parent's changes; a sub-user who never set a password gets a new
     welcome link at its new address (the old link stops working)."""
-    changed = [
-        name
-        for name in ("first_name", "last_name", "email", "secondary_email", "language")
-        if getattr(sub_user, name) != getattr(data, name)
-    ]
+    changed = [name for name in SUB_USER_FIELDS if getattr(sub_user, name) != getattr(data, name)]
     if not changed:
         return changed
     for name in changed:
