@@ -583,7 +583,7 @@ PUBLIC = {
 }
 
 #: Route prefixes outside the customer site: the back office, the demo's tools, files.
-OUTSIDE = ("admin/", "demo/", "static/", "media/", "^static/", "^media/")
+OUTSIDE = ("admin/", "back-office/", "demo/", "static/", "media/", "^static/", "^media/")
 
 
 # -- the URL walk ----------------------------------------------------------------------

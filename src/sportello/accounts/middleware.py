@@ -1,4 +1,5 @@
-"""The absolute lifetime of a logged-in session, who may reach the admin, and caching."""
+"""The absolute lifetime of a logged-in session, who may reach the admin and the
+back office, and caching."""
 
 from __future__ import annotations
 
@@ -46,19 +47,21 @@ class SessionLifetimeMiddleware:
 
 
 class OperatorAccessMiddleware:
-    """The admin answers on platform hosts only, and only to operators who passed the code.
+    """The admin and the back office answer on platform hosts only, and only to
+    operators who passed the code.
 
-    On a company's host ``/admin/`` is a 404 unless ``ADMIN_ON_COMPANY_HOSTS``
-    (the demo). A staff user whose session has not passed the e-mailed code
-    (django-otp's ``is_verified``) counts as anonymous there, so the admin
-    sends them to its login, which is the two-step operator login.
+    On a company's host ``/admin/`` and ``/back-office/`` are a 404 unless
+    ``ADMIN_ON_COMPANY_HOSTS`` (the demo). A staff user whose session has not
+    passed the e-mailed code (django-otp's ``is_verified``) counts as anonymous
+    there, so both send them to the two-step operator login.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: PortalRequest) -> HttpResponse:
-        if request.path_info.startswith(reverse("admin:index")):
+        operator_paths = (reverse("admin:index"), reverse("backoffice:home"))
+        if request.path_info.startswith(operator_paths):
             if request.company is not None and not settings.ADMIN_ON_COMPANY_HOSTS:
                 raise Http404
             user = request.user
