@@ -6,12 +6,27 @@ it works for; any other slug is a 404.
 
 from django.urls import path
 
-from . import views
+from .views import desk, register, requests
 
 app_name = "backoffice"
 
+REQUEST = "<slug:company>/richieste/<str:code>/"
+
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("<slug:company>/richieste/", views.queue, name="queue"),
-    path("<slug:company>/richieste/<str:code>/", views.request_detail, name="request"),
+    path("", desk.home, name="home"),
+    path("<slug:company>/richieste/", desk.queue_view, name="queue"),
+    path(REQUEST, requests.request_detail, name="request"),
+    path(f"{REQUEST}rispondi/", requests.reply, name="reply"),
+    path(f"{REQUEST}nota/", requests.note, name="note"),
+    path(f"{REQUEST}stato/", requests.change_status, name="status"),
+    path(f"{REQUEST}assegna/", requests.assign, name="assign"),
+    path(f"{REQUEST}interlocutoria/", requests.interim_reply, name="interim_reply"),
+    path(f"{REQUEST}chiudi/", requests.close, name="close"),
+    path(f"{REQUEST}allegati/<uuid:uid>/", requests.attachment, name="attachment"),
+    path("<slug:company>/reclami/", register.complaints_page, name="complaints"),
+    path(
+        "<slug:company>/reclami/registro/",
+        register.complaints_register,
+        name="complaints_register",
+    ),
 ]

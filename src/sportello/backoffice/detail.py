@@ -1,0 +1,54 @@
+"""What a request's page in the back office shows, gathered in a fixed number of queries."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import QuerySet
+
+from sportello.leasing.models import Contract
+from sportello.servicedesk.deadlines import ComplaintClock, complaint_due_date
+from sportello.servicedesk.models import RequestMessage, ServiceRequest
+from sportello.servicedesk.payloads import typed_fields
+from sportello.servicedesk.services import ServiceLevel, service_level
+
+
+@dataclass(frozen=True)
+class RequestFacts:
+    """The request's data around its conversation, as the page shows it."""
+
+    service_request: ServiceRequest
+    contracts: QuerySet[Contract]
+    typed_fields: list[tuple[str, str]]
+    conversation: QuerySet[RequestMessage]
+    level: ServiceLevel
+    #: A complaint still open past its statutory date («Termine scaduto»).
+    statutory_overdue: bool
+    #: A payment-service complaint may still get its interim reply: the date it would give.
+    interim_due: dt.date | None
+
+    def as_context(self) -> dict[str, Any]:
+        return {name: getattr(self, name) for name in self.__dataclass_fields__}
+
+
+def request_facts(service_request: ServiceRequest, today: dt.date) -> RequestFacts:
+    """The facts of ``service_request`` on ``today`` (internal notes included)."""
+    request = service_request
+    open_complaint = request.is_complaint and not request.is_closed
+    interim_due = None
+    if open_complaint and request.is_payment_service and request.interim_reply_at is None:
+        assert request.received_on is not None
+        interim_due = complaint_due_date(
+            request.received_on, ComplaintClock.PAYMENT_SERVICE, interim_reply=True
+        )
+    return RequestFacts(
+        service_request=request,
+        contracts=request.customer.contracts.order_by("-stipulated_on", "number"),
+        typed_fields=typed_fields(request),
+        conversation=request.messages.select_related("author").prefetch_related("attachments"),
+        level=service_level(request, today),
+        statutory_overdue=open_complaint and request.due_on is not None and request.due_on < today,
+        interim_due=interim_due,
+    )

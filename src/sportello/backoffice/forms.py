@@ -1,0 +1,233 @@
+"""The back office's forms: the queue's filters and the request page's actions.
+
+Each action on the request page is its own form with its own ``prefix``, so
+the page can hold them all without two fields sharing an id.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from sportello.accounts.models import PortalUser
+from sportello.core.audit import Origin
+from sportello.core.forms import StyledForm
+from sportello.servicedesk import services
+from sportello.servicedesk.forms import AttachmentsForm
+from sportello.servicedesk.models import (
+    ComplaintOutcome,
+    RequestKind,
+    RequestStatus,
+    ServiceRequest,
+)
+from sportello.servicedesk.services import ServiceLevel, customer_language, referral_text
+
+from .access import company_operators
+from .queue import ALL_STATUSES, ASSIGNED_TO_ME, UNASSIGNED, QueueFilter
+
+#: A message's length, as the model keeps it.
+BODY_MAX = 5000
+
+OPEN_STATUS_CHOICES = [(s.value, s.label) for s in RequestStatus if s != RequestStatus.CLOSED]
+
+
+def operator_name(user: PortalUser) -> str:
+    return user.get_full_name() or user.username
+
+
+def body_field(label: Any, required: bool = True) -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        max_length=BODY_MAX,
+        required=required,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+
+
+class QueueFilterForm(StyledForm):
+    """The queue's filters, from the address (``?status=&kind=&assignee=&deadline=``)."""
+
+    status = forms.ChoiceField(
+        label=_("Stato"),
+        required=False,
+        choices=[
+            ("", _("Aperte (non chiuse)")),
+            *[(s.value, s.label) for s in RequestStatus],
+            (ALL_STATUSES, _("Tutte")),
+        ],
+    )
+    kind = forms.ChoiceField(
+        label=_("Tipo"), required=False, choices=[("", _("Tutti")), *RequestKind.choices]
+    )
+    assignee = forms.ChoiceField(label=_("Assegnata a"), required=False)
+    deadline = forms.ChoiceField(
+        label=_("Scadenza"),
+        required=False,
+        choices=[("", _("Tutte")), *[(level.value, level.label) for level in ServiceLevel]],
+    )
+
+    def __init__(self, *args: Any, operators: Iterable[PortalUser] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].choices = [  # type: ignore[attr-defined]
+            ("", _("Chiunque")),
+            (ASSIGNED_TO_ME, _("A me")),
+            (UNASSIGNED, _("A nessuno")),
+            *[(str(user.pk), operator_name(user)) for user in operators],
+        ]
+
+    def chosen(self) -> QueueFilter:
+        data = self.cleaned_data
+        return QueueFilter(data["status"], data["kind"], data["assignee"], data["deadline"])
+
+
+class DeskForm(StyledForm):
+    """An action on one request, which the form is bound to; ``save`` calls its service."""
+
+    def __init__(self, *args: Any, service_request: ServiceRequest, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.service_request = service_request
+
+
+def bound_request(form: AttachmentsForm) -> ServiceRequest:
+    assert form.service_request is not None, "a desk form is bound to a request"
+    return form.service_request
+
+
+class ReplyForm(AttachmentsForm):
+    """An answer to the customer, with attachments and, if chosen, a new status."""
+
+    prefix = "reply"
+    body = body_field(_("Risposta al cliente"))
+    status = forms.ChoiceField(
+        label=_("Nuovo stato"),
+        required=False,
+        choices=[("", _("Non cambiare")), *OPEN_STATUS_CHOICES],
+    )
+    field_order = ["body", "attachments", "status"]
+
+    def save(self, origin: Origin) -> None:
+        status = self.cleaned_data["status"]
+        services.desk_reply(
+            origin,
+            bound_request(self),
+            self.cleaned_data["body"],
+            self.checked_files,
+            status=RequestStatus(status) if status else None,
+        )
+
+
+class NoteForm(DeskForm):
+    """An internal note: the customer never sees it, nobody is e-mailed."""
+
+    prefix = "note"
+    body = body_field(_("Nota interna"))
+
+    def save(self, origin: Origin) -> None:
+        services.desk_reply(origin, self.service_request, self.cleaned_data["body"], internal=True)
+
+
+class StatusForm(DeskForm):
+    prefix = "status"
+    status = forms.ChoiceField(label=_("Stato"), choices=OPEN_STATUS_CHOICES)
+
+    def save(self, origin: Origin) -> None:
+        services.set_status(
+            origin, self.service_request, RequestStatus(self.cleaned_data["status"])
+        )
+
+
+class OperatorChoiceField(forms.ModelChoiceField[PortalUser]):
+    def label_from_instance(self, obj: PortalUser) -> str:
+        return operator_name(obj)
+
+
+class AssignForm(DeskForm):
+    """The request to one of its company's operators, or to nobody."""
+
+    prefix = "assign"
+    assignee = OperatorChoiceField(
+        label=_("Assegna a"),
+        queryset=PortalUser.objects.none(),
+        required=False,
+        empty_label=_("Nessuno"),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["assignee"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = company_operators(self.service_request.company)
+
+    def save(self, origin: Origin) -> None:
+        services.assign(origin, self.service_request, self.cleaned_data["assignee"])
+
+
+class InterimReplyForm(AttachmentsForm):
+    """A payment-service complaint's interim reply: why the answer needs more time."""
+
+    prefix = "interim"
+    body = body_field(_("Motivi del ritardo"))
+    field_order = ["body", "attachments"]
+
+    def save(self, origin: Origin) -> None:
+        services.interim_reply(
+            origin, bound_request(self), self.cleaned_data["body"], self.checked_files
+        )
+
+
+class CloseForm(AttachmentsForm):
+    """Closing: a complaint needs the final answer, the outcome and the referral.
+
+    The fields are not required here: ``close_request`` decides what a
+    complaint needs, and its errors are shown by these fields.
+    """
+
+    prefix = "close"
+    answer = body_field(_("Risposta finale"), required=False)
+    outcome = forms.ChoiceField(
+        label=_("Esito"), required=False, choices=[("", "—"), *ComplaintOutcome.choices]
+    )
+    referral = forms.CharField(
+        label=_("Indicazione ABF e Conciliatore BancarioFinanziario"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("Nella lingua del cliente; è aggiunta in fondo alla risposta finale."),
+    )
+    field_order = ["answer", "outcome", "referral", "attachments"]
+
+    def __init__(self, *args: Any, service_request: ServiceRequest, **kwargs: Any) -> None:
+        super().__init__(*args, service_request=service_request, **kwargs)
+        if service_request.is_complaint:
+            self.fields["referral"].initial = referral_text(customer_language(service_request))
+        else:
+            del self.fields["outcome"]
+            del self.fields["referral"]
+            self.fields["answer"].label = _("Ultima risposta al cliente (facoltativa)")
+
+    def save(self, origin: Origin) -> None:
+        services.close_request(
+            origin,
+            bound_request(self),
+            answer=self.cleaned_data["answer"],
+            outcome=self.cleaned_data.get("outcome", ""),
+            referral=self.cleaned_data.get("referral", ""),
+            files=self.checked_files,
+        )
+
+
+class RegisterFilterForm(StyledForm):
+    """The complaints register's year of receipt (``?year=``), among those there are."""
+
+    year = forms.TypedChoiceField(
+        label=_("Anno di ricezione"), required=False, coerce=int, empty_value=None
+    )
+
+    def __init__(self, *args: Any, years: Iterable[int] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["year"].choices = [  # type: ignore[attr-defined]
+            ("", _("Tutti")),
+            *[(str(year), str(year)) for year in years],
+        ]
