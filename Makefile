@@ -70,7 +70,8 @@ demo: setup
 
 # The Debian packages the tests need: Chromium (end-to-end tests), Pango and
 # HarfBuzz (WeasyPrint's PDFs), a font, and ClamAV's clamd and sigtool (the
-# upload tests start their own clamd; no system clamd service is started). As
+# upload tests start their own clamd, unless CLAMAV_SOCKET names a running one,
+# as .ci/run does with the system's clamav-daemon). As
 # root, or with passwordless sudo, the missing ones are installed (apt-get update only if the install fails, as
 # .ci/run does); otherwise the one command to run is printed and make fails.
 chromium:
@@ -97,7 +98,8 @@ chromium:
 
 test: setup chromium
 	@database=$${DATABASE_URL:-sqlite:}; \
-		echo "==> Running the test suite on $${database%%:*}: pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)"
+		echo "==> Running the test suite on $${database%%:*}: pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)"; \
+		if [ -n "$${CLAMAV_SOCKET:-}" ]; then echo "    uploads scanned by the clamd on $$CLAMAV_SOCKET"; fi
 	@$(VENV)/bin/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 # -k: run every check and report all failures, then fail.

@@ -3,10 +3,16 @@
 There is no internet for virus definitions: the EICAR test file's MD5
 (``sigtool --md5``) is a one-signature database, enough to prove detection,
 and small (each xdist worker may start its own ``clamd``).
+
+With ``CLAMAV_SOCKET`` in the environment the tests use the ``clamd`` that
+answers there instead: CI starts Debian's ``clamav-daemon`` on the same kind
+of database (``.ci/clamav-daemon``) and proves the uploads against it. It
+must answer and know EICAR; the tests do not fall back to their own.
 """
 
 from __future__ import annotations
 
+import os
 import shutil
 import socket
 import subprocess
@@ -40,7 +46,17 @@ def eicar() -> bytes:
 
 @pytest.fixture(scope="session")
 def clamd_socket(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """The socket of a ``clamd`` that knows only EICAR, stopped at the end."""
+    """The socket of a ``clamd`` that knows EICAR: the system's, or one started here."""
+    system_socket = os.environ.get("CLAMAV_SOCKET", "")
+    if system_socket:
+        if not _ping(Path(system_socket)):
+            pytest.fail(
+                f"CLAMAV_SOCKET is {system_socket}, where no clamd answers "
+                "(start one with .ci/clamav-daemon start, or unset it)",
+                pytrace=False,
+            )
+        yield Path(system_socket)
+        return
     clamd = shutil.which("clamd") or shutil.which("clamd", path="/usr/sbin:/usr/local/sbin")
     sigtool = shutil.which("sigtool")
     if not clamd or not sigtool:

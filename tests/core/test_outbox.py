@@ -267,3 +267,16 @@ def test_it_renders_a_templated_e_mail_in_the_recipients_language(release: Tenan
     assert 'lang="en"' in email.body_html
     # The person who caused the e-mail keeps reading the portal in their own language.
     assert translation.get_language() == "it"
+
+
+def test_it_drops_the_e_mails_queued_inside_dropped(
+    db: None, django_capture_on_commit_callbacks: CaptureOnCommit
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        with outbox.dropped():
+            queue(subject="Richiesta ricevuta")
+        queue(subject="La tua fattura")
+
+    assert list(OutboxEmail.objects.values_list("subject", flat=True)) == ["La tua fattura"]
+    assert len(callbacks) == 1
+    assert [message.subject for message in mail.outbox] == ["La tua fattura"]

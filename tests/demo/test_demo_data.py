@@ -3,24 +3,45 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 from collections.abc import Iterator
 from decimal import Decimal
 
 import pytest
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Sum
+from django.utils import timezone
+from pypdf import PdfReader
 from stdnum import iban
 from stdnum.it import codicefiscale, iva
 
 from sportello.accounts.models import PortalUser
 from sportello.billing.models import DocumentType, EntryStatus, Invoice, ScheduleEntry
-from sportello.core.models import Company, CompanyHost
+from sportello.core.models import Company, CompanyHost, OutboxEmail
 from sportello.customers.models import Customer, PersonKind
 from sportello.demo.builder import DemoBuilder, build_demo
+from sportello.demo.catalogue import demo_catalogue
 from sportello.energy.models import Commodity, Consumption, MeterReading, SupplyPoint
 from sportello.leasing.models import Contract, ContractStatus, InstalmentKind, PlanInstalment
+from sportello.leasing.services import early_termination_quote
+from sportello.servicedesk.deadlines import complaint_due_date
+from sportello.servicedesk.models import (
+    RequestAttachment,
+    RequestKind,
+    RequestMessage,
+    RequestStatus,
+    ServiceRequest,
+)
+from sportello.servicedesk.services import (
+    REFERRAL_NAMES,
+    ServiceLevel,
+    complaint_clock,
+    next_request_code,
+    service_level,
+)
 
 TODAY = dt.date(2026, 11, 22)
+LEASING = ("release", "bancobpm", "claris")
 
 
 @pytest.fixture(scope="module")
@@ -235,3 +256,170 @@ def test_it_is_deterministic() -> None:
         ]
 
     assert people() == people()
+
+
+# The service desk ---------------------------------------------------------------
+
+
+def main_login(slug: str) -> PortalUser:
+    """The first login the demo command and the landing page print for ``slug``."""
+    entry = next(e for e in demo_catalogue() if e.company.slug == slug)
+    return PortalUser.objects.get(company=entry.company, login=entry.logins[0].login)
+
+
+@pytest.mark.parametrize("slug", LEASING)
+def test_it_has_requests_of_every_status_and_kind_in_each_leasing_company(slug: str) -> None:
+    requests = ServiceRequest.objects.filter(company__slug=slug)
+
+    assert set(requests.values_list("status", flat=True)) == set(RequestStatus.values)
+    kinds = set(requests.values_list("kind", flat=True))
+    assert kinds == {
+        RequestKind.IBAN_CHANGE,
+        RequestKind.ADDRESS_CHANGE,
+        RequestKind.FREE,
+        RequestKind.EARLY_TERMINATION,
+        RequestKind.COMPLAINT,
+        RequestKind.PEC_CHANGE,
+    }
+    # A free request is always of one of the company's types ("Richieste default").
+    free = requests.filter(kind=RequestKind.FREE)
+    assert not free.filter(request_type__isnull=True).exists()
+    assert free.filter(request_type__company__slug=slug).count() == free.count()
+    company = Company.objects.get(slug=slug)
+    assert company.request_types.count() >= 6
+    # The queue has work given to operators and work nobody has taken yet.
+    assigned = requests.filter(assignee__isnull=False)
+    assert assigned.exists() and requests.filter(assignee__isnull=True).exists()
+    assert all(company in r.assignee.operator_companies.all() for r in assigned)  # type: ignore[union-attr]
+    follow_up = requests.get(follows__isnull=False)
+    assert follow_up.follows is not None and follow_up.follows.status == RequestStatus.CLOSED
+    assert follow_up.created_at > follow_up.follows.closed_at  # type: ignore[operator]
+
+
+@pytest.mark.parametrize("slug", LEASING)
+def test_it_gives_the_main_demo_login_requests_to_look_at(slug: str) -> None:
+    user = main_login(slug)
+    mine = ServiceRequest.objects.for_user(user)
+
+    assert mine.count() >= 7
+    assert set(mine.values_list("status", flat=True)) == set(RequestStatus.values)
+    # One of them was raised by the sub-user, as the history shows.
+    assert mine.filter(author__parent=user).exists()
+    # The desk answered some: the bell has the answers, the old ones read.
+    answered = RequestMessage.objects.for_user(user).filter(from_service_desk=True)
+    assert answered.visible_to_customer().exists()
+
+
+@pytest.mark.parametrize("slug", LEASING)
+def test_it_dates_complaints_on_the_laws_clock(slug: str) -> None:
+    complaints = list(ServiceRequest.objects.filter(company__slug=slug, kind=RequestKind.COMPLAINT))
+
+    for complaint in complaints:
+        received = timezone.localdate(complaint.created_at)
+        assert complaint.received_on == received
+        interim = complaint.interim_reply_at is not None
+        expected = complaint_due_date(received, complaint_clock(complaint), interim_reply=interim)
+        assert complaint.due_on == expected, complaint
+    levels = {service_level(c, TODAY) for c in complaints if not c.is_closed}
+    assert {ServiceLevel.OVERDUE, ServiceLevel.DUE_SOON} <= levels
+    # Waiting for the customer does not stop the law's clock.
+    assert any(
+        c.status == RequestStatus.WAITING_CUSTOMER and service_level(c, TODAY) == "overdue"
+        for c in complaints
+    )
+    closed = [c for c in complaints if c.is_closed]
+    assert {c.outcome for c in closed} >= {"partly_accepted", "rejected"}
+    for complaint in closed:
+        answer = complaint.messages.filter(from_service_desk=True).last()
+        assert answer is not None and all(name in answer.body for name in REFERRAL_NAMES)
+        assert complaint.closed_at is not None
+        assert timezone.localdate(complaint.closed_at) <= complaint.due_on  # type: ignore[operator]
+    with_interim = [c for c in complaints if c.interim_reply_at is not None]
+    assert len(with_interim) == 1 and with_interim[0].is_payment_service
+    assert with_interim[0].messages.filter(is_interim_reply=True).count() == 1
+    assert any(c.is_payment_service and c.is_closed for c in complaints)
+
+
+def test_it_keeps_internal_notes_from_the_customer() -> None:
+    notes = RequestMessage.objects.filter(is_internal=True)
+    assert notes.exists() and not notes.filter(from_service_desk=False).exists()
+    user = main_login("release")
+    seen = RequestMessage.objects.for_user(user).visible_to_customer()
+    assert RequestMessage.objects.for_user(user).filter(is_internal=True).exists()
+    assert not seen.filter(is_internal=True).exists()
+
+
+def test_it_attaches_real_pdfs_both_ways() -> None:
+    attachments = list(RequestAttachment.objects.select_related("message"))
+
+    assert {a.message.from_service_desk for a in attachments} == {True, False}
+    for attachment in attachments:
+        assert attachment.content_type == "application/pdf"
+        # Stored under a generated name, never the uploader's.
+        assert attachment.file.name == f"attachments/{attachment.uid.hex}"
+        with attachment.file.open("rb") as handle:
+            content = handle.read()
+        assert len(content) == attachment.size
+        text = PdfReader(io.BytesIO(content)).pages[0].extract_text()
+        assert attachment.message.request.customer.name in text
+
+
+def test_it_spreads_the_conversations_over_past_months() -> None:
+    now = timezone.make_aware(dt.datetime.combine(TODAY, dt.time()))
+    requests = ServiceRequest.objects.filter(company__slug="release").prefetch_related("messages")
+    opened = sorted(r.created_at for r in requests)
+    assert opened[-1] < now and (opened[-1] - opened[0]).days > 150
+    for request in requests:
+        moments = [m.created_at for m in request.messages.all()]
+        assert moments == sorted(moments) and moments[0] == request.created_at
+        assert request.created_at <= request.last_activity_at < now
+        answered = [m for m in request.messages.all() if m.from_service_desk and not m.is_internal]
+        if answered:
+            assert request.first_answered_at == answered[0].created_at
+        if request.is_closed:
+            assert request.closed_at == request.last_activity_at
+        if request.status == RequestStatus.WAITING_CUSTOMER:
+            assert request.waiting_since is not None and request.waiting_since < now
+
+
+def test_it_numbers_requests_in_order_of_receipt_and_goes_on_from_there() -> None:
+    company = Company.objects.get(slug="claris")
+    requests = ServiceRequest.objects.filter(company=company).order_by("created_at")
+    expected, numbers = [], {}
+    for request in requests:
+        year = timezone.localdate(request.created_at).year
+        numbers[year] = numbers.get(year, 0) + 1
+        expected.append(f"RIC-{year}-{numbers[year]:06d}")
+
+    assert [r.code for r in requests] == expected
+    # The next request the portal opens takes the next number.
+    year = max(numbers)
+    assert next_request_code(company, year) == f"RIC-{year}-{numbers[year] + 1:06d}"
+
+
+def test_it_quotes_the_early_termination_with_the_leasing_figures() -> None:
+    for request in ServiceRequest.objects.filter(kind=RequestKind.EARLY_TERMINATION):
+        assert request.contract is not None
+        day = dt.date.fromisoformat(request.payload["computed_on"])
+        last = request.contract.plan.get(
+            kind=InstalmentKind.INSTALMENT, number=int(request.payload["last_instalment_number"])
+        )
+        quote = early_termination_quote(request.contract, day, last)
+        assert Decimal(request.payload["indicative_payoff"]) == quote.indicative_payoff > 0
+        assert Decimal(request.payload["residual_capital_today"]) == quote.residual_capital_today
+
+
+def test_it_sends_no_e_mail_while_building() -> None:
+    assert not OutboxEmail.objects.exists()
+
+
+def test_it_gives_each_company_operators_the_command_prints() -> None:
+    for entry in demo_catalogue():
+        logins = [operator.login for operator in entry.operators]
+        assert f"operatore-{entry.company.slug}" in logins
+        if entry.company.is_leasing:
+            assert f"reclami-{entry.company.slug}" in logins
+        for login in logins:
+            operator = PortalUser.objects.get(login=login)
+            assert operator.is_staff and not operator.is_superuser
+            assert list(operator.operator_companies.all()) == [entry.company]

@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from email.utils import formataddr, parseaddr
 from typing import Any
 
@@ -29,6 +32,23 @@ MAX_ATTEMPTS = 10
 CLAIM_LEASE = dt.timedelta(minutes=5)
 
 
+_dropping: ContextVar[bool] = ContextVar("outbox_dropping", default=False)
+
+
+@contextmanager
+def dropped() -> Iterator[None]:
+    """E-mails queued inside are dropped: neither written to the outbox nor sent.
+
+    For records made up after the fact, such as the demo's requests dated
+    weeks back, whose receipts and notices nobody is waiting for.
+    """
+    token = _dropping.set(True)
+    try:
+        yield
+    finally:
+        _dropping.reset(token)
+
+
 def retry_delay(attempts: int) -> dt.timedelta:
     """1, 2, 4 … minutes after each failure, at most an hour."""
     return dt.timedelta(minutes=min(2 ** (attempts - 1), 60))
@@ -42,8 +62,11 @@ def queue_email(
     body_html: str = "",
     company: Company | None = None,
 ) -> OutboxEmail:
-    """Write one e-mail to the outbox; it leaves after the transaction commits."""
-    email = OutboxEmail.objects.create(
+    """Write one e-mail to the outbox; it leaves after the transaction commits.
+
+    Inside ``dropped()`` the e-mail is made but neither written nor sent.
+    """
+    email = OutboxEmail(
         company=company,
         to=list(to),
         subject=" ".join(subject.split())[:255],
@@ -51,6 +74,9 @@ def queue_email(
         body_html=body_html,
         next_attempt_at=timezone.now(),
     )
+    if _dropping.get():
+        return email
+    email.save()
     from .tasks import send_outbox_email
 
     pk = email.pk

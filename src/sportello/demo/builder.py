@@ -23,6 +23,7 @@ from django.utils import timezone, translation
 
 from sportello.accounts.models import PortalUser
 from sportello.billing.models import DocumentType, Invoice, ScheduleEntry
+from sportello.core import outbox
 from sportello.core.formatting import format_long_date, format_money, to_money
 from sportello.core.models import Company, CompanyHost, FaqEntry
 from sportello.customers.models import Customer, PersonKind
@@ -61,6 +62,7 @@ from sportello.servicedesk.services import next_request_code
 from . import identity
 from .catalogue import DEMO_PASSWORD
 from .companies import COMPANIES, CompanySpec
+from .desk import DeskCast, build_desk
 from .finance import add_months, french_plan
 from .pdf import text_pdf
 
@@ -127,8 +129,10 @@ class Built:
 def build_demo(*, seed: int = 2026, scale: int = 1, today: dt.date | None = None) -> Built:
     """Create the demo companies and their data in one transaction."""
     builder = DemoBuilder(seed=seed, scale=scale, today=today or timezone.localdate())
-    # The core system's documents (invoice PDFs) are written in Italian.
-    with transaction.atomic(), translation.override("it"):
+    # The core system's documents (invoice PDFs) are written in Italian. The service
+    # desk's receipts and notices of requests dated weeks back are dropped: the local
+    # mailbox starts empty, as it does for the invoices.
+    with transaction.atomic(), translation.override("it"), outbox.dropped():
         builder.build()
     return builder.built
 
@@ -161,22 +165,39 @@ class DemoBuilder:
         )
         for spec in COMPANIES:
             company = self._company(spec)
-            operator = PortalUser.objects.create(
-                username=f"operatore-{spec.slug}",
-                login=f"operatore-{spec.slug}",
-                password=self.password_hash,
-                is_staff=True,
-                first_name="Operatore",
-                last_name=spec.name,
-                email=f"operatore@{spec.slug}.demo.example",
-            )
-            operator.groups.add(operators)
-            operator.operator_companies.add(company)
+            desk = [self._operator(company, spec, "operatore", "Operatore", spec.name, operators)]
             if company.is_leasing:
-                self._leasing_customers(company, spec)
+                # Complaints go to the complaints office (the funzione reclami).
+                desk.append(
+                    self._operator(company, spec, "reclami", "Ufficio", "Reclami", operators)
+                )
+                self._leasing_customers(company, spec, desk)
             else:
                 self._utility_customers(company, spec)
             self.built.counts["companies"] += 1
+
+    def _operator(
+        self,
+        company: Company,
+        spec: CompanySpec,
+        role: str,
+        first_name: str,
+        last_name: str,
+        group: Group,
+    ) -> PortalUser:
+        operator = PortalUser.objects.create(
+            username=f"{role}-{spec.slug}",
+            login=f"{role}-{spec.slug}",
+            password=self.password_hash,
+            is_staff=True,
+            first_name=first_name,
+            last_name=last_name,
+            email=f"{role}@{spec.slug}.demo.example",
+        )
+        operator.groups.add(group)
+        operator.operator_companies.add(company)
+        self.built.counts["operators"] += 1
+        return operator
 
     def _operator_group(self) -> Group:
         group, _ = Group.objects.get_or_create(name="Operatori")
@@ -221,6 +242,7 @@ class DemoBuilder:
             primary_colour=spec.primary_colour,
             accent_colour=spec.accent_colour,
             support_email=spec.support_email,
+            service_desk_email=spec.service_desk_email,
             phone=spec.phone,
             commercial_contacts=spec.commercial_contacts,
             first_invoice_year=spec.first_invoice_year,
@@ -458,7 +480,9 @@ class DemoBuilder:
             for code, it, en in SUBSIDIES
         }
 
-    def _leasing_customers(self, company: Company, spec: CompanySpec) -> None:
+    def _leasing_customers(
+        self, company: Company, spec: CompanySpec, operators: list[PortalUser]
+    ) -> None:
         self._leasing_references(company)
         customers = self._customers(company, spec)
         self._users(company, spec, customers)
@@ -552,7 +576,28 @@ class DemoBuilder:
         self.built.counts["plan rows"] += len(plan_rows)
         self.built.counts["schedule entries"] += len(entries)
         self._contract_documents(company, [c for c, *_ in contracts], spec)
-        self._requests(company, customers[0], contracts[0][0])
+        self._desk(company, spec, customers, [c for c, *_ in contracts], operators)
+
+    def _desk(
+        self,
+        company: Company,
+        spec: CompanySpec,
+        customers: list[Customer],
+        contracts: list[Contract],
+        operators: list[PortalUser],
+    ) -> None:
+        """Requests of the registered base customers, in every status and of every kind."""
+        registered = [
+            customer
+            for index, customer in enumerate(customers[: spec.customers])
+            if self._registered(spec, index)
+        ]
+        by_customer: dict[int, list[Contract]] = defaultdict(list)
+        for contract in contracts:
+            by_customer[contract.customer_id].append(contract)
+        operator, complaints_officer = operators
+        cast = DeskCast(company, registered, by_customer, operator, complaints_officer)
+        self.built.counts["requests"] += build_desk(cast, self.today)
 
     def _contract(
         self, company: Company, customer: Customer, product: Product, number: int, active: bool
@@ -734,44 +779,6 @@ class DemoBuilder:
                 company, contract.customer, contract, DocumentCategory.MINE,
                 f"Contratto di locazione finanziaria n. {contract.number}",
             )  # fmt: skip
-
-    def _requests(self, company: Company, customer: Customer, contract: Contract) -> None:
-        author = PortalUser.objects.get(customer=customer, parent__isnull=True)
-        request_type = RequestType.objects.filter(company=company).first()
-        now = timezone.now()
-        samples = [
-            (RequestKind.FREE, request_type, "Duplicato fattura", RequestStatus.IN_PROGRESS, 3,
-             "Buongiorno, chiedo il duplicato dell'ultima fattura del contratto.",
-             "Gentile cliente, il duplicato è in preparazione e sarà pubblicato a breve."),
-            (RequestKind.ADDRESS_CHANGE, None, "Variazione indirizzo", RequestStatus.CLOSED, 40,
-             "Nuovo indirizzo della sede: Via Verdi, 12, Treviso, TV.",
-             "Gentile cliente, l'indirizzo è stato aggiornato. Cordiali saluti."),
-        ]  # fmt: skip
-        for kind, rtype, title, status, days_ago, question, answer in samples:
-            opened = now - dt.timedelta(days=days_ago)
-            request = ServiceRequest.objects.create(
-                company=company,
-                customer=customer,
-                author=author,
-                code=next_request_code(company, opened.year),
-                kind=kind,
-                request_type=rtype,
-                title=title,
-                contract=contract,
-                status=status,
-                last_activity_at=opened + dt.timedelta(days=1),
-            )
-            RequestMessage.objects.create(request=request, author=author, body=question)
-            RequestMessage.objects.create(request=request, from_service_desk=True, body=answer)
-            Notification.objects.create(
-                company=company,
-                recipient=author,
-                request=request,
-                title=title,
-                body=answer,
-                published_at=opened + dt.timedelta(days=1),
-            )
-            self.built.counts["requests"] += 1
 
     # -- utility --------------------------------------------------------------
 

@@ -31,6 +31,8 @@ class DemoCompany:
     company: Company
     url: str
     logins: list[DemoLogin] = field(default_factory=list)
+    #: The company's operators, for the back office (``/back-office/`` on the platform host).
+    operators: list[DemoLogin] = field(default_factory=list)
     registrations: list[DemoRegistration] = field(default_factory=list)
 
 
@@ -51,6 +53,8 @@ def demo_catalogue(scheme: str = "http", port_suffix: str = ":8000") -> list[Dem
             else:
                 note = user.customer.get_kind_display().lower() if user.customer else ""
             entry.logins.append(DemoLogin(user.login, user.get_full_name(), note))
+        for operator in company.operators.filter(is_superuser=False).order_by("login"):
+            entry.operators.append(DemoLogin(operator.login, operator.get_full_name(), ""))
         unregistered = Customer.objects.filter(company=company, users__isnull=True).order_by("code")
         for customer in unregistered[:2]:
             if company.is_utility:

@@ -25,6 +25,8 @@ class CompanySpec:
     customers: int
     commercial_contacts_en: str
     pec_domains: str = "pec.it\nlegalmail.it\npec.demo.example"
+    #: Where customers' replies are announced; empty: the support address.
+    service_desk_email: str = ""
     #: Where customers pay what is overdue (leasing companies): beneficiary, bank, contact.
     payment: tuple[str, str, str] = ("", "", "")
     accessibility_conformity: Conformity = Conformity.PARTIAL
@@ -158,12 +160,16 @@ LEASING_FAQ = [
     ),
 ]
 
+# "Richieste default" (E3): what leasing customers ask most besides the typed
+# requests. No "conteggio di estinzione" (early termination is a kind of its
+# own, E4) and no PEC change (a kind too, seed 003 answer 4).
 LEASING_REQUEST_TYPES = [
-    ("Duplicato fattura", "Invoice duplicate"),
-    ("Certificazione interessi", "Interest statement"),
-    ("Copia del contratto", "Copy of the contract"),
-    ("Variazione indirizzo PEC", "Change of PEC address"),
-    ("Informazioni sul riscatto", "Information on the purchase option"),
+    ("Richiesta duplicato fattura", "Duplicate invoice request"),
+    ("Richiesta copia contratto", "Copy of the contract"),
+    ("Certificazione interessi", "Interest certificate"),
+    ("Informazioni su polizza assicurativa", "Insurance policy information"),
+    ("Informazioni sul riscatto del bene", "Purchase option information"),
+    ("Variazione modalità di pagamento", "Change of payment method"),
     ("Altro", "Other"),
 ]
 
@@ -184,6 +190,7 @@ COMPANIES = [
         primary_colour="#00457c",
         accent_colour="#e4002b",
         support_email="areariservata@release.demo.example",
+        service_desk_email="servizioclienti@release.demo.example",
         phone="",
         commercial_contacts=(
             "Per ulteriori informazioni relative ai servizi contenuti nell'Area Clienti è "
@@ -252,6 +259,7 @@ COMPANIES = [
         primary_colour="#5b1f3a",
         accent_colour="#f2b705",
         support_email="customerportal@claris.demo.example",
+        service_desk_email="assistenza.clienti@claris.demo.example",
         phone="0422 427411",
         commercial_contacts=(
             "Sede legale e Direzione Generale: Piazza Rinaldi, 8 – 31100 Treviso (TV)\n"

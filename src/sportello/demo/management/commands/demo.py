@@ -47,13 +47,17 @@ class Command(BaseCommand):
         write(f"Local mailbox: http://localhost{port}/demo/mailbox/")
         write(f"Password of every demo user: {DEMO_PASSWORD}")
         write(
-            "Back office: /admin/ on any company host, as admin (all companies) or operatore-<slug>."
+            f"Service desk back office: http://localhost{port}/back-office/ as an operator below "
+            "(login, then the code in the mailbox)."
         )
+        write("Admin: /admin/ on any company host, as admin (all companies) or an operator.")
         for entry in demo_catalogue("http", port):
             write("")
             write(self.style.MIGRATE_HEADING(f"{entry.company.name}  {entry.url}"))
             for login in entry.logins:
                 write(f"  login {login.login:<12} {login.name} ({login.note})")
+            for operator in entry.operators:
+                write(f"  operator {operator.login:<18} {operator.name}")
             for registration in entry.registrations:
                 fields = ", ".join(f"{label} {value}" for label, value in registration.fields)
                 write(f"  not yet registered: {registration.customer}: {fields}")
