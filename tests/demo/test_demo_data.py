@@ -356,7 +356,7 @@ def test_it_attaches_real_pdfs_both_ways() -> None:
     for attachment in attachments:
         assert attachment.content_type == "application/pdf"
         # Stored under a generated name, never the uploader's.
-        assert attachment.file.name == f"attachments/{attachment.uid.hex}"
+        assert attachment.file.name == f"attachments/{attachment.uid.hex}.pdf"
         with attachment.file.open("rb") as handle:
             content = handle.read()
         assert len(content) == attachment.size
