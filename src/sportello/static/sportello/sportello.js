@@ -16,10 +16,12 @@ document.addEventListener("show.bs.modal", function () {
 // link. Only answers marked as dialog fragments go in: anything else (the
 // login page after the session expired, an error) is opened as a page.
 (function () {
+  // The first field in error, else the first field to fill in. (aria-invalid, not
+  // .is-invalid: htmx settles the class attribute a moment after the swap.)
   function focusFirstField(dialog) {
-    var field = dialog.querySelector(
-      ".is-invalid, input:not([type=hidden]):not([readonly]), select, textarea"
-    );
+    var field =
+      dialog.querySelector("[aria-invalid=true]") ||
+      dialog.querySelector("input:not([type=hidden]):not([readonly]), select, textarea");
     (field || dialog).focus();
   }
 
