@@ -18,6 +18,9 @@ from tests.factories import Tenant, make_company, make_customer, make_user
 
 from sportello.core.models import CompanyKind
 
+# A real clamd for every test that uploads (``clamd``, ``clamd_socket``, ``eicar``).
+pytest_plugins = ["tests.clamav"]
+
 
 def pytest_configure(config: pytest.Config) -> None:
     from django.conf import settings

@@ -376,6 +376,27 @@ def _password_change(world: World) -> dict[str, Any]:
     return {"current_password": PASSWORD, "new_password1": new, "new_password2": new}
 
 
+def _iban_kind(world: World) -> dict[str, Any]:
+    return {"kind": "iban"}
+
+
+def _iban_change(world: World) -> dict[str, Any]:
+    """The owner's contract, a new IBAN and the password (the sub-user's is the same)."""
+    return {
+        "contract": world.contract.pk,
+        "new_iban": "IT42L1234512345123456789012",
+        "effective_from": "2025-04-01",
+        "password": PASSWORD,
+    }
+
+
+def _owners_requests(world: World) -> Any:
+    """The requests the owner opened (a sub-user's are its own: it may open them too)."""
+    return sorted(
+        ServiceRequest.objects.filter(author=world.owner.user).values_list("code", flat=True)
+    )
+
+
 def _list_and_chosen(name: str, shows: str, budget: int, also: str = "") -> list[Case]:
     """A page of every contract and of the owner's one, each with the query
     parameters ``also`` (e.g. ``format=csv``). Others get 200 on both: another
@@ -405,7 +426,7 @@ def _list_and_chosen(name: str, shows: str, budget: int, also: str = "") -> list
 CASES: list[Case] = [
     # The home's dashboard; a visitor gets the public home.
     Case("portal:home", others=200, anonymous=200, shows=italian(OWNER_OVERDUE), budget=10),
-    Case("portal:coming", kwargs=lambda w: {"feature": "requests"}, others=200, budget=5),
+    Case("portal:coming", kwargs=lambda w: {"feature": "notifications"}, others=200, budget=5),
     # Billing and invoices.
     *_list_and_chosen("billing:schedule", shows=italian(OWNER_OVERDUE), budget=9),
     *_list_and_chosen("billing:schedule_export", shows=OWNER_OVERDUE, budget=7),
@@ -467,6 +488,25 @@ CASES: list[Case] = [
         shows="informativa-privacy",
         budget=7,
         label="(company-wide)",
+    ),
+    # Self-service requests: the area, a form (its contracts are the customer's own) and
+    # E4's figures; another customer's contract posted or asked for is no choice, or a 404.
+    Case("servicedesk:new", others=200, budget=6),
+    Case("servicedesk:create", kwargs=_iban_kind, others=200, shows=OWNER_CONTRACT, budget=8),
+    Case(
+        "servicedesk:create",
+        kwargs=_iban_kind,
+        owner=302,
+        others=200,
+        post=_iban_change,
+        state=_owners_requests,
+        budget=25,
+    ),
+    Case(
+        "servicedesk:termination_quote",
+        query=_chosen_contract,
+        shows=OWNER_CONTRACT,
+        budget=9,
     ),
     # Profile and sub-users: each user's own profile; sub-users managed by the main user only.
     Case("accounts:profile", sub_user=200, others=200, shows="zebedeo@quaglierini.test", budget=7),

@@ -59,12 +59,11 @@ def test_it_shows_the_main_users_profile(release: Tenant) -> None:
         "Aggiungi sotto utente",
         "mrossi.1",
         "Luigi",
-        'i recapiti sono nella pagina <a href="/contatti/">Contatti</a>',
+        # The PEC on file is changed by a self-service request (seed 003, answer 4).
+        'fai una <a href="/richieste/nuova/pec/">richiesta di modifica PEC</a>',
         'aria-describedby="id_paper_invoices_helptext"',
     ):
         assert text in page, text
-    # The PEC is changed through the service desk, not a self-service area not built yet.
-    assert "Self Service" not in page
 
 
 def test_it_shows_a_sub_user_its_settings_but_not_the_customers(release: Tenant) -> None:
@@ -370,3 +369,10 @@ def test_it_lets_a_sub_user_change_its_own_password(release: Tenant) -> None:
     assert response.status_code == 302
     assert fresh(sub_user).check_password(NEW_PASSWORD)
     assert fresh(release.user).check_password(PASSWORD)
+
+
+def test_it_sends_a_utility_customer_to_the_contacts_for_the_pec(energia: Tenant) -> None:
+    page = energia.logged_in_client().get(PROFILE).content.decode()
+
+    assert 'i recapiti sono nella pagina <a href="/contatti/">Contatti</a>' in page
+    assert "/richieste/nuova/pec/" not in page

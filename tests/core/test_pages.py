@@ -238,19 +238,28 @@ def menu_item(page: str, url: str) -> str:
 def test_it_says_in_the_menu_which_sections_are_not_built_yet(release: Tenant) -> None:
     page = release.logged_in_client().get("/").content.decode()
 
-    assert menu_item(page, "/in-arrivo/requests/") == "Richieste — in arrivo"
+    assert menu_item(page, "/richieste/") == "Richieste"
     assert menu_item(page, "/in-arrivo/notifications/") == "Notifiche — in arrivo"
     assert menu_item(page, "/contratti/") == "Contratti"
 
 
-def test_it_offers_no_request_links_on_the_home_while_requests_are_not_built(
-    release: Tenant,
-) -> None:
+def test_it_offers_the_self_service_requests_on_the_home(release: Tenant) -> None:
     page = release.logged_in_client().get("/").content.decode()
     panels = page[page.index('id="requests-title"') : page.index("</main>")]
 
-    assert "Fai richiesta" not in panels
-    assert "in arrivo" in panels
+    assert panels.count(">Fai richiesta <") == 6
+    assert "Tutte le richieste" in panels
+    assert "in arrivo" not in panels
+
+
+def test_it_hides_the_requests_where_the_company_offers_none(release: Tenant) -> None:
+    release.company.feature_requests = False
+    release.company.save()
+
+    page = release.logged_in_client().get("/").content.decode()
+
+    assert 'href="/richieste/"' not in page
+    assert "Fai richiesta" not in page
 
 
 def test_it_marks_the_utility_home_sections_not_built_yet(energia: Tenant) -> None:

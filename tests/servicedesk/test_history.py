@@ -19,7 +19,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
 from pytest_django import Settings
-from tests.core.conftest import clamd_socket, eicar  # noqa: F401 (fixtures)
 from tests.factories import Tenant, make_contract, make_customer, make_sub_user, make_user
 from tests.leasing.contracts import other_leasing_tenant
 from tests.servicedesk.history import PDF, add_file, add_message, make_request
@@ -69,14 +68,6 @@ def snapshot(request: ServiceRequest) -> tuple[Any, ...]:
     """What a reply could change on ``request``."""
     request.refresh_from_db()
     return (request.status, request.last_activity_at, request.closed_at, request.messages.count())
-
-
-@pytest.fixture
-def clamd(clamd_socket: Path, settings: Settings) -> Path:  # noqa: F811 (the fixture above)
-    settings.CLAMAV_SOCKET = str(clamd_socket)
-    settings.CLAMAV_TCP = ""
-    settings.CLAMAV_REQUIRED = True
-    return clamd_socket
 
 
 # -- the list -------------------------------------------------------------------------
@@ -477,7 +468,7 @@ def test_it_stores_a_pdf_sent_with_the_reply(release: Tenant, clamd: Path) -> No
 def test_it_refuses_an_infected_file_and_saves_nothing(
     release: Tenant,
     clamd: Path,
-    eicar: bytes,  # noqa: F811 (the fixture imported above)
+    eicar: bytes,
 ) -> None:
     request = make_request(release.customer, release.user)
     before = snapshot(request)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.db.models import prefetch_related_objects
 from django.urls import reverse
 
 from sportello.core.outbox import queue_templated_email
@@ -27,11 +28,21 @@ def send_sub_user_welcome(sub_user: PortalUser, link: str) -> None:
 
 
 def send_email_changed(user: PortalUser, old_email: str) -> None:
-    """Tells the old primary address that it no longer receives the portal's mail (A13)."""
+    """Tells the old primary address that it no longer receives the portal's mail (A13).
+
+    The PEC on file is changed by a self-service request where the company
+    offers them (seed 003, answer 4): the e-mail says where.
+    """
+    company = user.company
+    pec_request_url = ""
+    if company is not None and company.is_leasing and company.feature_requests:
+        # The hosts once, for this link and the template's own.
+        prefetch_related_objects([company], "hosts")
+        pec_request_url = company.absolute_url(reverse("servicedesk:create", args=["pec"]))
     queue_templated_email(
         "email-changed",
         to=[old_email],
-        context={"user": user, "old_email": old_email},
+        context={"user": user, "old_email": old_email, "pec_request_url": pec_request_url},
         company=user.company,
         language=user.language,
     )

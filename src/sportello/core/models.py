@@ -292,6 +292,10 @@ class Company(models.Model):
     def pec_domain_list(self) -> list[str]:
         return [d.strip().lower() for d in self.pec_domains.splitlines() if d.strip()]
 
+    def is_pec_address(self, address: str) -> bool:
+        """Whether ``address`` is on one of the PEC providers' domains the company accepts."""
+        return address.strip().rpartition("@")[2].lower() in self.pec_domain_list()
+
 
 class CompanyHost(models.Model):
     """A host name that serves one company's portal."""

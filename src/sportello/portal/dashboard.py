@@ -11,6 +11,7 @@ from django.db.models import Count
 from sportello.billing.services import Situation, situation
 from sportello.core.models import Company
 from sportello.leasing.models import Contract
+from sportello.servicedesk.customer_forms import SELF_SERVICE_KINDS, SelfServiceKind
 from sportello.servicedesk.models import ServiceRequest
 
 from .menu import menu_for
@@ -27,7 +28,8 @@ class Dashboard:
     requests: list[ServiceRequest]
     links: dict[str, str] = field(default_factory=dict)
     built: frozenset[str] = frozenset()
-    self_service: bool = True
+    #: The self-service panel's kinds (B4): none when the company offers no requests.
+    self_service: list[SelfServiceKind] = field(default_factory=list)
 
 
 def dashboard(user: Any, company: Company, today: dt.date) -> Dashboard:
@@ -53,5 +55,5 @@ def dashboard(user: Any, company: Company, today: dt.date) -> Dashboard:
         requests=requests,
         links=links,
         built=frozenset(entry.key for entry in menu if entry.is_built),
-        self_service=company.feature_requests,
+        self_service=list(SELF_SERVICE_KINDS.values()) if company.feature_requests else [],
     )

@@ -40,7 +40,7 @@ LEASING_MENU = [
     MenuEntry("contracts", _("Contratti"), "leasing:contracts"),
     MenuEntry("assets", _("Beni in locazione"), "leasing:assets"),
     MenuEntry("transparency", _("Rendiconti di trasparenza"), "transparency:list"),
-    MenuEntry("requests", _("Richieste")),
+    MenuEntry("requests", _("Richieste"), "servicedesk:list"),
     MenuEntry("documents", _("Documenti"), "documents:documents"),
     MenuEntry("notifications", _("Notifiche")),
     MenuEntry("profile", _("Profilo utente"), "accounts:profile"),
@@ -71,9 +71,15 @@ UTILITY_MENU = [
 def menu_for(company: Company) -> list[MenuEntry]:
     if company.is_utility:
         return UTILITY_MENU
-    if not company.feature_transparency:
-        return [e for e in LEASING_MENU if e.key != "transparency"]
-    return LEASING_MENU
+    hidden = {
+        key
+        for key, offered in (
+            ("transparency", company.feature_transparency),
+            ("requests", company.feature_requests),
+        )
+        if not offered
+    }
+    return [e for e in LEASING_MENU if e.key not in hidden]
 
 
 def coming_entry(company: Company, key: str) -> MenuEntry | None:

@@ -228,6 +228,11 @@ def next_request_code(company: Company, year: int) -> str:
     return f"RIC-{year}-{counter.last:06d}"
 
 
+def reauthentication_failed(origin: Origin, kind: RequestKind) -> None:
+    """A request that asks for the password again (E1) got a wrong one: audited, not opened."""
+    audit.record("request.reauth_failed", origin=origin, kind=kind.value)
+
+
 @transaction.atomic
 def open_request(
     origin: Origin,

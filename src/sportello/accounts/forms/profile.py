@@ -50,19 +50,27 @@ class AccountForm(StyledForm):
         super().__init__(*args, **kwargs)
 
     def check_current_password(self, password: str) -> None:
-        """Throttled, so a session left open cannot be used to guess the password."""
         assert self.request is not None
-        origin = Origin.of(self.request)
-        wait = throttle.wait_seconds(REAUTHENTICATION, origin, str(self.user.pk))
-        if wait:
-            raise forms.ValidationError(throttle.wait_message(wait), code="throttled")
-        if not self.user.check_password(password):
-            throttle.count(REAUTHENTICATION, origin, str(self.user.pk))
-            raise forms.ValidationError(self.errors_for_account["wrong"], code="wrong")
-        throttle.forget(REAUTHENTICATION, origin, str(self.user.pk))
+        check_current_password(self.request, self.user, password)
 
     def check_new_password(self) -> None:
         check_new_passwords(self, self.user)
+
+
+def check_current_password(request: HttpRequest, user: PortalUser, password: str) -> None:
+    """Re-authentication inside a session: the user's password, or a ``ValidationError``.
+
+    Throttled, so a session left open cannot be used to guess the password
+    (codes ``wrong`` and ``throttled``).
+    """
+    origin = Origin.of(request)
+    wait = throttle.wait_seconds(REAUTHENTICATION, origin, str(user.pk))
+    if wait:
+        raise forms.ValidationError(throttle.wait_message(wait), code="throttled")
+    if not user.check_password(password):
+        throttle.count(REAUTHENTICATION, origin, str(user.pk))
+        raise forms.ValidationError(AccountForm.errors_for_account["wrong"], code="wrong")
+    throttle.forget(REAUTHENTICATION, origin, str(user.pk))
 
 
 class ProfileForm(AccountForm):
@@ -118,9 +126,8 @@ class ProfileForm(AccountForm):
 
     def clean_secondary_email(self) -> str:
         address: str = self.cleaned_data["secondary_email"]
-        domain = address.rpartition("@")[2].lower()
         company = self.user.company
-        if address and company is not None and domain in company.pec_domain_list():
+        if address and company is not None and company.is_pec_address(address):
             raise forms.ValidationError(
                 self.error_messages["secondary_is_pec"], code="secondary_is_pec"
             )

@@ -109,8 +109,7 @@ def check_pec(company: Company, customer: Customer, email: str) -> None:
     if not customer.is_legal_person:
         return
     address = email.strip().lower()
-    domain = address.rpartition("@")[2]
-    if address == customer.pec.strip().lower() or domain in company.pec_domain_list():
+    if address == customer.pec.strip().lower() or company.is_pec_address(address):
         return
     domains = ", ".join(company.pec_domain_list())
     message = _(

@@ -8,3 +8,88 @@ document.addEventListener("show.bs.modal", function () {
     menu.removeAttribute("open");
   });
 });
+
+// Self-service requests: a "Fai richiesta" link (data-sp-opens-dialog) has
+// htmx fetch its form into the page's <dialog>; without JavaScript the link
+// opens the form's own page. The dialog takes the focus, Esc (the browser)
+// and ANNULLA (data-sp-dialog-close) close it, and the focus goes back to the
+// link. Only answers marked as dialog fragments go in: anything else (the
+// login page after the session expired, an error) is opened as a page.
+(function () {
+  // The first field in error, else the first field to fill in. (aria-invalid, not
+  // .is-invalid: htmx settles the class attribute a moment after the swap.)
+  function focusFirstField(dialog) {
+    var field =
+      dialog.querySelector("[aria-invalid=true]") ||
+      dialog.querySelector("input:not([type=hidden]):not([readonly]), select, textarea");
+    (field || dialog).focus();
+  }
+
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var target = event.detail.target;
+    if (!target || !target.matches || !target.matches("[data-sp-dialog-content]")) {
+      return;
+    }
+    var xhr = event.detail.xhr;
+    if (!xhr.getResponseHeader("Sp-Dialog")) {
+      event.detail.shouldSwap = false;
+      window.location.assign(xhr.responseURL || event.detail.requestConfig.path);
+    }
+  });
+
+  document.addEventListener("htmx:afterSwap", function (event) {
+    var target = event.detail.target;
+    if (!target || !target.matches || !target.matches("[data-sp-dialog-content]")) {
+      return;
+    }
+    var dialog = target.closest("dialog");
+    if (!dialog.open) {
+      dialog.showModal();
+    }
+    focusFirstField(dialog);
+  });
+
+  // The dialog's form could not be fetched: the link's page says why.
+  function openAsPage(event) {
+    var link = event.detail.elt;
+    if (link && link.matches && link.matches("a[data-sp-opens-dialog]")) {
+      window.location.assign(link.href);
+    }
+  }
+  document.addEventListener("htmx:responseError", openAsPage);
+  document.addEventListener("htmx:sendError", openAsPage);
+
+  document.addEventListener("click", function (event) {
+    var closer = event.target.closest ? event.target.closest("[data-sp-dialog-close]") : null;
+    var dialog = closer ? closer.closest("dialog") : null;
+    if (dialog) {
+      event.preventDefault();
+      dialog.close();
+    }
+  });
+
+  // A closed dialog forgets its form: the next link opens a fresh one.
+  document.addEventListener(
+    "close",
+    function (event) {
+      var content = event.target.querySelector ? event.target.querySelector("[data-sp-dialog-content]") : null;
+      if (content) {
+        content.replaceChildren();
+      }
+    },
+    true
+  );
+
+  // E1: the contract's current IBAN beside the new one.
+  document.addEventListener("change", function (event) {
+    var select = event.target;
+    if (!select.matches || !select.matches("select[data-sp-shows-iban]")) {
+      return;
+    }
+    var shown = document.getElementById(select.getAttribute("data-sp-shows-iban"));
+    var option = select.options[select.selectedIndex];
+    if (shown) {
+      shown.value = (option && option.getAttribute("data-iban")) || "";
+    }
+  });
+})();

@@ -38,10 +38,21 @@ def _ping(path: Path) -> bool:
         return False
 
 
+#: EICAR behind a PDF header: it passes the type check (told by content), so only the
+#: scanner can refuse it, as it would a real infected PDF a customer attaches.
+INFECTED_PDF = b"%PDF-1.4\n" + EICAR + b"\n%%EOF\n"
+
+
 @pytest.fixture(scope="session")
 def eicar() -> bytes:
     """The EICAR anti-virus test file: harmless, detected by every scanner."""
     return EICAR
+
+
+@pytest.fixture(scope="session")
+def infected_pdf() -> bytes:
+    """A "PDF" the test ``clamd`` calls infected (its MD5 is in the database too)."""
+    return INFECTED_PDF
 
 
 @pytest.fixture(scope="session")
@@ -63,12 +74,14 @@ def clamd_socket(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
         pytest.fail(f"The upload tests need ClamAV's clamd and sigtool: {INSTALL}", pytrace=False)
     # Unix socket paths are limited to ~107 bytes: pytest's temp dirs can be long.
     directory = Path(tmp_path_factory.mktemp("clamd"))
-    (directory / "eicar.txt").write_bytes(EICAR)
-    database = subprocess.run(  # noqa: S603 (the installed sigtool, fixed arguments)
-        [sigtool, "--md5", "eicar.txt"], cwd=directory, capture_output=True, check=True
-    ).stdout
+    database = b""
+    for name, content in (("eicar.txt", EICAR), ("eicar.pdf", INFECTED_PDF)):
+        (directory / name).write_bytes(content)
+        database += subprocess.run(  # noqa: S603 (the installed sigtool, fixed arguments)
+            [sigtool, "--md5", name], cwd=directory, capture_output=True, check=True
+        ).stdout
+        (directory / name).unlink()
     (directory / "test.hdb").write_bytes(database)
-    (directory / "eicar.txt").unlink()
     path = directory / "clamd.sock"
     if len(str(path)) > 100:
         pytest.fail(f"The clamd socket path is too long for a Unix socket: {path}")
