@@ -19,6 +19,7 @@ import subprocess
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -117,3 +118,12 @@ def clamd_socket(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+@pytest.fixture
+def clamd(clamd_socket: Path, settings: Any) -> Path:
+    """Uploads in this test are scanned by the test ``clamd`` (fail closed)."""
+    settings.CLAMAV_SOCKET = str(clamd_socket)
+    settings.CLAMAV_TCP = ""
+    settings.CLAMAV_REQUIRED = True
+    return clamd_socket

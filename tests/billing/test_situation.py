@@ -107,7 +107,8 @@ def test_it_shows_the_situation_on_the_home(book: Tenant) -> None:
     assert "RIC-2024-000001" in page and "In lavorazione" in page and "02/04/24" in page
     assert 'href="/fatture-e-pagamenti/"' in page
     assert "Modifica banca appoggio / IBAN" in page
-    assert 'href="/in-arrivo/requests/"' in page
+    assert 'href="/richieste/"' in page
+    assert 'href="/richieste/nuova/iban/?next=/"' in page
 
 
 @time_machine.travel(dt.datetime(2024, 4, 5, 10, 0, tzinfo=dt.UTC))
