@@ -100,6 +100,9 @@ def test_it_shows_the_residual_capital_on_choosing_the_contract(portal: Portal, 
     page.get_by_role("link", name="Fai richiesta: Richiesta estinzione anticipata").click()
     dialog = page.get_by_role("dialog", name="Richiesta estinzione anticipata")
     dialog.get_by_label("Seleziona contratto").select_option(str(contract.pk))
+    # The figures' request (htmx marks it while in flight) must be answered and swapped in
+    # before the next choice, or its answer would replace the instalment chosen meanwhile.
+    expect(dialog.locator(".htmx-request, .htmx-swapping, .htmx-settling")).to_have_count(0)
 
     expect(
         dialog.get_by_text(f"Capitale residuo ad oggi del contratto {contract.number}")
