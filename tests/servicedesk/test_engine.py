@@ -370,3 +370,66 @@ def test_it_keeps_the_author_of_each_request(release: Tenant) -> None:
     request = services.open_request(origin(release, colleague), release.customer, RequestKind.FREE)
 
     assert request.author == colleague
+
+
+def test_it_follows_a_long_closed_complaint_with_a_plain_request_not_a_new_complaint(
+    release: Tenant,
+) -> None:
+    complaint = services.open_request(
+        origin(release), release.customer, RequestKind.COMPLAINT, title="Addebito doppio"
+    )
+    referral = services.referral_text("it")
+    with time_machine.travel(dt.datetime.now(tz=ROME) - dt.timedelta(days=40)):
+        services.close_request(
+            origin(release),
+            complaint,
+            answer="Rimborsato.",
+            outcome=ComplaintOutcome.ACCEPTED,
+            referral=referral,
+        )
+
+    landed = services.customer_reply(origin(release), complaint, "Grazie!")
+
+    assert landed.kind == RequestKind.FREE
+    assert landed.due_on is None
+    assert landed.display_title == f"Seguito della richiesta {complaint.code}"
+
+
+def test_it_keeps_a_closed_request_closed_when_the_desk_adds_a_word(release: Tenant) -> None:
+    complaint = services.open_request(
+        origin(release), release.customer, RequestKind.COMPLAINT, title="Addebito doppio"
+    )
+    operator = make_operator(release.company, permissions=[])
+    desk = Origin(release.company, operator)
+    services.close_request(
+        desk,
+        complaint,
+        answer="Rimborsato.",
+        outcome=ComplaintOutcome.ACCEPTED,
+        referral=services.referral_text("it"),
+    )
+    Notification.objects.all().delete()
+
+    services.desk_reply(desk, complaint, "Il rimborso è partito oggi.")
+
+    complaint.refresh_from_db()
+    assert complaint.status == RequestStatus.CLOSED
+    assert complaint.outcome == ComplaintOutcome.ACCEPTED
+    assert complaint.closed_at is not None
+    assert Notification.objects.get().title == "Nuova risposta del servizio clienti"
+
+    services.desk_reply(
+        desk, complaint, "Riapriamo per verifica.", status=RequestStatus.IN_PROGRESS
+    )
+
+    complaint.refresh_from_db()
+    # Open again: no outcome and no answer date until it is closed again.
+    assert (complaint.status, complaint.outcome, complaint.closed_at) == ("in_progress", "", None)
+
+
+def test_it_names_a_complaint_by_its_subject(release: Tenant) -> None:
+    complaint = services.open_request(
+        origin(release), release.customer, RequestKind.COMPLAINT, title="Addebito SDD"
+    )
+
+    assert complaint.display_title == "Reclamo: Addebito SDD"

@@ -42,7 +42,9 @@ def send_request_opened(request: ServiceRequest) -> None:
     )
 
 
-def send_desk_answered(request: ServiceRequest, user: Any, message: RequestMessage | None) -> None:
+def send_desk_answered(
+    request: ServiceRequest, user: Any, message: RequestMessage | None, *, closing: bool = False
+) -> None:
     """The desk answered (or closed) a request: the customer is told, never sent the text.
 
     The answer stays behind the login: an e-mail is not a safe place for what
@@ -55,6 +57,7 @@ def send_desk_answered(request: ServiceRequest, user: Any, message: RequestMessa
             "user": user,
             "request": request,
             "message": message,
+            "closing": closing,
             "request_url": customer_url(request),
         },
         company=request.company,

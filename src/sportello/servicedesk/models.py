@@ -180,7 +180,11 @@ class ServiceRequest(models.Model):
             return self.request_type.label(get_language() or "it")
         if self.kind in (RequestKind.FREE, RequestKind.UTILITY_TICKET):
             return self.title
-        return str(self.get_kind_display())
+        kind = str(self.get_kind_display())
+        if self.kind == RequestKind.COMPLAINT and self.title and self.title != kind:
+            # The subject the customer wrote, after the word that says it is a complaint.
+            return f"{kind}: {self.title}"
+        return kind
 
     @property
     def is_complaint(self) -> bool:

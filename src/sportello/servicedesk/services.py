@@ -308,16 +308,18 @@ def customer_reply(
     if request.is_closed:
         assert request.closed_at is not None
         if now - request.closed_at > dt.timedelta(days=request.company.request_reopen_days):
+            # A plain request that follows the old one: a "thank you" on a closed
+            # complaint is not a new complaint, and a typed request's data is done.
+            with translation.override(customer_language(request)):
+                title = _("Seguito della richiesta %(code)s") % {"code": request.code}
             return open_request(
                 origin,
                 request.customer,
-                RequestKind(request.kind),
-                title=request.title,
+                RequestKind.FREE,
+                title=title,
                 message=body,
                 files=files,
                 contract=request.contract,
-                request_type=request.request_type,
-                is_payment_service=request.is_payment_service,
                 follows=request,
             )
         _reopen(request, now)
@@ -362,10 +364,13 @@ def desk_reply(
     if not internal:
         if request.first_answered_at is None:
             request.first_answered_at = now
+        request.last_activity_at = now
+    # A closed request stays closed (a word after the final answer is not a new
+    # case) unless the operator reopens it by choosing an open status.
+    if status is not None and status != request.status:
         if request.is_closed:
             _reopen(request, now)
-        request.last_activity_at = now
-    if status is not None and status != request.status:
+            audit.record("request.reopened", origin=origin, company=request.company, obj=request)
         _set_status(request, status, now)
     request.save()
     audit.record(
@@ -499,7 +504,7 @@ def close_request(
     audit.record(
         "request.closed", origin=origin, company=request.company, obj=request, outcome=outcome
     )
-    _notify_customer(request, message)
+    _notify_customer(request, message, closing=True)
     return request
 
 
@@ -511,6 +516,8 @@ def set_status(origin: Origin, request: ServiceRequest, status: RequestStatus) -
     request = _locked(request)
     if status != request.status:
         before = request.status
+        if request.is_closed:
+            _reopen(request, timezone.now())
         _set_status(request, status, timezone.now())
         request.save()
         audit.record(
@@ -548,8 +555,10 @@ def _locked(request: ServiceRequest) -> ServiceRequest:
 
 
 def _reopen(request: ServiceRequest, now: dt.datetime) -> None:
+    """Open a closed request again: a reopened complaint has no outcome until closed again."""
     request.status = RequestStatus.IN_PROGRESS
     request.closed_at = None
+    request.outcome = ""
 
 
 def _set_status(request: ServiceRequest, status: RequestStatus, now: dt.datetime) -> None:
@@ -567,17 +576,20 @@ def _set_status(request: ServiceRequest, status: RequestStatus, now: dt.datetime
     request.status = status
 
 
-def _notify_customer(request: ServiceRequest, message: RequestMessage | None) -> None:
-    """The bell and an e-mail for the author (or the main user if the author is gone)."""
+def _notify_customer(
+    request: ServiceRequest, message: RequestMessage | None, *, closing: bool = False
+) -> None:
+    """The bell and an e-mail for the author (or the main user if the author is gone).
+
+    ``closing``: this message closes the request (a word after closing does not).
+    """
     recipient = request.author
     if recipient is None or not recipient.is_active:
         recipient = request.customer.users.filter(parent__isnull=True, is_active=True).first()
     if recipient is None:
         return
     with translation.override(str(getattr(recipient, "language", "") or "it")):
-        title = (
-            _("Richiesta chiusa") if request.is_closed else _("Nuova risposta del servizio clienti")
-        )
+        title = _("Richiesta chiusa") if closing else _("Nuova risposta del servizio clienti")
     Notification.objects.create(
         company=request.company,
         recipient=recipient,
@@ -585,4 +597,4 @@ def _notify_customer(request: ServiceRequest, message: RequestMessage | None) ->
         title=title,
         published_at=timezone.now(),
     )
-    emails.send_desk_answered(request, recipient, message)
+    emails.send_desk_answered(request, recipient, message, closing=closing)
