@@ -80,12 +80,13 @@ def with_deadlines(requests: QuerySet[ServiceRequest], today: dt.date) -> QueryS
                 then=Value(ServiceLevel.MET.value),
             ),
             When(done, then=Value(ServiceLevel.OVERDUE.value)),
-            When(deadline__isnull=True, then=Value(ServiceLevel.FIRST_ANSWER_DUE.value)),
+            # A NULL deadline matches neither comparison, as in Python.
             When(deadline__lt=today, then=Value(ServiceLevel.OVERDUE.value)),
             When(
                 deadline__lt=today + dt.timedelta(days=DUE_SOON_DAYS),
                 then=Value(ServiceLevel.DUE_SOON.value),
             ),
+            When(first_answered_at__isnull=False, then=Value(ServiceLevel.IN_TIME.value)),
             default=Value(ServiceLevel.FIRST_ANSWER_DUE.value),
             output_field=CharField(),
         ),
