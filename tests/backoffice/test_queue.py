@@ -161,9 +161,7 @@ def test_it_filters_the_answered_complaints_in_time_apart_from_those_still_to_an
 
     assert sorted(in_time) == sorted(c.code for c in answered_complaints.values())
     assert to_answer == [requests["complaint"].code]
-    assert ("in_time", "Nei termini") in get_queue(desk).context["form"].fields[
-        "deadline"
-    ].choices
+    assert ("in_time", "Nei termini") in get_queue(desk).context["form"].fields["deadline"].choices
 
 
 def test_it_computes_in_sql_the_same_service_level_as_the_engine(
