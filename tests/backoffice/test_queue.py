@@ -11,7 +11,7 @@ from django.test import Client
 from django.urls import reverse
 from pytest_django import DjangoAssertNumQueries
 from tests.backoffice.helpers import at_noon, open_request
-from tests.factories import Tenant, make_operator
+from tests.factories import Tenant, make_operator, operator_client
 
 from sportello.accounts.models import PortalUser
 from sportello.backoffice.queue import QueueFilter, queue
@@ -272,3 +272,33 @@ def test_it_reads_the_queue_in_the_same_number_of_queries_whatever_its_length(
         response = get_queue(desk)
 
     assert len(response.context["rows"]) == min(count, 25)
+
+
+def test_it_offers_only_the_kinds_of_request_the_company_receives(
+    desk: Client, rival: PortalUser, requests: dict[str, ServiceRequest]
+) -> None:
+    leasing = dict(get_queue(desk).context["form"].fields["kind"].choices)
+    with time_machine.travel(at_noon(TODAY), tick=False):
+        energia = operator_client(rival).get(reverse("backoffice:queue", args=["energia"]))
+    utility = dict(energia.context["form"].fields["kind"].choices)
+
+    assert list(leasing)[1:] == [
+        "iban_change",
+        "address_change",
+        "early_termination",
+        "pec_change",
+        "complaint",
+        "free",
+    ]
+    assert list(utility)[1:] == ["data_discrepancy", "utility_ticket", "complaint", "free"]
+    page = get_queue(desk).content.decode()
+    assert "Segnalazione difformità dati anagrafici" not in page and ">Ticket<" not in page
+
+
+def test_it_does_not_apply_a_kind_the_company_does_not_receive(
+    desk: Client, requests: dict[str, ServiceRequest]
+) -> None:
+    response = get_queue(desk, kind="utility_ticket")
+
+    assert response.context["page"] is None
+    assert "Il filtro non è stato applicato" in response.content.decode()

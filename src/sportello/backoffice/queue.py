@@ -24,7 +24,7 @@ from django.db.models import (
 )
 from django.db.models.functions import TruncDate
 
-from sportello.core.models import Company
+from sportello.core.models import Company, CompanyKind
 from sportello.servicedesk.models import RequestKind, RequestStatus, ServiceRequest
 from sportello.servicedesk.services import DUE_SOON_DAYS, ServiceLevel
 
@@ -35,6 +35,30 @@ OPEN_STATUSES = [s for s in RequestStatus.values if s != RequestStatus.CLOSED]
 ALL_STATUSES = "all"
 #: ``QueueFilter.assignee``: the operator looking; nobody.
 ASSIGNED_TO_ME, UNASSIGNED = "me", "none"
+
+
+#: The kinds of request a company of each kind receives (the customer forms it offers).
+REQUEST_KINDS = {
+    CompanyKind.LEASING: [
+        RequestKind.IBAN_CHANGE,
+        RequestKind.ADDRESS_CHANGE,
+        RequestKind.EARLY_TERMINATION,
+        RequestKind.PEC_CHANGE,
+        RequestKind.COMPLAINT,
+        RequestKind.FREE,
+    ],
+    CompanyKind.UTILITY: [
+        RequestKind.DATA_DISCREPANCY,
+        RequestKind.UTILITY_TICKET,
+        RequestKind.COMPLAINT,
+        RequestKind.FREE,
+    ],
+}
+
+
+def request_kinds(company: Company) -> list[RequestKind]:
+    """The kinds of request ``company`` receives: the only ones its queue filters by."""
+    return REQUEST_KINDS[CompanyKind(company.kind)]
 
 
 @dataclass(frozen=True)
