@@ -302,3 +302,12 @@ def test_it_does_not_apply_a_kind_the_company_does_not_receive(
 
     assert response.context["page"] is None
     assert "Il filtro non è stato applicato" in response.content.decode()
+
+
+def test_it_shows_a_complaints_subject_next_to_its_kind(
+    desk: Client, requests: dict[str, ServiceRequest]
+) -> None:
+    table = get_queue(desk).content.decode().split('id="queue"')[1]
+
+    assert "<td>Reclamo: Addebito SDD</td>" in table
+    assert "<td>Altre richieste: Nuovo IBAN</td>" in table

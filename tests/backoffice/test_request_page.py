@@ -320,6 +320,15 @@ def test_it_will_not_close_a_complaint_without_the_referral(
     assert not Notification.objects.exists()
 
 
+def test_it_heads_a_complaints_page_with_its_subject(
+    desk: Client, payment_complaint: ServiceRequest
+) -> None:
+    page = desk.get(url("request", payment_complaint)).content.decode()
+
+    heading = f"{payment_complaint.code} – Reclamo: Bonifico non eseguito</h1>"
+    assert heading in page
+
+
 def test_it_takes_a_language_switch_or_a_reload_after_a_form_error_back_to_the_page(
     desk: Client, payment_complaint: ServiceRequest
 ) -> None:
