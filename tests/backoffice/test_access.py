@@ -92,6 +92,8 @@ def urls_of(request: ServiceRequest) -> list[str]:
         reverse("backoffice:complaints", args=[slug]),
         reverse("backoffice:complaints_register", args=[slug]),
         reverse("backoffice:complaints_register", args=[slug]) + "?format=csv",
+        # The actions' addresses, reached by GET after a form error (a reload, a language switch).
+        *[reverse(name, args=[slug, code]) for name in POSTS],
     ]
 
 
@@ -188,12 +190,14 @@ def test_it_gives_a_404_for_another_companys_request_under_the_operators_own_com
     before = snapshot(theirs)
 
     page = client.get(reverse("backoffice:request", args=["release", theirs.code]))
+    gets = [client.get(reverse(name, args=["release", theirs.code])) for name in POSTS]
     posts = [
         client.post(reverse(name, args=["release", theirs.code]), data)
         for name, data in POSTS.items()
     ]
 
     assert page.status_code == 404
+    assert {r.status_code for r in gets} == {404}
     assert {r.status_code for r in posts} == {404}
     assert snapshot(theirs) == before
 

@@ -11,7 +11,7 @@ from django.test import Client
 from django.urls import reverse
 from pytest_django import DjangoAssertNumQueries
 from tests.backoffice.helpers import at_noon, open_request
-from tests.factories import Tenant, make_operator
+from tests.factories import Tenant, make_operator, operator_client
 
 from sportello.accounts.models import PortalUser
 from sportello.backoffice.queue import QueueFilter, queue
@@ -112,10 +112,66 @@ def test_it_shows_the_service_level_in_words_next_to_the_deadline(
     assert "18/05/2026" in page and "06/05/2026" in page
 
 
-def test_it_computes_in_sql_the_same_service_level_as_the_engine(
-    release: Tenant, operator: PortalUser, requests: dict[str, ServiceRequest]
+@pytest.fixture
+def answered_complaints(release: Tenant, operator: PortalUser) -> dict[str, ServiceRequest]:
+    """Two open complaints the desk already answered on 12/05/2026."""
+    desk = Origin(release.company, operator, "192.0.2.9")
+    made = {
+        # 60 calendar days from 05/05/2026: due 04/07/2026; an answer, not closed.
+        "answered_complaint": opened_on(
+            release, dt.date(2026, 5, 5), kind=RequestKind.COMPLAINT, title="Canone doppio"
+        ),
+        # 15 business days from 11/05/2026 (due 01/06), 35 with the interim reply.
+        "interim_complaint": opened_on(
+            release,
+            dt.date(2026, 5, 11),
+            kind=RequestKind.COMPLAINT,
+            title="Addebito SDD non autorizzato",
+            is_payment_service=True,
+        ),
+    }
+    with time_machine.travel(at_noon(dt.date(2026, 5, 12)), tick=False):
+        services.desk_reply(desk, made["answered_complaint"], "Stiamo verificando.")
+        services.interim_reply(desk, made["interim_complaint"], "Serve più tempo.")
+    for request in made.values():
+        request.refresh_from_db()
+    return made
+
+
+def test_it_says_an_answered_complaint_in_time_is_within_the_deadline(
+    desk: Client, answered_complaints: dict[str, ServiceRequest]
 ) -> None:
-    for today in (dt.date(2026, 5, 1), TODAY, dt.date(2026, 7, 10)):
+    response = get_queue(desk)
+
+    levels = {row.code: level for row, level in response.context["rows"]}
+    for complaint in answered_complaints.values():
+        assert levels[complaint.code] == ServiceLevel.IN_TIME
+    table = response.content.decode().split('id="queue"')[1]
+    assert "Nei termini" in table
+    assert "Prima risposta da dare" not in table
+
+
+def test_it_filters_the_answered_complaints_in_time_apart_from_those_still_to_answer(
+    desk: Client,
+    requests: dict[str, ServiceRequest],
+    answered_complaints: dict[str, ServiceRequest],
+) -> None:
+    in_time = codes(get_queue(desk, deadline="in_time"))
+    to_answer = codes(get_queue(desk, deadline="first_answer_due"))
+
+    assert sorted(in_time) == sorted(c.code for c in answered_complaints.values())
+    assert to_answer == [requests["complaint"].code]
+    assert ("in_time", "Nei termini") in get_queue(desk).context["form"].fields["deadline"].choices
+
+
+def test_it_computes_in_sql_the_same_service_level_as_the_engine(
+    release: Tenant,
+    operator: PortalUser,
+    requests: dict[str, ServiceRequest],
+    answered_complaints: dict[str, ServiceRequest],
+) -> None:
+    days = (dt.date(2026, 5, 1), dt.date(2026, 5, 13), TODAY, dt.date(2026, 6, 30))
+    for today in (*days, dt.date(2026, 7, 10)):
         rows = queue(release.company, QueueFilter(status="all"), today, operator)
 
         assert {r.code: r.service_state for r in rows} == {
@@ -216,3 +272,42 @@ def test_it_reads_the_queue_in_the_same_number_of_queries_whatever_its_length(
         response = get_queue(desk)
 
     assert len(response.context["rows"]) == min(count, 25)
+
+
+def test_it_offers_only_the_kinds_of_request_the_company_receives(
+    desk: Client, rival: PortalUser, requests: dict[str, ServiceRequest]
+) -> None:
+    leasing = dict(get_queue(desk).context["form"].fields["kind"].choices)
+    with time_machine.travel(at_noon(TODAY), tick=False):
+        energia = operator_client(rival).get(reverse("backoffice:queue", args=["energia"]))
+    utility = dict(energia.context["form"].fields["kind"].choices)
+
+    assert list(leasing)[1:] == [
+        "iban_change",
+        "address_change",
+        "early_termination",
+        "pec_change",
+        "complaint",
+        "free",
+    ]
+    assert list(utility)[1:] == ["data_discrepancy", "utility_ticket", "complaint", "free"]
+    page = get_queue(desk).content.decode()
+    assert "Segnalazione difformità dati anagrafici" not in page and ">Ticket<" not in page
+
+
+def test_it_does_not_apply_a_kind_the_company_does_not_receive(
+    desk: Client, requests: dict[str, ServiceRequest]
+) -> None:
+    response = get_queue(desk, kind="utility_ticket")
+
+    assert response.context["page"] is None
+    assert "Il filtro non è stato applicato" in response.content.decode()
+
+
+def test_it_shows_a_complaints_subject_next_to_its_kind(
+    desk: Client, requests: dict[str, ServiceRequest]
+) -> None:
+    table = get_queue(desk).content.decode().split('id="queue"')[1]
+
+    assert "<td>Reclamo: Addebito SDD</td>" in table
+    assert "<td>Altre richieste: Nuovo IBAN</td>" in table

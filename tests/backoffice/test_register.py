@@ -32,6 +32,7 @@ HEADER = [
     "Cliente",
     "Ricevuto il",
     "Tipo",
+    "Oggetto",
     "Risposta entro il",
     "Risposta interlocutoria il",
     "Risposto il",
@@ -108,13 +109,15 @@ def test_it_exports_one_csv_row_per_complaint_in_order_of_receipt(
     forgotten, answered, late = register["forgotten"], register["answered"], register["late"]
     assert csv_rows(response) == [
         HEADER,
-        [forgotten.code, customer.code, customer.name, "01/12/2025", "Ordinario", "30/01/2026",
+        [forgotten.code, customer.code, customer.name, "01/12/2025", "Ordinario", "Canone errato",
+         "30/01/2026",
          "", "", "", "", "Aperta", "no"],
-        [answered.code, customer.code, customer.name, "30/01/2026", "Ordinario", "31/03/2026",
+        [answered.code, customer.code, customer.name, "30/01/2026", "Ordinario",
+         "Interessi di mora", "31/03/2026",
          "", "10/03/2026", "Accolto", "39", "Chiusa", "sì"],
         # 15 business days to 18/05, 35 after the interim reply: 16/06; answered 20/06.
         [late.code, customer.code, customer.name, "24/04/2026", "Servizio di pagamento",
-         "16/06/2026", "12/05/2026", "20/06/2026", "Respinto", "57", "Chiusa", "no"],
+         "Addebito SDD", "16/06/2026", "12/05/2026", "20/06/2026", "Respinto", "57", "Chiusa", "no"],
     ]  # fmt: skip
 
 
@@ -139,7 +142,8 @@ def test_it_exports_a_workbook_by_default(
     assert list(rows[0]) == HEADER
     assert rows[2][0] == register["answered"].code
     assert rows[2][3] == dt.datetime(2026, 1, 30)
-    assert rows[2][9] == 39
+    assert rows[2][5] == "Interessi di mora"
+    assert rows[2][10] == 39
     assert len(rows) == 4
 
 
@@ -165,6 +169,8 @@ def test_it_lists_the_register_on_a_page_with_its_export_links(
     assert f'href="{export_url}?year=2026"' in page
     assert f'href="{export_url}?year=2026&amp;format=csv"' in page
     assert register["late"].code in page and "16/06/2026" in page and "Respinto" in page
+    assert "<td>Servizio di pagamento</td>" in page
+    assert ">Addebito SDD</td>" in page and ">Interessi di mora</td>" in page
     assert register["forgotten"].code not in page
     assert "Bolletta" not in page and "Non è un reclamo" not in page
 

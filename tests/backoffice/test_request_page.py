@@ -320,6 +320,39 @@ def test_it_will_not_close_a_complaint_without_the_referral(
     assert not Notification.objects.exists()
 
 
+def test_it_heads_a_complaints_page_with_its_subject(
+    desk: Client, payment_complaint: ServiceRequest
+) -> None:
+    page = desk.get(url("request", payment_complaint)).content.decode()
+
+    heading = f"{payment_complaint.code} – Reclamo: Bonifico non eseguito</h1>"
+    assert heading in page
+
+
+def test_it_takes_a_language_switch_or_a_reload_after_a_form_error_back_to_the_page(
+    desk: Client, payment_complaint: ServiceRequest
+) -> None:
+    close_url = url("close", payment_complaint)
+    failed = desk.post(close_url, {"close-answer": "Eseguito.", "close-outcome": "accepted"})
+    assert failed.status_code == 200  # the errors, shown at the action's address
+
+    switched = desk.post(
+        reverse("set_language"), {"language": "en", "next": close_url}, follow=True
+    )
+
+    assert switched.status_code == 200
+    assert switched.redirect_chain == [(close_url, 302), (url("request", payment_complaint), 302)]
+    assert payment_complaint.code in switched.content.decode()
+    for name in ("reply", "note", "status", "assign", "interim_reply", "close"):
+        reloaded = desk.get(url(name, payment_complaint))
+        assert (reloaded.status_code, reloaded["Location"]) == (
+            302,
+            url("request", payment_complaint),
+        )
+    payment_complaint.refresh_from_db()
+    assert payment_complaint.closed_at is None
+
+
 def test_it_closes_a_complaint_with_its_answer_outcome_and_referral(
     release: Tenant, desk: Client, payment_complaint: ServiceRequest
 ) -> None:

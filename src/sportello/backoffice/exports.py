@@ -1,9 +1,9 @@
 """The complaints register (registro dei reclami): one row per complaint.
 
 What Banca d'Italia's transparency provisions ask a company to be able to
-show: when each complaint arrived, which clock it ran on, when it was due and
-answered, how it ended and in how many days. The page and the export read the
-same entries, so they cannot disagree.
+show: when each complaint arrived, which clock it ran on, what it was about,
+when it was due and answered, how it ended and in how many days. The page and
+the export read the same entries, so they cannot disagree.
 """
 
 from __future__ import annotations
@@ -83,6 +83,7 @@ class ComplaintsRegisterExporter(Exporter):
         Column(gettext_lazy("Cliente"), width=30),
         Column(gettext_lazy("Ricevuto il"), "date", width=12),
         Column(gettext_lazy("Tipo"), width=22),
+        Column(gettext_lazy("Oggetto"), width=40),
         Column(gettext_lazy("Risposta entro il"), "date", width=14),
         Column(gettext_lazy("Risposta interlocutoria il"), "date", width=14),
         Column(gettext_lazy("Risposto il"), "date", width=12),
@@ -108,6 +109,7 @@ class ComplaintsRegisterExporter(Exporter):
                 complaint.customer.name,
                 complaint.received_on,
                 entry.kind_label,
+                complaint.title,
                 complaint.due_on,
                 timezone.localdate(interim) if interim else None,
                 entry.answered_on,

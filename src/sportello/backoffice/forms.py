@@ -59,9 +59,7 @@ class QueueFilterForm(StyledForm):
             (ALL_STATUSES, _("Tutte")),
         ],
     )
-    kind = forms.ChoiceField(
-        label=_("Tipo"), required=False, choices=[("", _("Tutti")), *RequestKind.choices]
-    )
+    kind = forms.ChoiceField(label=_("Tipo"), required=False)
     assignee = forms.ChoiceField(label=_("Assegnata a"), required=False)
     deadline = forms.ChoiceField(
         label=_("Scadenza"),
@@ -69,8 +67,19 @@ class QueueFilterForm(StyledForm):
         choices=[("", _("Tutte")), *[(level.value, level.label) for level in ServiceLevel]],
     )
 
-    def __init__(self, *args: Any, operators: Iterable[PortalUser] = (), **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        operators: Iterable[PortalUser] = (),
+        kinds: Iterable[RequestKind] = (),
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
+        # Only the company's kinds: a leasing desk never sees a utility ticket.
+        self.fields["kind"].choices = [  # type: ignore[attr-defined]
+            ("", _("Tutti")),
+            *[(kind.value, kind.label) for kind in kinds],
+        ]
         self.fields["assignee"].choices = [  # type: ignore[attr-defined]
             ("", _("Chiunque")),
             (ASSIGNED_TO_ME, _("A me")),

@@ -24,7 +24,7 @@ from django.db.models import (
 )
 from django.db.models.functions import TruncDate
 
-from sportello.core.models import Company
+from sportello.core.models import Company, CompanyKind
 from sportello.servicedesk.models import RequestKind, RequestStatus, ServiceRequest
 from sportello.servicedesk.services import DUE_SOON_DAYS, ServiceLevel
 
@@ -35,6 +35,30 @@ OPEN_STATUSES = [s for s in RequestStatus.values if s != RequestStatus.CLOSED]
 ALL_STATUSES = "all"
 #: ``QueueFilter.assignee``: the operator looking; nobody.
 ASSIGNED_TO_ME, UNASSIGNED = "me", "none"
+
+
+#: The kinds of request a company of each kind receives (the customer forms it offers).
+REQUEST_KINDS = {
+    CompanyKind.LEASING: [
+        RequestKind.IBAN_CHANGE,
+        RequestKind.ADDRESS_CHANGE,
+        RequestKind.EARLY_TERMINATION,
+        RequestKind.PEC_CHANGE,
+        RequestKind.COMPLAINT,
+        RequestKind.FREE,
+    ],
+    CompanyKind.UTILITY: [
+        RequestKind.DATA_DISCREPANCY,
+        RequestKind.UTILITY_TICKET,
+        RequestKind.COMPLAINT,
+        RequestKind.FREE,
+    ],
+}
+
+
+def request_kinds(company: Company) -> list[RequestKind]:
+    """The kinds of request ``company`` receives: the only ones its queue filters by."""
+    return REQUEST_KINDS[CompanyKind(company.kind)]
 
 
 @dataclass(frozen=True)
@@ -80,12 +104,13 @@ def with_deadlines(requests: QuerySet[ServiceRequest], today: dt.date) -> QueryS
                 then=Value(ServiceLevel.MET.value),
             ),
             When(done, then=Value(ServiceLevel.OVERDUE.value)),
-            When(deadline__isnull=True, then=Value(ServiceLevel.FIRST_ANSWER_DUE.value)),
+            # A NULL deadline matches neither comparison, as in Python.
             When(deadline__lt=today, then=Value(ServiceLevel.OVERDUE.value)),
             When(
                 deadline__lt=today + dt.timedelta(days=DUE_SOON_DAYS),
                 then=Value(ServiceLevel.DUE_SOON.value),
             ),
+            When(first_answered_at__isnull=False, then=Value(ServiceLevel.IN_TIME.value)),
             default=Value(ServiceLevel.FIRST_ANSWER_DUE.value),
             output_field=CharField(),
         ),

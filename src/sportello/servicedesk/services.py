@@ -156,6 +156,10 @@ class ServiceLevel(enum.StrEnum):
     OVERDUE = "overdue"
     MET = "met"
     PAUSED = "paused"
+    #: A complaint already answered (an interim reply or an answer), not yet
+    #: closed and not near its statutory date: nothing is due, and «first
+    #: answer due» would be untrue.
+    IN_TIME = "in_time"
 
     @property
     def label(self) -> str:
@@ -168,6 +172,7 @@ SERVICE_LEVEL_LABELS = {
     ServiceLevel.OVERDUE: gettext_lazy("Scaduta"),
     ServiceLevel.MET: gettext_lazy("Rispettata"),
     ServiceLevel.PAUSED: gettext_lazy("In pausa"),
+    ServiceLevel.IN_TIME: gettext_lazy("Nei termini"),
 }
 
 
@@ -180,8 +185,9 @@ def service_level(request: ServiceRequest, today: dt.date) -> ServiceLevel:
     """The service-level state of ``request`` on ``today``.
 
     A complaint runs against its statutory date until it is closed, whatever
-    its status; another request against its first answer, paused while the
-    desk waits for the customer.
+    its status (answered but open, it is «in time» until its date nears);
+    another request against its first answer, paused while the desk waits
+    for the customer.
     """
     due = deadline_of(request)
     if request.is_complaint:
@@ -193,12 +199,13 @@ def service_level(request: ServiceRequest, today: dt.date) -> ServiceLevel:
     if done_at is not None:
         done_on = timezone.localdate(done_at)
         return ServiceLevel.MET if due is None or done_on <= due else ServiceLevel.OVERDUE
-    if due is None:
-        return ServiceLevel.FIRST_ANSWER_DUE
-    if today > due:
+    if due is not None and today > due:
         return ServiceLevel.OVERDUE
-    if (due - today).days < DUE_SOON_DAYS:
+    if due is not None and (due - today).days < DUE_SOON_DAYS:
         return ServiceLevel.DUE_SOON
+    # Only an open complaint gets here already answered: it runs until closed.
+    if request.first_answered_at is not None:
+        return ServiceLevel.IN_TIME
     return ServiceLevel.FIRST_ANSWER_DUE
 
 

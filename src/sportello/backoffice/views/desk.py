@@ -19,7 +19,7 @@ from ..access import (
     operator_required,
 )
 from ..forms import QueueFilterForm
-from ..queue import companies_at_a_glance, queue
+from ..queue import companies_at_a_glance, queue, request_kinds
 
 
 @require_safe
@@ -41,7 +41,9 @@ def queue_view(request: OfficeRequest, company: str) -> HttpResponse:
     nothing: a full list under the error would read as their result.
     """
     office = company_for(request, company)
-    form = QueueFilterForm(request.GET, operators=company_operators(office))
+    form = QueueFilterForm(
+        request.GET, operators=company_operators(office), kinds=request_kinds(office)
+    )
     context = {"company": office, "form": form, "active": "queue", "page": None}
     if form.is_valid():
         requests = queue(office, form.chosen(), timezone.localdate(), request.user)

@@ -3,8 +3,10 @@
 Every action posts to its own address, resolves the company through the
 operator and the request through the company (anything else is a 404 and
 changes nothing), calls one service and comes back to the page with a
-message; a form with errors is shown again on the page. Every showing of the
-page is a read of the customer's records and is audited.
+message; a form with errors is shown again on the page, at the action's
+address: a GET there (a reload, the language switcher coming back) goes to the
+request's page. Every showing of the page is a read of the customer's records
+and is audited.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_safe
 
 from sportello.core import audit
 from sportello.core.files import private_file_response
@@ -34,6 +36,9 @@ from ..forms import (
     ReplyForm,
     StatusForm,
 )
+
+#: An action's address: posted to; reached by GET only after its form failed.
+action = require_http_methods(["GET", "HEAD", "POST"])
 
 #: The request page's forms, by the name the template knows them.
 FORMS = {
@@ -79,9 +84,14 @@ def request_detail(request: OfficeRequest, company: str, code: str) -> HttpRespo
 def act(
     request: OfficeRequest, company: str, code: str, form_class: type[DeskForm], done: str
 ) -> HttpResponse:
-    """Post ``form_class`` on the request; back to its page, saying ``done`` or the errors."""
+    """Post ``form_class`` on the request; back to its page, saying ``done`` or the errors.
+
+    A GET goes to the request's page, through the same company and request.
+    """
     office = company_for(request, company)
     service_request = request_for(office, code)
+    if request.method != "POST":
+        return redirect("backoffice:request", office.slug, service_request.code)
     form = form_class(request.POST, request.FILES, service_request=service_request)
     if form.is_valid():
         try:
@@ -94,37 +104,37 @@ def act(
     return request_page(request, service_request, form)
 
 
-@require_POST
+@action
 @operator_required
 def reply(request: OfficeRequest, company: str, code: str) -> HttpResponse:
     return act(request, company, code, ReplyForm, _("Risposta inviata al cliente."))
 
 
-@require_POST
+@action
 @operator_required
 def note(request: OfficeRequest, company: str, code: str) -> HttpResponse:
     return act(request, company, code, NoteForm, _("Nota interna aggiunta."))
 
 
-@require_POST
+@action
 @operator_required
 def change_status(request: OfficeRequest, company: str, code: str) -> HttpResponse:
     return act(request, company, code, StatusForm, _("Stato aggiornato."))
 
 
-@require_POST
+@action
 @operator_required
 def assign(request: OfficeRequest, company: str, code: str) -> HttpResponse:
     return act(request, company, code, AssignForm, _("Assegnazione aggiornata."))
 
 
-@require_POST
+@action
 @operator_required
 def interim_reply(request: OfficeRequest, company: str, code: str) -> HttpResponse:
     return act(request, company, code, InterimReplyForm, _("Risposta interlocutoria inviata."))
 
 
-@require_POST
+@action
 @operator_required
 def close(request: OfficeRequest, company: str, code: str) -> HttpResponse:
     return act(request, company, code, CloseForm, _("Richiesta chiusa."))
