@@ -440,10 +440,33 @@ def test_it_shows_the_errors_and_saves_nothing_for_a_bad_reply(release: Tenant) 
     assert not OutboxEmail.objects.exists()
 
 
-def test_it_takes_a_reply_only_by_post(release: Tenant) -> None:
+def test_it_sends_a_language_switch_after_a_bad_reply_to_the_request(release: Tenant) -> None:
+    """The page with the reply's errors lives at the POST address: switching language
+    there (or reloading) asks for it by GET, which leads to the request's page."""
     request = make_request(release.customer, release.user)
+    before = snapshot(request)
+    client = release.logged_in_client()
+    client.post(reply_url(request), {"message": "   "})
 
-    assert release.logged_in_client().get(reply_url(request)).status_code == 405
+    switched = client.post("/lingua/", {"language": "en", "next": reply_url(request)}, follow=True)
+
+    assert switched.redirect_chain[-1] == (detail_url(request), 302)
+    assert switched.status_code == 200
+    assert request.code in switched.content.decode()
+    assert snapshot(request) == before
+
+
+def test_it_keeps_the_reply_address_of_another_customers_request_a_404(
+    release: Tenant,
+) -> None:
+    request = make_request(release.customer, release.user)
+    others = [
+        release.logged_in_client(make_user(make_customer(release.company))),
+        release.logged_in_client(make_sub_user(release.user, sees_all_requests=False)),
+        other_leasing_tenant().logged_in_client(),
+    ]
+
+    assert [client.get(reply_url(request)).status_code for client in others] == [404] * 3
 
 
 def test_it_stores_a_pdf_sent_with_the_reply(release: Tenant, clamd: Path) -> None:
