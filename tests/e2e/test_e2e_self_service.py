@@ -129,7 +129,7 @@ def test_it_shows_the_residual_capital_on_choosing_the_contract(portal: Portal, 
     last = dialog.get_by_label("Ultimo canone da pagare")
     last.focus()
     last.select_option(index=2)
-    expect(dialog.get_by_text("Importo indicativo per l'estinzione")).to_be_visible()
+    expect(dialog.get_by_text("Importo per l'estinzione")).to_be_visible()
     expect(last).to_be_focused()
     assert_accessible(page)
 
@@ -197,7 +197,7 @@ def test_it_works_without_javascript(portal: Portal, page_without_javascript: Pa
     ).to_be_visible()
     page.get_by_label("Ultimo canone da pagare").select_option(index=1)
     page.get_by_role("button", name="Calcola").click()
-    expect(page.get_by_text("Importo indicativo per l'estinzione")).to_be_visible()
+    expect(page.get_by_text("Importo per l'estinzione")).to_be_visible()
     page.get_by_role("link", name="Annulla").click()
     expect(page).to_have_url(portal.url(SLUG, "/"))
 

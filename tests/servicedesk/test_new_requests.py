@@ -523,6 +523,12 @@ def test_it_shows_the_indicative_payoff_for_the_chosen_instalment(
     assert money(quote.indicative_payoff) in page
     assert "indicativo" in page
     assert "ti sarà comunicato dal servizio clienti" in page
+    # Without the residual value, which has its own row: not the plan's residual capital.
+    assert "Quota capitale dei canoni successivi" in page
+    assert "Capitale residuo dopo" not in page
+    # One "indicativo", the badge, beside the payoff's label.
+    assert "Importo per l'estinzione <span" in page
+    assert "Importo indicativo per" not in page
 
 
 def test_it_answers_404_for_another_customers_contract(
