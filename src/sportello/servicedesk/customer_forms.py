@@ -206,11 +206,12 @@ class IbanChangeForm(SelfServiceForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.set_contract_choices(self.active_contracts())
+        contracts = self.active_contracts()
+        self.set_contract_choices(contracts)
         field = self.fields["contract"]
         assert isinstance(field, ContractChoiceField)
         # Read once: the options and the no-JavaScript list of IBANs both show them.
-        self.contracts: list[Contract] = list(field.queryset)
+        self.contracts: list[Contract] = list(contracts)
         field.choices = [("", field.empty_label or "")] + [
             (ModelChoiceIteratorValue(row.pk, row), field.label_from_instance(row))
             for row in self.contracts
