@@ -82,7 +82,7 @@ def test_it_shows_the_customer_the_contracts_the_data_and_the_whole_conversation
         "02 1234567",
         "LS-2024-7",
         "Leasing strumentale",
-        "IT02L1234512345",
+        "IT02 L123 4512 345",
         "Vorrei una copia del contratto.",
         "Serve il modulo firmato.",
         "Verificare la firma.",

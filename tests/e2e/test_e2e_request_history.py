@@ -16,13 +16,23 @@ PHONE = {"width": 390, "height": 844}
 
 
 def assert_fits(page: Page) -> None:
+    """No sideways scrolling: neither the page nor a table inside its scrolling box."""
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= PHONE["width"], f"{page.url} is {width} px wide"
+    overflowing = page.evaluate(
+        """[...document.querySelectorAll("table")]
+            .filter((table) => table.offsetParent !== null)
+            .map((table) => [table.scrollWidth, table.parentElement.clientWidth, table.caption?.textContent])
+            .filter(([table, box]) => table > box)"""
+    )
+    assert not overflowing, f"a table on {page.url} overflows (table, box, caption): {overflowing}"
 
 
 def test_it_follows_a_request_from_the_home_to_a_reply(portal: Portal, page: Page) -> None:
     page.set_viewport_size(PHONE)
     log_in(portal, page, "release")
+    expect(page.get_by_role("heading", name="Richieste")).to_be_visible()
+    assert_fits(page)
 
     page.get_by_role("link", name="Tutte le richieste").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Le tue richieste")

@@ -91,6 +91,25 @@ def test_it_changes_the_iban_from_the_dialog(portal: Portal, page: Page) -> None
         assert opened.payload["new_iban"] == NEW_IBAN.replace(" ", "")
 
 
+def test_it_sends_one_request_on_a_double_click(portal: Portal, page: Page) -> None:
+    def address_changes() -> int:
+        with portal.database.active():
+            return ServiceRequest.objects.filter(company__slug=SLUG, kind="address_change").count()
+
+    before = address_changes()
+    log_in(portal, page, SLUG)
+    page.get_by_role("link", name="Fai richiesta: Variazione indirizzo").click()
+    dialog = page.get_by_role("dialog", name="Cambio indirizzo")
+    dialog.get_by_label(re.compile("^Indirizzo:")).fill("Via Doppia, 2, Roma, RM, Italia")
+    dialog.get_by_label("A partire dal").fill("2099-01-31")
+
+    dialog.get_by_role("button", name="Invia").dblclick()
+
+    expect(page).to_have_url(re.compile(r"/richieste/RIC-\d{4}-\d{6}/$"))
+    expect(page.get_by_role("status")).to_contain_text("inviata")
+    assert address_changes() == before + 1
+
+
 def test_it_shows_the_residual_capital_on_choosing_the_contract(portal: Portal, page: Page) -> None:
     contract = first_active_contract(portal)
     log_in(portal, page, SLUG)
@@ -110,7 +129,7 @@ def test_it_shows_the_residual_capital_on_choosing_the_contract(portal: Portal, 
     last = dialog.get_by_label("Ultimo canone da pagare")
     last.focus()
     last.select_option(index=2)
-    expect(dialog.get_by_text("Importo indicativo per l'estinzione")).to_be_visible()
+    expect(dialog.get_by_text("Importo per l'estinzione")).to_be_visible()
     expect(last).to_be_focused()
     assert_accessible(page)
 
@@ -178,7 +197,7 @@ def test_it_works_without_javascript(portal: Portal, page_without_javascript: Pa
     ).to_be_visible()
     page.get_by_label("Ultimo canone da pagare").select_option(index=1)
     page.get_by_role("button", name="Calcola").click()
-    expect(page.get_by_text("Importo indicativo per l'estinzione")).to_be_visible()
+    expect(page.get_by_text("Importo per l'estinzione")).to_be_visible()
     page.get_by_role("link", name="Annulla").click()
     expect(page).to_have_url(portal.url(SLUG, "/"))
 

@@ -9,6 +9,7 @@ that change nothing (OCA/helpdesk#1089). Sub-users: test_sub_user_visibility.py.
 from __future__ import annotations
 
 import datetime as dt
+import html
 import re
 from pathlib import Path
 from typing import Any
@@ -255,8 +256,9 @@ def test_it_shows_the_typed_data_and_the_conversation_without_internal_notes(
     page = release.logged_in_client().get(detail_url(request)).content.decode()
 
     assert "Modifica banca appoggio / IBAN" in page
-    for shown in ("Contratto", "84963", "Nuovo IBAN", "IT02A0301503200000003517230", "01/04/26"):
+    for shown in ("Contratto", "84963", "Nuovo IBAN", "IT02 A030 1503 2000 0000 3517 230"):
         assert shown in page
+    assert "A partire dal</dt><dd>01/04/2026</dd>" in page  # the long form, as the page's
     conversation = page.split('id="conversation"', 1)[1]
     positions = [
         conversation.index(text)
@@ -278,6 +280,73 @@ def test_it_shows_the_typed_data_and_the_conversation_without_internal_notes(
     assert f'href="{file_url(first.attachments.get())}"' in page
     assert 'enctype="multipart/form-data"' in page
     assert "fino a 10 MB per file, 5 file per messaggio, 25 MB per richiesta" in page
+
+
+def typed_data(page: str) -> dict[str, str]:
+    """The detail page's typed data (label: value), tags and blanks squeezed out."""
+    pairs = re.findall(r"<dt>(.*?)</dt><dd>(.*?)</dd>", page, re.S)
+    return {
+        html.unescape(re.sub(r"<[^>]+>|\s+", " ", term)).strip(): html.unescape(value).strip()
+        for term, value in pairs
+    }
+
+
+@time_machine.travel(NOW, tick=False)
+def test_it_says_whether_a_complaint_is_about_a_payment_service(release: Tenant) -> None:
+    payment = make_request(
+        release.customer,
+        release.user,
+        kind=RequestKind.COMPLAINT,
+        received_on=NOW.date(),
+        due_on=NOW.date() + dt.timedelta(days=21),
+        is_payment_service=True,
+    )
+    leasing = make_request(
+        release.customer,
+        release.user,
+        kind=RequestKind.COMPLAINT,
+        received_on=NOW.date(),
+        due_on=NOW.date() + dt.timedelta(days=60),
+    )
+    client = release.logged_in_client()
+
+    shown = [
+        typed_data(client.get(detail_url(request)).content.decode()).get(
+            "Riguarda un servizio di pagamento"
+        )
+        for request in (payment, leasing)
+    ]
+
+    assert shown == ["Sì", "No"]
+
+
+@time_machine.travel(NOW, tick=False)
+def test_it_tells_the_capital_of_the_later_instalments_from_the_residual_value(
+    release: Tenant,
+) -> None:
+    request = make_request(
+        release.customer,
+        release.user,
+        kind=RequestKind.EARLY_TERMINATION,
+        contract=make_contract(release.customer),
+        payload={
+            "computed_on": "2026-03-02",
+            "residual_capital_today": "20500.00",
+            "last_instalment_number": 30,
+            "last_instalment_due": "2026-06-15",
+            "capital_after": "18000.00",
+            "residual_value": "500.00",
+            "indicative_payoff": "18500.00",
+        },
+    )
+
+    data = typed_data(release.logged_in_client().get(detail_url(request)).content.decode())
+
+    assert data["Calcolato il"] == "02/03/2026"
+    assert data["Scadenza dell'ultimo canone"] == "15/06/2026"
+    assert data["Quota capitale dei canoni successivi"] == "18.000,00\xa0€"
+    assert data["Valore residuo (riscatto)"] == "500,00\xa0€"
+    assert "Capitale residuo dopo l'ultimo canone" not in data
 
 
 def test_it_labels_an_interim_reply(release: Tenant) -> None:
@@ -440,10 +509,33 @@ def test_it_shows_the_errors_and_saves_nothing_for_a_bad_reply(release: Tenant) 
     assert not OutboxEmail.objects.exists()
 
 
-def test_it_takes_a_reply_only_by_post(release: Tenant) -> None:
+def test_it_sends_a_language_switch_after_a_bad_reply_to_the_request(release: Tenant) -> None:
+    """The page with the reply's errors lives at the POST address: switching language
+    there (or reloading) asks for it by GET, which leads to the request's page."""
     request = make_request(release.customer, release.user)
+    before = snapshot(request)
+    client = release.logged_in_client()
+    client.post(reply_url(request), {"message": "   "})
 
-    assert release.logged_in_client().get(reply_url(request)).status_code == 405
+    switched = client.post("/lingua/", {"language": "en", "next": reply_url(request)}, follow=True)
+
+    assert switched.redirect_chain[-1] == (detail_url(request), 302)
+    assert switched.status_code == 200
+    assert request.code in switched.content.decode()
+    assert snapshot(request) == before
+
+
+def test_it_keeps_the_reply_address_of_another_customers_request_a_404(
+    release: Tenant,
+) -> None:
+    request = make_request(release.customer, release.user)
+    others = [
+        release.logged_in_client(make_user(make_customer(release.company))),
+        release.logged_in_client(make_sub_user(release.user, sees_all_requests=False)),
+        other_leasing_tenant().logged_in_client(),
+    ]
+
+    assert [client.get(reply_url(request)).status_code for client in others] == [404] * 3
 
 
 def test_it_stores_a_pdf_sent_with_the_reply(release: Tenant, clamd: Path) -> None:

@@ -523,6 +523,12 @@ def test_it_shows_the_indicative_payoff_for_the_chosen_instalment(
     assert money(quote.indicative_payoff) in page
     assert "indicativo" in page
     assert "ti sarà comunicato dal servizio clienti" in page
+    # Without the residual value, which has its own row: not the plan's residual capital.
+    assert "Quota capitale dei canoni successivi" in page
+    assert "Capitale residuo dopo" not in page
+    # One "indicativo", the badge, beside the payoff's label.
+    assert "Importo per l'estinzione <span" in page
+    assert "Importo indicativo per" not in page
 
 
 def test_it_answers_404_for_another_customers_contract(
@@ -575,6 +581,30 @@ def test_it_shows_the_figures_without_javascript_with_calcola(
     assert money(early_termination_quote(contract, TODAY, last).indicative_payoff) in page
     assert "is-invalid" not in page
     assert nothing_saved()
+
+
+def test_it_lists_each_contracts_current_iban_without_javascript(
+    client: Client, contract: Contract, release: Tenant
+) -> None:
+    second = leased_contract(release.customer, number="5550002", payment_iban=GERMAN_IBAN)
+
+    page = client.get(create_url("iban")).content.decode()
+
+    listed = page.split('id="current-ibans"', 1)[1].split("</noscript>", 1)[0]
+    assert "<noscript>" in page.split('id="current-ibans"', 1)[0][-200:]
+    assert f"Contratto {contract.number}: " in re.sub(r"<[^>]+>", "", listed)
+    assert "IT60 X054 2811 1010 0000 0123 456" in listed
+    assert f"Contratto {second.number}: " in re.sub(r"<[^>]+>", "", listed)
+    assert "DE89 3704 0044 0532 0130 00" in listed
+
+
+def test_it_lists_no_ibans_when_the_only_contract_is_already_chosen(
+    client: Client, contract: Contract
+) -> None:
+    page = client.get(create_url("iban")).content.decode()
+
+    assert 'id="current-ibans"' not in page
+    assert 'value="IT60 X054 2811 1010 0000 0123 456"' in page
 
 
 def money(amount: Decimal) -> str:

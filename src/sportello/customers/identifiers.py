@@ -47,6 +47,11 @@ def clean_iban(value: str) -> str:
         ) from None
 
 
+def format_iban(value: str) -> str:
+    """``IT60 X054 2811 1010 0000 0123 456``: in groups of four, as people copy it."""
+    return str(iban.format(value)) if value else ""
+
+
 def mask_iban(value: str) -> str:
     """``IT60 **** **** 0123``: enough to recognise it, not enough to reuse it."""
     compact = iban.compact(value) if value else ""

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, TypedDict
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
+from django.forms.models import ModelChoiceIteratorValue
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import Promise
@@ -29,7 +30,7 @@ from sportello.accounts.http import CompanyRequest
 from sportello.accounts.models import PortalUser
 from sportello.core.formatting import format_long_date
 from sportello.core.forms import StyledForm
-from sportello.customers.identifiers import clean_iban
+from sportello.customers.identifiers import clean_iban, format_iban
 from sportello.leasing.models import Contract, PlanInstalment
 from sportello.leasing.services import (
     EarlyTerminationQuote,
@@ -86,7 +87,7 @@ class ContractSelect(forms.Select):
         option: dict[str, Any] = super().create_option(*args, **kwargs)
         contract = getattr(option["value"], "instance", None)
         if isinstance(contract, Contract):
-            option["attrs"]["data-iban"] = formatted_iban(contract.payment_iban)
+            option["attrs"]["data-iban"] = format_iban(contract.payment_iban)
         return option
 
 
@@ -106,10 +107,6 @@ class InstalmentChoiceField(forms.ModelChoiceField[PlanInstalment]):
             _("Canone n. %(number)s, scadenza %(date)s")
             % {"number": obj.number, "date": format_long_date(obj.due_date)}
         )
-
-
-def formatted_iban(value: str) -> str:
-    return str(iban.format(value)) if value else ""
 
 
 class SelfServiceForm(StyledForm):
@@ -209,13 +206,32 @@ class IbanChangeForm(SelfServiceForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.set_contract_choices(self.active_contracts())
+        contracts = self.active_contracts()
+        self.set_contract_choices(contracts)
+        field = self.fields["contract"]
+        assert isinstance(field, ContractChoiceField)
+        # Read once: the options and the no-JavaScript list of IBANs both show them.
+        self.contracts: list[Contract] = list(contracts)
+        field.choices = [("", field.empty_label or "")] + [
+            (ModelChoiceIteratorValue(row.pk, row), field.label_from_instance(row))
+            for row in self.contracts
+        ]
         #: True when the password given was wrong: the view has it audited.
         self.reauthentication_failed = False
 
     def current_iban(self) -> str:
         contract = self.chosen_contract()
-        return formatted_iban(contract.payment_iban) if contract else ""
+        return format_iban(contract.payment_iban) if contract else ""
+
+    def current_ibans(self) -> list[tuple[str, str]]:
+        """Each contract's number and current IBAN, when there is a choice to make.
+
+        Without JavaScript the "Codice IBAN attuale" field cannot follow the
+        choice: the page lists them all instead.
+        """
+        if len(self.contracts) < 2:
+            return []
+        return [(row.number, format_iban(row.payment_iban)) for row in self.contracts]
 
     def clean_new_iban(self) -> str:
         return clean_iban(self.cleaned_data["new_iban"])

@@ -10,9 +10,15 @@ them through ``typed_fields``, so both read the same data the same way.
   ``residual_value``, ``indicative_payoff`` (amounts as decimal strings)
 * ``pec_change``: ``current_pec``, ``new_pec``
 * ``free``, ``complaint``, ``utility_ticket``: nothing beyond the message
-  (the request type, the payment-service flag are fields of the request)
+  (the request type, the payment-service flag are fields of the request;
+  ``typed_fields`` shows a complaint's flag too)
 
-Dates are ISO strings (``2026-03-31``).
+Dates are ISO strings (``2026-03-31``), shown in the long form (``31/03/2026``);
+IBANs are stored compact and shown in groups of four.
+
+``capital_after`` is the capital share of the instalments after the last one
+paid, *without* the residual value (shown on its own row): labelled so, lest it
+read as the plan's residual capital (which includes the residual value).
 """
 
 from __future__ import annotations
@@ -24,16 +30,17 @@ from typing import Any
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from sportello.core.templatetags.sportello import money, shortdate
+from sportello.core.templatetags.sportello import longdate, money
+from sportello.customers.identifiers import format_iban
 
 from .models import RequestKind, ServiceRequest
 
-_DATE, _MONEY, _TEXT, _FLAG = "date", "money", "text", "flag"
+_DATE, _MONEY, _TEXT, _FLAG, _IBAN = "date", "money", "text", "flag", "iban"
 
 FIELDS: dict[str, list[tuple[str, Promise, str]]] = {
     RequestKind.IBAN_CHANGE: [
-        ("current_iban", _("Codice IBAN attuale"), _TEXT),
-        ("new_iban", _("Nuovo IBAN"), _TEXT),
+        ("current_iban", _("Codice IBAN attuale"), _IBAN),
+        ("new_iban", _("Nuovo IBAN"), _IBAN),
         ("foreign", _("IBAN estero"), _FLAG),
         ("effective_from", _("A partire dal"), _DATE),
     ],
@@ -47,7 +54,7 @@ FIELDS: dict[str, list[tuple[str, Promise, str]]] = {
         ("residual_capital_today", _("Capitale residuo ad oggi"), _MONEY),
         ("last_instalment_number", _("Ultimo canone da pagare"), _TEXT),
         ("last_instalment_due", _("Scadenza dell'ultimo canone"), _DATE),
-        ("capital_after", _("Capitale residuo dopo l'ultimo canone"), _MONEY),
+        ("capital_after", _("Quota capitale dei canoni successivi"), _MONEY),
         ("residual_value", _("Valore residuo (riscatto)"), _MONEY),
         ("indicative_payoff", _("Importo indicativo per l'estinzione"), _MONEY),
     ],
@@ -65,7 +72,9 @@ def _shown(value: Any, how: str) -> str:
         return "–"
     try:
         if how == _DATE:
-            return shortdate(dt.date.fromisoformat(str(value)))
+            return longdate(dt.date.fromisoformat(str(value)))
+        if how == _IBAN:
+            return format_iban(str(value))
         if how == _MONEY:
             return money(Decimal(str(value)))
     except (ValueError, InvalidOperation):
@@ -80,6 +89,10 @@ def typed_fields(request: ServiceRequest) -> list[tuple[str, str]]:
         for key, label, how in FIELDS.get(request.kind, [])
         if key in request.payload
     ]
+    if request.is_complaint:
+        rows.append(
+            (str(_("Riguarda un servizio di pagamento")), _shown(request.is_payment_service, _FLAG))
+        )
     if request.contract_id is not None and request.contract is not None:
         rows.insert(0, (str(_("Contratto")), request.contract.number))
     return rows

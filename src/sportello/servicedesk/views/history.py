@@ -22,7 +22,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_safe
 
 from sportello.accounts.http import CompanyRequest
 from sportello.core import audit
@@ -156,10 +156,14 @@ def _sent_message(before: ServiceRequest, landed: ServiceRequest, days: int) -> 
     return _("Risposta inviata.")
 
 
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 @self_service_required
 def reply(request: CompanyRequest, code: str) -> HttpResponseBase:
     service_request = _customer_request(request, code)
+    if request.method != "POST":
+        # A reply with errors is shown at this address: switching language or
+        # reloading there asks for it again, and finds the request's page.
+        return redirect("servicedesk:detail", code=service_request.code)
     form = ReplyForm(
         request.POST, request.FILES, service_request=service_request, auto_id="reply_%s"
     )

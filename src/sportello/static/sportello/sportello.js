@@ -80,6 +80,39 @@ document.addEventListener("show.bs.modal", function () {
     true
   );
 
+  // A page form (data-sp-submits-once) is sent once: a double click would send
+  // it twice (two requests). The buttons are disabled only after the browser has
+  // read the form, or the button's own name (E4's "Calcola") would not be sent.
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!form.matches || !form.matches("form[data-sp-submits-once]")) {
+      return;
+    }
+    if (form.hasAttribute("data-sp-sending")) {
+      event.preventDefault();
+      return;
+    }
+    form.setAttribute("data-sp-sending", "");
+    window.setTimeout(function () {
+      form.querySelectorAll("button[type=submit]").forEach(function (button) {
+        button.disabled = true;
+      });
+    }, 0);
+  });
+
+  // Back to a page sent from (the browser's page cache): its form can be sent again.
+  window.addEventListener("pageshow", function (event) {
+    if (!event.persisted) {
+      return;
+    }
+    document.querySelectorAll("form[data-sp-sending]").forEach(function (form) {
+      form.removeAttribute("data-sp-sending");
+      form.querySelectorAll("button[type=submit]").forEach(function (button) {
+        button.disabled = false;
+      });
+    });
+  });
+
   // E1: the contract's current IBAN beside the new one.
   document.addEventListener("change", function (event) {
     var select = event.target;
