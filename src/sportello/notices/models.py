@@ -2,24 +2,74 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from sportello.core.models import Company
 
 
+class Category(models.TextChoices):
+    """What a notification is about: the unit of the preferences (F3)."""
+
+    REQUESTS = "requests", _("Risposte alle richieste")
+    BROADCASTS = "broadcasts", _("Comunicazioni della società")
+    DOCUMENTS = "documents", _("Nuove fatture e documenti")
+    SELF_READING = "self_reading", _("Finestre di autolettura")
+    PAYMENT_REMINDERS = "payment_reminders", _("Promemoria di pagamento")
+
+
+class Audience(models.TextChoices):
+    """Who a broadcast is for; ``audience_value`` names the product or the province."""
+
+    ALL = "all", _("Tutti i clienti")
+    LEASING = "leasing", _("Clienti leasing")
+    UTILITY = "utility", _("Clienti energia e gas")
+    PRODUCT = "product", _("Clienti con un prodotto")
+    PROVINCE = "province", _("Clienti di una provincia")
+    OVERDUE = "overdue", _("Clienti con pagamenti scaduti")
+    ELECTRICITY = "electricity", _("Clienti con punti di fornitura elettrici")
+    GAS = "gas", _("Clienti con punti di fornitura gas")
+
+
+def audience_key(audience: str, value: str = "") -> str:
+    """The key a broadcast is stored under and a customer is matched by: ``province:MI``."""
+    return f"{audience}:{value}" if value else audience
+
+
 class NotificationQuerySet(models.QuerySet["Notification"]):
-    def for_user(self, user: object) -> NotificationQuerySet:
-        """Broadcasts of the user's company and the user's own notices."""
+    def for_user(
+        self, user: object, audience_keys: Iterable[str] = ("all",)
+    ) -> NotificationQuerySet:
+        """What ``user`` may see now: its own notices and its company's live broadcasts.
+
+        ``audience_keys``: the segments the user's customer belongs to
+        (``audience_key`` values, computed where contracts, schedules and supply
+        points are known); a broadcast reaches the user when its key is one of
+        them. A sub-user set to see only its own requests sees only the notices
+        of those (J5).
+        """
         if not getattr(user, "is_authenticated", False) or not getattr(user, "customer_id", None):
             return self.none()
+        now = timezone.now()
         company_id = getattr(user, "company_id", None)
-        return self.filter(
-            Q(recipient=user) | Q(recipient__isnull=True, company_id=company_id),
-            published_at__isnull=False,
-        )
+        own = Q(recipient=user)
+        if getattr(user, "parent_id", None) and not getattr(user, "sees_all_requests", True):
+            own &= Q(request__isnull=True) | Q(request__author=user)
+        broadcasts = Q(
+            recipient__isnull=True,
+            company_id=company_id,
+            audience__in=list(audience_keys),
+        ) & (Q(expires_at__isnull=True) | Q(expires_at__gt=now))
+        return self.filter(own | broadcasts, published_at__isnull=False, published_at__lte=now)
+
+    def broadcasts(self) -> NotificationQuerySet:
+        return self.filter(recipient__isnull=True)
 
 
 class Notification(models.Model):
@@ -46,9 +96,37 @@ class Notification(models.Model):
         blank=True,
         related_name="notifications",
     )
+    invoice = models.ForeignKey(
+        "billing.Invoice",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="notifications",
+    )
+    category = models.CharField(
+        _("categoria"), max_length=20, choices=Category.choices, default=Category.REQUESTS
+    )
+    # Complaint answers, contract and transparency communications: sent whatever
+    # the preferences say (F3).
+    is_mandatory = models.BooleanField(_("obbligatoria"), default=False)
     title = models.CharField(_("titolo"), max_length=200)
+    title_en = models.CharField(_("titolo (inglese)"), max_length=200, blank=True)
     body = models.TextField(_("testo"), blank=True)
+    body_en = models.TextField(_("testo (inglese)"), blank=True)
+    link = models.URLField(_("link"), blank=True)
+    is_important = models.BooleanField(_("importante"), default=False)
+    # Broadcasts only: ``audience_key(audience, value)``, e.g. "all", "province:MI".
+    audience = models.CharField(_("destinatari"), max_length=60, default=Audience.ALL)
     published_at = models.DateTimeField(_("pubblicata il"), null=True, blank=True, db_index=True)
+    expires_at = models.DateTimeField(_("scade il"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("creata da"),
+    )
 
     objects = NotificationQuerySet.as_manager()
 
@@ -56,6 +134,10 @@ class Notification(models.Model):
         verbose_name = _("notifica")
         verbose_name_plural = _("notifiche")
         ordering = ["-published_at", "-id"]
+        indexes = [
+            models.Index(fields=["recipient", "-published_at"], name="notice_recipient_recent"),
+            models.Index(fields=["company", "audience", "-published_at"], name="notice_broadcasts"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(request__isnull=True) | Q(recipient__isnull=False),
@@ -70,10 +152,17 @@ class Notification(models.Model):
     def is_broadcast(self) -> bool:
         return self.recipient_id is None
 
+    def title_in(self, language: str) -> str:
+        return self.title_en if language.startswith("en") and self.title_en else self.title
+
+    def body_in(self, language: str) -> str:
+        return self.body_en if language.startswith("en") and self.body_en else self.body
+
     @property
     def subject(self) -> str:
+        """ "<Company> – <title>" or "<request code> – <title>", in the active language."""
         prefix = self.request.code if self.request_id and self.request else self.company.name
-        return f"{prefix} – {self.title}"
+        return f"{prefix} – {self.title_in(get_language() or 'it')}"
 
 
 class NotificationRead(models.Model):

@@ -29,7 +29,7 @@ from sportello.core.models import Company
 from sportello.core.uploads import UploadRefused, check_upload, megabytes, scan
 from sportello.customers.models import Customer
 from sportello.leasing.models import Contract
-from sportello.notices.models import Notification
+from sportello.notices.models import Category, Notification
 
 from . import emails
 from .deadlines import ComplaintClock, add_business_days, complaint_due_date, is_business_day
@@ -601,6 +601,9 @@ def _notify_customer(
         company=request.company,
         recipient=recipient,
         request=request,
+        category=Category.REQUESTS,
+        # The answer to a complaint is owed by law: no preference turns it off.
+        is_mandatory=request.is_complaint,
         title=title,
         published_at=timezone.now(),
     )
