@@ -24,6 +24,7 @@ from sportello.demo.catalogue import demo_catalogue
 from sportello.energy.models import Commodity, Consumption, MeterReading, SupplyPoint
 from sportello.leasing.models import Contract, ContractStatus, InstalmentKind, PlanInstalment
 from sportello.leasing.services import early_termination_quote
+from sportello.notices.models import Notification
 from sportello.servicedesk.deadlines import complaint_due_date
 from sportello.servicedesk.models import (
     RequestAttachment,
@@ -423,3 +424,15 @@ def test_it_gives_each_company_operators_the_command_prints() -> None:
             operator = PortalUser.objects.get(login=login)
             assert operator.is_staff and not operator.is_superuser
             assert list(operator.operator_companies.all()) == [entry.company]
+
+
+def test_it_gives_each_company_broadcasts_live_targeted_expired_and_scheduled() -> None:
+    now = timezone.now()
+    for company in Company.objects.all():
+        broadcasts = Notification.objects.broadcasts().filter(company=company)
+        live = broadcasts.filter(published_at__lte=now).exclude(expires_at__lte=now)
+        assert live.filter(audience="all", is_important=True).exists(), company.slug
+        assert live.filter(audience="overdue").exists(), company.slug
+        assert broadcasts.filter(expires_at__lte=now).exists(), company.slug
+        assert broadcasts.filter(published_at__gt=now).exists(), company.slug
+        assert not broadcasts.filter(title_en=""), company.slug

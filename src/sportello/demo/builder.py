@@ -49,7 +49,7 @@ from sportello.leasing.models import (
     Subsidy,
 )
 from sportello.leasing.models import Product as ContractProduct
-from sportello.notices.models import Notification
+from sportello.notices.models import Audience, Category, Notification, audience_key
 from sportello.servicedesk.models import (
     RequestKind,
     RequestMessage,
@@ -280,25 +280,7 @@ class DemoBuilder:
             for position, (it, en) in enumerate(spec.request_types)
         )
         self._company_documents(company)
-        now = timezone.now()
-        Notification.objects.bulk_create(
-            [
-                Notification(
-                    company=company,
-                    title="Nuova area clienti",
-                    body="Da oggi l'area clienti è più semplice, accessibile e disponibile "
-                    "anche in inglese.",
-                    published_at=now - dt.timedelta(days=20),
-                ),
-                Notification(
-                    company=company,
-                    title="Chiusura uffici per festività",
-                    body="Gli uffici resteranno chiusi dal 24 al 26 dicembre; l'area clienti "
-                    "resta disponibile.",
-                    published_at=now - dt.timedelta(days=2),
-                ),
-            ]
-        )
+        self._broadcasts(company)
         if company.is_utility:
             self._reading_windows(company)
         return company
@@ -314,6 +296,98 @@ class DemoBuilder:
             f'<text x="58" y="31" font-family="Arial" font-size="17" font-weight="bold" '
             f'fill="{spec.primary_colour}">{spec.name.split(" –")[0]}</text></svg>'
         ).encode()
+
+    def _broadcasts(self, company: Company) -> None:
+        """The company's notices to its customers: live, pinned, targeted, expired, scheduled.
+
+        One row each whatever the audience (a customer matches it by its segments).
+        """
+        now = timezone.now()
+        kind = Audience.UTILITY if company.is_utility else Audience.LEASING
+        rows = [
+            (
+                "Nuova area clienti",
+                "New customer area",
+                "Da oggi l'area clienti è più semplice, accessibile e disponibile anche in inglese.",
+                "From today the customer area is simpler, accessible and available in English too.",
+                Audience.ALL,
+                20,
+                None,
+                False,
+            ),
+            (
+                "Chiusura uffici per festività",
+                "Offices closed for the holidays",
+                "Gli uffici resteranno chiusi dal 24 al 26 dicembre; l'area clienti resta "
+                "disponibile.",
+                "The offices will be closed from 24 to 26 December; the customer area stays open.",
+                Audience.ALL,
+                2,
+                None,
+                True,
+            ),
+            (
+                "Pagamenti scaduti: come mettersi in regola",
+                "Overdue payments: how to settle them",
+                "Se hai pagamenti scaduti trovi in Fatture e pagamenti le coordinate per il "
+                "bonifico e il contatto dell'ufficio incassi.",
+                "If you have overdue payments, Invoices and payments shows the bank details "
+                "for the transfer and the collections office's contact.",
+                Audience.OVERDUE,
+                5,
+                None,
+                False,
+            ),
+            (
+                "Nuovi servizi per i clienti",
+                "New services for customers",
+                "Abbiamo ampliato gli orari del servizio clienti.",
+                "Customer service now has longer opening hours.",
+                kind,
+                40,
+                None,
+                False,
+            ),
+            (
+                "Sciopero dei trasporti",
+                "Transport strike",
+                "Possibili ritardi nelle consegne della documentazione cartacea.",
+                "Paper documents may arrive late.",
+                Audience.ALL,
+                60,
+                30,
+                False,  # expired 30 days ago: no longer shown
+            ),
+        ]
+        notices = [
+            Notification(
+                company=company,
+                category=Category.BROADCASTS,
+                title=title,
+                title_en=title_en,
+                body=body,
+                body_en=body_en,
+                audience=audience_key(audience),
+                is_important=important,
+                published_at=now - dt.timedelta(days=days_ago),
+                expires_at=now - dt.timedelta(days=expired_ago) if expired_ago else None,
+            )
+            for title, title_en, body, body_en, audience, days_ago, expired_ago, important in rows
+        ]
+        # Scheduled: an operator wrote it, customers see it from next week.
+        notices.append(
+            Notification(
+                company=company,
+                category=Category.BROADCASTS,
+                title="Manutenzione programmata",
+                title_en="Planned maintenance",
+                body="L'area clienti non sarà disponibile domenica dalle 6 alle 8.",
+                body_en="The customer area will be unavailable on Sunday from 6 to 8 am.",
+                audience=audience_key(Audience.ALL),
+                published_at=now + dt.timedelta(days=7),
+            )
+        )
+        Notification.objects.bulk_create(notices)
 
     def _company_documents(self, company: Company) -> None:
         titles = {
