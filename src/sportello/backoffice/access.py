@@ -26,6 +26,8 @@ from sportello.accounts.http import PortalRequest
 from sportello.accounts.models import PortalUser
 from sportello.core.audit import Origin
 from sportello.core.models import Company
+from sportello.notices.models import Notification
+from sportello.notices.services import company_broadcasts
 from sportello.servicedesk.models import ServiceRequest
 
 
@@ -72,6 +74,11 @@ def request_for(company: Company, code: str) -> ServiceRequest:
         "company", "customer__company", "author", "assignee", "request_type", "contract", "follows"
     )
     return get_object_or_404(found, code=code)
+
+
+def broadcast_for(company: Company, pk: int) -> Notification:
+    """``company``'s broadcast ``pk``, or a 404 (another company's or a personal notice too)."""
+    return get_object_or_404(company_broadcasts(company), pk=pk)
 
 
 def company_operators(company: Company) -> QuerySet[PortalUser]:

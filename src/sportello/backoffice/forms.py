@@ -1,4 +1,4 @@
-"""The back office's forms: the queue's filters and the request page's actions.
+"""The back office's forms: the queue's filters, the request page's actions, broadcasts.
 
 Each action on the request page is its own form with its own ``prefix``, so
 the page can hold them all without two fields sharing an id.
@@ -10,11 +10,23 @@ from collections.abc import Iterable
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from sportello.accounts.models import PortalUser
 from sportello.core.audit import Origin
 from sportello.core.forms import StyledForm
+from sportello.core.models import Company, CompanyKind
+from sportello.leasing.models import Product
+from sportello.notices.models import Audience, Notification
+from sportello.notices.services import (
+    PROVINCE_CODE,
+    BroadcastContent,
+    publish_broadcast,
+    split_audience,
+    update_broadcast,
+)
 from sportello.servicedesk import services
 from sportello.servicedesk.forms import AttachmentsForm
 from sportello.servicedesk.models import (
@@ -240,3 +252,151 @@ class RegisterFilterForm(StyledForm):
             ("", _("Tutti")),
             *[(str(year), str(year)) for year in years],
         ]
+
+
+class DateTimeInput(forms.DateTimeInput):
+    """The browser's date and time picker; the value is Rome's local time."""
+
+    input_type = "datetime-local"
+
+    def __init__(self) -> None:
+        super().__init__(format="%Y-%m-%dT%H:%M")
+
+
+class ProductChoiceField(forms.ModelChoiceField[Product]):
+    def label_from_instance(self, obj: Product) -> str:
+        return f"{obj} ({obj.code})"
+
+
+#: The audiences that make sense for every company, and those of each kind.
+COMMON_AUDIENCES = [Audience.ALL, Audience.PROVINCE, Audience.OVERDUE]
+AUDIENCES_BY_KIND: dict[str, list[Audience]] = {
+    CompanyKind.LEASING: [Audience.LEASING, Audience.PRODUCT],
+    CompanyKind.UTILITY: [Audience.UTILITY, Audience.ELECTRICITY, Audience.GAS],
+}
+
+
+class BroadcastForm(StyledForm):
+    """A broadcast of one company: text in Italian and English, audience, publication.
+
+    The product is chosen among the company's own; the province and the product
+    count only for their audiences.
+    """
+
+    title = forms.CharField(label=_("Titolo"), max_length=200)
+    body = body_field(_("Testo"))
+    title_en = forms.CharField(label=_("Titolo in inglese"), max_length=200, required=False)
+    body_en = body_field(_("Testo in inglese"), required=False)
+    link = forms.URLField(
+        label=_("Link"), required=False, help_text=_("Facoltativo: un indirizzo https://…")
+    )
+    is_important = forms.BooleanField(
+        label=_("Importante: in evidenza in cima alle notifiche"), required=False
+    )
+    audience = forms.ChoiceField(label=_("Destinatari"))
+    product = ProductChoiceField(
+        label=_("Prodotto"),
+        queryset=Product.objects.none(),
+        to_field_name="code",
+        required=False,
+        help_text=_("Solo per i destinatari «Clienti con un prodotto»."),
+    )
+    province = forms.CharField(
+        label=_("Provincia"),
+        max_length=2,
+        required=False,
+        help_text=_("Sigla di due lettere (es. MI); solo per «Clienti di una provincia»."),
+    )
+    published_at = forms.DateTimeField(
+        label=_("Pubblica il"),
+        widget=DateTimeInput(),
+        help_text=_("Una data futura programma la pubblicazione."),
+    )
+    expires_at = forms.DateTimeField(
+        label=_("Scade il"),
+        widget=DateTimeInput(),
+        required=False,
+        help_text=_("Facoltativa: dopo questa data i clienti non la vedono più."),
+    )
+
+    def __init__(
+        self, *args: Any, company: Company, broadcast: Notification | None = None, **kwargs: Any
+    ) -> None:
+        if broadcast is not None:
+            kwargs.setdefault("initial", broadcast_initial(broadcast))
+        super().__init__(*args, **kwargs)
+        self.company, self.broadcast = company, broadcast
+        if broadcast is None:
+            self.fields["published_at"].initial = timezone.now
+        audiences = COMMON_AUDIENCES[:1] + AUDIENCES_BY_KIND.get(company.kind, [])
+        audiences += COMMON_AUDIENCES[1:]
+        self.fields["audience"].choices = [(a.value, a.label) for a in audiences]  # type: ignore[attr-defined]
+        product = self.fields["product"]
+        assert isinstance(product, forms.ModelChoiceField)
+        product.queryset = Product.objects.filter(company=company).order_by("name_it")
+
+    def clean_province(self) -> str:
+        province: str = self.cleaned_data["province"].strip().upper()
+        if province and not PROVINCE_CODE.fullmatch(province):
+            raise ValidationError(
+                _("Indica la provincia con la sua sigla di due lettere (es. MI).")
+            )
+        return province
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        audience = data.get("audience")
+        if audience == Audience.PRODUCT and not data.get("product"):
+            self.add_error("product", _("Scegli uno dei prodotti della società."))
+        if audience == Audience.PROVINCE and not data.get("province") and "province" in data:
+            self.add_error("province", _("Indica la provincia dei clienti."))
+        published, expires = data.get("published_at"), data.get("expires_at")
+        if published and expires and expires <= published:
+            self.add_error(
+                "expires_at", _("La scadenza deve essere successiva alla pubblicazione.")
+            )
+        return data
+
+    def content(self) -> BroadcastContent:
+        data = self.cleaned_data
+        audience = Audience(data["audience"])
+        value = ""
+        if audience == Audience.PRODUCT:
+            value = data["product"].code
+        elif audience == Audience.PROVINCE:
+            value = data["province"]
+        return BroadcastContent(
+            title=data["title"],
+            body=data["body"],
+            title_en=data["title_en"],
+            body_en=data["body_en"],
+            link=data["link"],
+            is_important=data["is_important"],
+            audience=audience,
+            audience_value=value,
+            published_at=data["published_at"],
+            expires_at=data["expires_at"],
+        )
+
+    def save(self, origin: Origin) -> Notification:
+        if self.broadcast is None:
+            return publish_broadcast(origin, self.company, self.content())
+        return update_broadcast(origin, self.broadcast, self.content())
+
+
+def broadcast_initial(broadcast: Notification) -> dict[str, Any]:
+    """The form's fields as ``broadcast`` has them, its audience split into its parts."""
+    audience, value = split_audience(broadcast.audience)
+    return {
+        "title": broadcast.title,
+        "body": broadcast.body,
+        "title_en": broadcast.title_en,
+        "body_en": broadcast.body_en,
+        "link": broadcast.link,
+        "is_important": broadcast.is_important,
+        "audience": audience,
+        "product": value if audience == Audience.PRODUCT else None,
+        "province": value if audience == Audience.PROVINCE else "",
+        "published_at": broadcast.published_at,
+        "expires_at": broadcast.expires_at,
+    }

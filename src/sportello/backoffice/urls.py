@@ -6,11 +6,12 @@ it works for; any other slug is a 404.
 
 from django.urls import path
 
-from .views import desk, register, requests
+from .views import broadcasts, desk, register, requests
 
 app_name = "backoffice"
 
 REQUEST = "<slug:company>/richieste/<str:code>/"
+BROADCASTS = "<slug:company>/comunicazioni/"
 
 urlpatterns = [
     path("", desk.home, name="home"),
@@ -29,4 +30,8 @@ urlpatterns = [
         register.complaints_register,
         name="complaints_register",
     ),
+    path(BROADCASTS, broadcasts.broadcast_list, name="broadcasts"),
+    path(f"{BROADCASTS}nuova/", broadcasts.new_broadcast, name="new_broadcast"),
+    path(f"{BROADCASTS}<int:pk>/", broadcasts.change_broadcast, name="broadcast"),
+    path(f"{BROADCASTS}<int:pk>/ritira/", broadcasts.withdraw, name="withdraw_broadcast"),
 ]
