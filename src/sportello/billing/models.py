@@ -58,6 +58,10 @@ class ScheduleEntry(models.Model):
         related_name="schedule_entries",
         verbose_name=_("fattura"),
     )
+    # When the customer was reminded (before the due date) and told it is overdue
+    # (after): each once, claimed by the job that sends it.
+    reminded_on = models.DateField(_("promemoria inviato il"), null=True, blank=True)
+    overdue_notified_on = models.DateField(_("avviso di scaduto il"), null=True, blank=True)
 
     objects: ClassVar[ContractOwnedQuerySet[ScheduleEntry]] = ContractOwnedQuerySet.as_manager()  # type: ignore[assignment]
 

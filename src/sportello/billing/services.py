@@ -28,12 +28,16 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext, ngettext
 
 from sportello.accounts.models import PortalUser
 from sportello.core import audit
+from sportello.core.formatting import format_long_date, format_money
 from sportello.core.models import Company
 from sportello.leasing.models import Contract, ContractStatus, PaymentReason
+from sportello.notices.models import Category, Notification
 
 from . import emails
 from .models import EntryStatus, Invoice, InvoiceQuerySet, ScheduleEntry
@@ -290,3 +294,100 @@ def notify_published_invoices(now: dt.datetime | None = None, limit: int = 500) 
             )
             sent += 1
     return sent
+
+
+# Payment reminders (F3) -----------------------------------------------------
+
+#: An entry overdue for longer than this when the job first sees it (history loaded
+#: by an import, a company that just turned reminders on) gets no "overdue" notice.
+OVERDUE_NOTICE_WINDOW = dt.timedelta(days=7)
+
+
+def _reminder_texts(kind: str, count: int, total: Decimal, day: dt.date) -> dict[str, str]:
+    """The notice's title and body in Italian and in English."""
+    texts: dict[str, str] = {}
+    for language, suffix in (("it", ""), ("en", "_en")):
+        with translation.override(language):
+            amount, date = format_money(total), format_long_date(day)
+            if kind == "reminder":
+                title = ngettext(
+                    "Pagamento in scadenza il %(date)s",
+                    "%(count)s pagamenti in scadenza entro il %(date)s",
+                    count,
+                ) % {"count": count, "date": date}
+                body = gettext(
+                    "Totale da pagare: %(amount)s. Il dettaglio è in Fatture e pagamenti."
+                ) % {"amount": amount}
+            else:
+                title = ngettext(
+                    "Un pagamento è scaduto",
+                    "%(count)s pagamenti sono scaduti",
+                    count,
+                ) % {"count": count}
+                body = gettext(
+                    "Totale scaduto: %(amount)s. In Fatture e pagamenti trovi come mettersi "
+                    "in regola."
+                ) % {"amount": amount}
+        texts[f"title{suffix}"], texts[f"body{suffix}"] = title, body
+    return texts
+
+
+def send_payment_reminders(today: dt.date) -> int:
+    """Remind leasing customers of what falls due soon and tell them what fell overdue.
+
+    Per company, ``payment_reminder_days`` before a due date (0: never), and once
+    an entry is overdue: one notice per customer and kind, for all its entries at
+    once. Each entry is claimed by the update that marks it, in the transaction
+    that writes the notice, so a second run (or two at once) sends nothing twice.
+    Returns the number of notices written.
+    """
+    written = 0
+    companies = Company.objects.filter(kind="leasing", payment_reminder_days__gt=0)
+    for company in companies:
+        due_soon = to_be_due_on(today) & Q(
+            due_date__lte=today + dt.timedelta(days=company.payment_reminder_days),
+            reminded_on__isnull=True,
+        )
+        overdue = overdue_on(today) & Q(
+            due_date__gte=today - OVERDUE_NOTICE_WINDOW, overdue_notified_on__isnull=True
+        )
+        for kind, condition, mark in (
+            ("reminder", due_soon, "reminded_on"),
+            ("overdue", overdue, "overdue_notified_on"),
+        ):
+            with transaction.atomic():
+                entries = list(
+                    ScheduleEntry.objects.select_for_update()
+                    .filter(condition, contract__company=company, amount__gt=0)
+                    .values("pk", "contract__customer_id", "due_date", "amount", "paid")
+                )
+                if not entries:
+                    continue
+                ScheduleEntry.objects.filter(pk__in=[e["pk"] for e in entries]).update(
+                    **{mark: today}
+                )
+                by_customer: dict[int, list[Any]] = {}
+                for entry in entries:
+                    by_customer.setdefault(entry["contract__customer_id"], []).append(entry)
+                users = PortalUser.objects.filter(
+                    customer_id__in=by_customer, parent__isnull=True, is_active=True
+                )
+                link = company.absolute_url(reverse("billing:schedule"))
+                notices = []
+                for user in users:
+                    rows = by_customer[user.customer_id]  # type: ignore[index]
+                    total = sum((Decimal(r["amount"]) - Decimal(r["paid"]) for r in rows), ZERO)
+                    day = max(r["due_date"] for r in rows)
+                    notices.append(
+                        Notification(
+                            company=company,
+                            recipient=user,
+                            category=Category.PAYMENT_REMINDERS,
+                            link=link,
+                            published_at=timezone.now(),
+                            **_reminder_texts(kind, len(rows), total, day),
+                        )
+                    )
+                Notification.objects.bulk_create(notices)
+                written += len(notices)
+    return written

@@ -140,6 +140,15 @@ class Company(models.Model):
         help_text=_("E-mail o telefono dell'ufficio che risponde sui pagamenti."),
     )
     feature_requests = models.BooleanField(_("richieste self-service"), default=True)
+    payment_reminder_days = models.PositiveSmallIntegerField(
+        _("promemoria di pagamento (giorni prima)"),
+        default=5,
+        validators=[MaxValueValidator(60)],
+        help_text=_(
+            "Leasing: quanti giorni prima di una scadenza il cliente riceve un promemoria; "
+            "il giorno dopo una scadenza non pagata riceve l'avviso. 0: nessun promemoria."
+        ),
+    )
     # The service desk (E5, E7).
     service_desk_email = models.EmailField(
         _("e-mail del servizio clienti"),
