@@ -25,6 +25,7 @@ from sportello.billing.jobs import notify_published_invoices
 from sportello.billing.models import DocumentType, Invoice
 from sportello.core import periodic
 from sportello.core.models import AuditEvent, OutboxEmail
+from sportello.notices.models import Notification
 
 NOTE = "Per considerare fiscalmente valido il documento pubblicato nell'Area Clienti"
 
@@ -229,6 +230,15 @@ def test_it_notifies_a_published_invoice_once(release: Tenant) -> None:
     assert (
         AuditEvent.objects.filter(action="invoice.notified", object_id=str(invoice.pk)).count() == 1
     )
+    # The bell has it too, once, for the main user, pointing at the invoice.
+    notice = Notification.objects.get()
+    assert (notice.recipient, notice.invoice, notice.category) == (
+        release.user,
+        invoice,
+        "documents",
+    )
+    assert notice.title == f"Fattura n. 7/2024 del {invoice.date:%d/%m/%Y}"
+    assert notice.title_en == f"Invoice no. 7/2024 of {invoice.date:%d/%m/%Y}"
 
 
 def test_it_registers_the_notice_job() -> None:

@@ -258,6 +258,19 @@ def recipients(invoice: Invoice) -> list[PortalUser]:
     )
 
 
+def _invoice_texts(invoice: Invoice) -> dict[str, str]:
+    """The bell's title of a new invoice, in Italian and in English."""
+    texts: dict[str, str] = {}
+    for language, suffix in (("it", ""), ("en", "_en")):
+        with translation.override(language):
+            texts[f"title{suffix}"] = gettext("%(kind)s n. %(number)s del %(date)s") % {
+                "kind": invoice.get_document_type_display(),
+                "number": invoice.number,
+                "date": format_long_date(invoice.date),
+            }
+    return texts
+
+
 def notify_published_invoices(now: dt.datetime | None = None, limit: int = 500) -> int:
     """E-mail a notice for each invoice published by ``now`` and not yet notified.
 
@@ -286,6 +299,17 @@ def notify_published_invoices(now: dt.datetime | None = None, limit: int = 500) 
             users = recipients(invoice)
             for user in users:
                 emails.send_invoice_published(user, invoice)
+            Notification.objects.bulk_create(
+                Notification(
+                    company=invoice.company,
+                    recipient=user,
+                    invoice=invoice,
+                    category=Category.DOCUMENTS,
+                    published_at=now,
+                    **_invoice_texts(invoice),
+                )
+                for user in users
+            )
             audit.record(
                 "invoice.notified",
                 company=invoice.company,
