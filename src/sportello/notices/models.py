@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
@@ -12,6 +13,9 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from sportello.core.models import Company
+
+if TYPE_CHECKING:
+    from sportello.accounts.models import PortalUser
 
 
 class Category(models.TextChoices):
@@ -208,7 +212,7 @@ DEFAULT_CHANNELS: dict[str, str] = {
 
 
 class NotificationPreferenceQuerySet(models.QuerySet["NotificationPreference"]):
-    def channels_for(self, user: object) -> dict[str, str]:
+    def channels_for(self, user: PortalUser) -> dict[str, str]:
         """Every category's channel for ``user``: the chosen one, else the default."""
         chosen = dict(self.filter(user=user).values_list("category", "channel"))
         return {

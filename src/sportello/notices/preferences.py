@@ -23,20 +23,26 @@ MANDATORY_MESSAGES = [
 def set_channels(origin: Origin, user: PortalUser, channels: dict[str, str]) -> list[str]:
     """Store ``user``'s channel for each category given; the categories that changed."""
     before = NotificationPreference.objects.channels_for(user)
-    changed = []
-    for category, channel in channels.items():
-        category, channel = Category(category).value, Channel(channel).value
-        if before[category] == channel:
-            continue
-        NotificationPreference.objects.update_or_create(
-            user=user, category=category, defaults={"channel": channel}
-        )
-        changed.append(category)
+    changed = {
+        Category(category).value: Channel(channel).value
+        for category, channel in channels.items()
+        if before[category] != channel
+    }
+    # One statement whatever the number of categories.
+    NotificationPreference.objects.bulk_create(
+        [
+            NotificationPreference(user=user, category=category, channel=channel)
+            for category, channel in changed.items()
+        ],
+        update_conflicts=True,
+        unique_fields=["user", "category"],
+        update_fields=["channel", "updated_at"],
+    )
     if changed:
         audit.record(
             "notifications.preferences_changed",
             origin=origin,
             obj=user,
-            channels={category: channels[category] for category in changed},
+            channels=changed,
         )
-    return changed
+    return list(changed)

@@ -44,7 +44,9 @@ def make_token(user: PortalUser, categories: Iterable[str]) -> str:
 
 def unsubscribe_url(user: PortalUser, categories: Iterable[str]) -> str:
     path = reverse("notifications_unsubscribe", args=[make_token(user, categories)])
-    return user.company.absolute_url(path)
+    company = user.company
+    assert company is not None  # a customer's user always belongs to a company
+    return company.absolute_url(path)
 
 
 def list_unsubscribe_headers(user: PortalUser, categories: Iterable[str]) -> dict[str, str]:
