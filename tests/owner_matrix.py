@@ -57,6 +57,8 @@ from sportello.core.exports import XLSX_TYPE
 from sportello.core.middleware import company_for_host
 from sportello.documents.models import Document, DocumentCategory
 from sportello.leasing.models import Contract
+from sportello.notices.models import Category, Channel, NotificationPreference
+from sportello.notices.unsubscribe import make_token
 from sportello.servicedesk.models import RequestAttachment, RequestMessage, ServiceRequest
 
 #: The day the world is built and asked on (transparency years, overdue instalments).
@@ -371,6 +373,22 @@ def _profile_change(world: World) -> dict[str, Any]:
     }
 
 
+def _owner_preferences(world: World) -> Any:
+    return sorted(
+        NotificationPreference.objects.filter(user=world.owner.user).values_list(
+            "category", "channel"
+        )
+    )
+
+
+def _preferences_change(world: World) -> dict[str, Any]:
+    return {category.value: Channel.OFF.value for category in Category}
+
+
+def _unsubscribe_token(world: World) -> dict[str, Any]:
+    return {"token": make_token(world.owner.user, [Category.BROADCASTS])}
+
+
 def _password_change(world: World) -> dict[str, Any]:
     new = "una-nuova-password-lunga-2025"
     return {"current_password": PASSWORD, "new_password1": new, "new_password2": new}
@@ -519,6 +537,28 @@ CASES: list[Case] = [
         state=_owner_state,
         budget=17,
     ),
+    # Notification preferences: each user's own channels.
+    Case("accounts:notification_preferences", others=200, budget=6),
+    Case(
+        "accounts:notification_preferences",
+        owner=302,
+        sub_user=302,
+        others=302,
+        post=_preferences_change,
+        state=_owner_preferences,
+        budget=14,
+    ),
+    # One-click unsubscribe: the token is the proof, no login (RFC 8058); the page
+    # names no one. Another company's host refuses the token. (Its POST changes the
+    # token's user's preferences whoever sends it: tests/notices/test_unsubscribe.py.)
+    Case(
+        "notifications_unsubscribe",
+        kwargs=_unsubscribe_token,
+        others=400,
+        neighbour=200,
+        anonymous=200,
+        budget=6,
+    ),
     Case("accounts:password_change", others=200, budget=5),
     Case(
         "accounts:password_change",
@@ -571,7 +611,7 @@ CASES: list[Case] = [
         post=_empty_post,
         state=_sub_user_state,
         # Django's delete collector asks each table that points at a user.
-        budget=24,
+        budget=26,  # +2: notification preferences and the digest cursor
     ),
     # The request history (E5): the sub-user sees only its own requests (J5).
     Case("servicedesk:list", sub_user=200, others=200, shows=OWNER_REQUEST, budget=7),

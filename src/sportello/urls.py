@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from sportello.accounts.views import operator
+from sportello.accounts.views import notifications, operator
 
 urlpatterns = [
     # The admin's login is the operators' two-step login (password, e-mailed code).
@@ -15,6 +15,12 @@ urlpatterns = [
     ),
     path("admin/", admin.site.urls),
     path("lingua/", set_language, name="set_language"),
+    # RFC 8058 one-click unsubscribe: no login, no cookie, the token is the proof.
+    path(
+        "notifiche/disiscrizione/<str:token>/",
+        notifications.unsubscribe_view,
+        name="notifications_unsubscribe",
+    ),
     path("accesso/", include("sportello.accounts.urls")),
     path("demo/", include("sportello.demo.urls")),
     path("fatture-e-pagamenti/", include("sportello.billing.urls")),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import login, profile, registration
+from .views import login, notifications, profile, registration
 
 app_name = "accounts"
 
@@ -18,6 +18,11 @@ urlpatterns = [
     path("password-definitiva/", registration.choose_password_view, name="choose_password"),
     path("profilo/", profile.profile_view, name="profile"),
     path("profilo/password/", profile.password_change_view, name="password_change"),
+    path(
+        "profilo/notifiche/",
+        notifications.preferences_view,
+        name="notification_preferences",
+    ),
     path("profilo/sotto-utenti/nuovo/", profile.sub_user_add_view, name="sub_user_add"),
     path(
         "profilo/sotto-utenti/<int:pk>/modifica/",

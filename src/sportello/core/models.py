@@ -444,6 +444,8 @@ class OutboxEmail(models.Model):
     subject = models.CharField(_("oggetto"), max_length=255)
     body_text = models.TextField(_("testo"))
     body_html = models.TextField(_("HTML"), blank=True)
+    # Extra headers, e.g. List-Unsubscribe on the e-mails a customer may stop (RFC 8058).
+    headers = models.JSONField(_("intestazioni"), default=dict, blank=True)
     created_at = models.DateTimeField(_("creato"), auto_now_add=True, db_index=True)
     # The row is due when next_attempt_at has passed; a sender claims it by
     # moving next_attempt_at forward, so two senders never both send it.

@@ -61,10 +61,13 @@ def queue_email(
     body_text: str,
     body_html: str = "",
     company: Company | None = None,
+    headers: dict[str, str] | None = None,
 ) -> OutboxEmail:
     """Write one e-mail to the outbox; it leaves after the transaction commits.
 
-    Inside ``dropped()`` the e-mail is made but neither written nor sent.
+    ``headers``: extra headers, such as ``List-Unsubscribe`` (transactional
+    e-mails carry none). Inside ``dropped()`` the e-mail is made but neither
+    written nor sent.
     """
     email = OutboxEmail(
         company=company,
@@ -72,6 +75,7 @@ def queue_email(
         subject=" ".join(subject.split())[:255],
         body_text=body_text,
         body_html=body_html,
+        headers=dict(headers or {}),
         next_attempt_at=timezone.now(),
     )
     if _dropping.get():
@@ -93,6 +97,7 @@ def queue_templated_email(
     context: dict[str, Any],
     company: Company | None,
     language: str = settings.LANGUAGE_CODE,
+    headers: dict[str, str] | None = None,
 ) -> OutboxEmail:
     """Render ``emails/<name>-subject.txt``, ``-body.txt`` and ``-body.html`` in
     the recipient's language and queue the result."""
@@ -102,7 +107,12 @@ def queue_templated_email(
         body_text = render_to_string(f"emails/{name}-body.txt", context)
         body_html = render_to_string(f"emails/{name}-body.html", context)
     return queue_email(
-        to=to, subject=subject, body_text=body_text, body_html=body_html, company=company
+        to=to,
+        subject=subject,
+        body_text=body_text,
+        body_html=body_html,
+        company=company,
+        headers=headers,
     )
 
 
@@ -126,7 +136,7 @@ def deliver(pk: int) -> bool:
         from_email=_from_address(email.company),
         to=email.to,
         reply_to=[email.company.support_email] if email.company else None,
-        headers={"Message-ID": email.message_id},
+        headers={**email.headers, "Message-ID": email.message_id},
     )
     if email.body_html:
         message.attach_alternative(email.body_html, "text/html")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
@@ -12,6 +13,9 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from sportello.core.models import Company
+
+if TYPE_CHECKING:
+    from sportello.accounts.models import PortalUser
 
 
 class Category(models.TextChoices):
@@ -183,3 +187,95 @@ class NotificationRead(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.notification_id}"
+
+
+class Channel(models.TextChoices):
+    """How a user hears of a category's notices. The bell lists every notice whatever
+    the channel: channels only decide the e-mail (F3: "off" stops the e-mail, not the bell)."""
+
+    PORTAL = "portal", _("Solo nel portale")
+    EMAIL = "email", _("E-mail subito")
+    DIGEST = "digest", _("Riepilogo giornaliero")
+    OFF = "off", _("Disattivata")
+
+
+#: The channel of a category when the user chose none. Broadcasts go in the daily
+#: digest: one e-mail a day at most for what the company writes to everybody;
+#: what concerns the user alone goes at once.
+DEFAULT_CHANNELS: dict[str, str] = {
+    Category.REQUESTS: Channel.EMAIL,
+    Category.BROADCASTS: Channel.DIGEST,
+    Category.DOCUMENTS: Channel.EMAIL,
+    Category.SELF_READING: Channel.EMAIL,
+    Category.PAYMENT_REMINDERS: Channel.EMAIL,
+}
+
+
+class NotificationPreferenceQuerySet(models.QuerySet["NotificationPreference"]):
+    def channels_for(self, user: PortalUser) -> dict[str, str]:
+        """Every category's channel for ``user``: the chosen one, else the default."""
+        chosen = dict(self.filter(user=user).values_list("category", "channel"))
+        return {
+            category: chosen.get(category, default)
+            for category, default in DEFAULT_CHANNELS.items()
+        }
+
+
+class NotificationPreference(models.Model):
+    """A user's chosen channel for one category; no row means ``DEFAULT_CHANNELS``."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preferences"
+    )
+    category = models.CharField(_("categoria"), max_length=20, choices=Category.choices)
+    channel = models.CharField(_("canale"), max_length=10, choices=Channel.choices)
+    updated_at = models.DateTimeField(_("aggiornata il"), auto_now=True)
+
+    objects = NotificationPreferenceQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("preferenza di notifica")
+        verbose_name_plural = _("preferenze di notifica")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "category"], name="one_channel_per_category")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.category}: {self.channel}"
+
+
+class DigestCursor(models.Model):
+    """Up to when a user's daily digest has covered: the next one starts there.
+
+    Moved forward in the same transaction that queues the digest, by an update
+    that only succeeds if nobody moved it first, so a digest is never sent twice.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="digest_cursor"
+    )
+    sent_until = models.DateTimeField(_("riepilogo fino al"))
+
+    class Meta:
+        verbose_name = _("riepilogo giornaliero")
+        verbose_name_plural = _("riepiloghi giornalieri")
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.sent_until:%Y-%m-%d %H:%M}"
+
+
+class BroadcastMailing(models.Model):
+    """A broadcast's immediate e-mails were queued: written once, so they go out once."""
+
+    notification = models.OneToOneField(
+        Notification, on_delete=models.CASCADE, related_name="mailing"
+    )
+    queued_at = models.DateTimeField(_("accodata il"), auto_now_add=True)
+    recipients = models.PositiveIntegerField(_("destinatari"), default=0)
+
+    class Meta:
+        verbose_name = _("invio di una comunicazione")
+        verbose_name_plural = _("invii delle comunicazioni")
+
+    def __str__(self) -> str:
+        return f"{self.notification_id} {self.queued_at:%Y-%m-%d %H:%M}"

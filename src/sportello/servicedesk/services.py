@@ -29,6 +29,7 @@ from sportello.core.models import Company
 from sportello.core.uploads import UploadRefused, check_upload, megabytes, scan
 from sportello.customers.models import Customer
 from sportello.leasing.models import Contract
+from sportello.notices import delivery
 from sportello.notices.models import Category, Notification
 
 from . import emails
@@ -586,7 +587,8 @@ def _set_status(request: ServiceRequest, status: RequestStatus, now: dt.datetime
 def _notify_customer(
     request: ServiceRequest, message: RequestMessage | None, *, closing: bool = False
 ) -> None:
-    """The bell and an e-mail for the author (or the main user if the author is gone).
+    """The bell, and an e-mail as the preferences say, for the author (or the main user
+    if the author is gone).
 
     ``closing``: this message closes the request (a word after closing does not).
     """
@@ -597,7 +599,7 @@ def _notify_customer(
         return
     with translation.override(str(getattr(recipient, "language", "") or "it")):
         title = _("Richiesta chiusa") if closing else _("Nuova risposta del servizio clienti")
-    Notification.objects.create(
+    notification = Notification.objects.create(
         company=request.company,
         recipient=recipient,
         request=request,
@@ -607,4 +609,10 @@ def _notify_customer(
         title=title,
         published_at=timezone.now(),
     )
-    emails.send_desk_answered(request, recipient, message, closing=closing)
+    # The bell has it whatever the preference; the e-mail only if the user's
+    # channel says "at once" (or the answer is owed by law).
+    delivery.deliver(
+        notification,
+        recipient,
+        send_email=lambda: emails.send_desk_answered(request, recipient, message, closing=closing),
+    )
