@@ -25,7 +25,7 @@ from sportello.billing.jobs import notify_published_invoices
 from sportello.billing.models import DocumentType, Invoice
 from sportello.core import periodic
 from sportello.core.models import AuditEvent, OutboxEmail
-from sportello.notices.models import Notification
+from sportello.notices.models import Category, Channel, Notification, NotificationPreference
 
 NOTE = "Per considerare fiscalmente valido il documento pubblicato nell'Area Clienti"
 
@@ -239,6 +239,20 @@ def test_it_notifies_a_published_invoice_once(release: Tenant) -> None:
     )
     assert notice.title == f"Fattura n. 7/2024 del {invoice.date:%d/%m/%Y}"
     assert notice.title_en == f"Invoice no. 7/2024 of {invoice.date:%d/%m/%Y}"
+
+
+def test_it_keeps_the_bell_but_stops_the_e_mail_when_documents_are_off(release: Tenant) -> None:
+    release.user.date_joined = PUBLISHED - dt.timedelta(days=30)
+    release.user.save()
+    NotificationPreference.objects.create(
+        user=release.user, category=Category.DOCUMENTS, channel=Channel.OFF
+    )
+    with time_machine.travel(PUBLISHED + dt.timedelta(hours=1)):
+        invoice = make_invoice(release.customer, published_at=PUBLISHED)
+        notify_published_invoices()
+
+    assert not OutboxEmail.objects.exists()
+    assert Notification.objects.get().invoice == invoice
 
 
 def test_it_registers_the_notice_job() -> None:

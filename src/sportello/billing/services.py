@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
 from django.db import transaction
@@ -37,6 +38,7 @@ from sportello.core import audit
 from sportello.core.formatting import format_long_date, format_money
 from sportello.core.models import Company
 from sportello.leasing.models import Contract, ContractStatus, PaymentReason
+from sportello.notices.delivery import deliver
 from sportello.notices.models import Category, Notification
 
 from . import emails
@@ -297,9 +299,7 @@ def notify_published_invoices(now: dt.datetime | None = None, limit: int = 500) 
                 continue
             invoice = Invoice.objects.select_related("company", "customer").get(pk=pk)
             users = recipients(invoice)
-            for user in users:
-                emails.send_invoice_published(user, invoice)
-            Notification.objects.bulk_create(
+            notices = Notification.objects.bulk_create(
                 Notification(
                     company=invoice.company,
                     recipient=user,
@@ -310,6 +310,11 @@ def notify_published_invoices(now: dt.datetime | None = None, limit: int = 500) 
                 )
                 for user in users
             )
+            for user, notice in zip(users, notices, strict=True):
+                # The bell always; the e-mail (with the fiscal note, C5) as the user chose.
+                deliver(
+                    notice, user, send_email=partial(emails.send_invoice_published, user, invoice)
+                )
             audit.record(
                 "invoice.notified",
                 company=invoice.company,
@@ -393,8 +398,10 @@ def send_payment_reminders(today: dt.date) -> int:
                 by_customer: dict[int, list[Any]] = {}
                 for entry in entries:
                     by_customer.setdefault(entry["contract__customer_id"], []).append(entry)
-                users = PortalUser.objects.filter(
-                    customer_id__in=by_customer, parent__isnull=True, is_active=True
+                users = list(
+                    PortalUser.objects.filter(
+                        customer_id__in=by_customer, parent__isnull=True, is_active=True
+                    ).select_related("company")
                 )
                 link = company.absolute_url(reverse("billing:schedule"))
                 notices = []
@@ -412,6 +419,9 @@ def send_payment_reminders(today: dt.date) -> int:
                             **_reminder_texts(kind, len(rows), total, day),
                         )
                     )
-                Notification.objects.bulk_create(notices)
+                for user, notice in zip(
+                    users, Notification.objects.bulk_create(notices), strict=True
+                ):
+                    deliver(notice, user)
                 written += len(notices)
     return written

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('core', '0005_service_desk_settings'),
+        ('core', '0006_outbox_email_headers'),
     ]
 
     operations = [
