@@ -13,6 +13,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone
 
@@ -44,26 +45,38 @@ def audience_keys(user: Any) -> list[str]:
 
 
 def _compute(customer_id: int) -> list[str]:
-    customer = Customer.objects.select_related("company").get(pk=customer_id)
+    """Two queries: the customer with its flags, and its contracts' products."""
+    today = timezone.localdate()
+    points = SupplyPoint.objects.filter(customer_id=OuterRef("pk"))
+    customer = (
+        Customer.objects.select_related("company")
+        .annotate(
+            overdue=Exists(
+                ScheduleEntry.objects.filter(contract__customer_id=OuterRef("pk")).filter(
+                    overdue_on(today)
+                )
+            ),
+            electricity=Exists(points.filter(commodity=Commodity.ELECTRICITY)),
+            gas=Exists(points.filter(commodity=Commodity.GAS)),
+        )
+        .get(pk=customer_id)
+    )
     keys = [audience_key(Audience.ALL), audience_key(customer.company.kind)]
     if customer.province:
         keys.append(audience_key(Audience.PROVINCE, customer.province.upper()))
-    contracts = Contract.objects.filter(customer_id=customer_id)
-    products = contracts.values_list("product__code", flat=True).distinct().order_by()
+    products = (
+        Contract.objects.filter(customer_id=customer_id)
+        .values_list("product__code", flat=True)
+        .distinct()
+        .order_by()
+    )
     keys += [audience_key(Audience.PRODUCT, code) for code in products]
-    entries = ScheduleEntry.objects.filter(contract__customer_id=customer_id)
-    if entries.filter(overdue_on(timezone.localdate())).exists():
-        keys.append(audience_key(Audience.OVERDUE))
-    points = SupplyPoint.objects.filter(customer_id=customer_id)
-    commodities = set(points.values_list("commodity", flat=True).distinct().order_by())
-    keys += [
-        audience_key(audience)
-        for commodity, audience in (
-            (Commodity.ELECTRICITY, Audience.ELECTRICITY),
-            (Commodity.GAS, Audience.GAS),
-        )
-        if commodity in commodities
+    flags = [
+        (getattr(customer, "overdue", False), Audience.OVERDUE),
+        (getattr(customer, "electricity", False), Audience.ELECTRICITY),
+        (getattr(customer, "gas", False), Audience.GAS),
     ]
+    keys += [audience_key(audience) for present, audience in flags if present]
     return keys
 
 
