@@ -108,6 +108,8 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    # naturaltime: the bell's "2 secondi fa", in the user's language.
+    "django.contrib.humanize",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "axes",
@@ -133,7 +135,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "sportello.core.middleware.CompanyMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    # Django's, except that a background poll (the bell's badge) does not renew the session.
+    "sportello.core.middleware.SessionMiddleware",
     # Cache-Control: no-store on every response to a logged-in session.
     "sportello.accounts.middleware.NoStoreForUsersMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -171,6 +174,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "sportello.core.context_processors.company",
                 "sportello.portal.context_processors.menu",
+                "sportello.notices.context_processors.bell",
             ],
             "builtins": ["sportello.core.templatetags.sportello"],
         },
@@ -316,6 +320,11 @@ REQUEST_FILES_MAX_TOTAL_BYTES = env_int("REQUEST_FILES_MAX_TOTAL_BYTES", 25 * 10
 # (``https://operatori.example.com``). Empty: the company's own host, which
 # serves the back office only with ADMIN_ON_COMPANY_HOSTS (as in the demo).
 BACK_OFFICE_URL = env_str("BACK_OFFICE_URL").rstrip("/")
+
+# The bell (F1): how often an open, visible tab asks for the unread count, and how
+# long a customer's audience segments (product, province, overdue...) are cached.
+NOTIFICATIONS_POLL_SECONDS = env_int("NOTIFICATIONS_POLL_SECONDS", 30)
+NOTIFICATIONS_AUDIENCE_CACHE_SECONDS = env_int("NOTIFICATIONS_AUDIENCE_CACHE_SECONDS", 300)
 
 # Virus scanning of uploads (sportello.core.uploads): clamd's Unix socket, or
 # host:port in CLAMAV_TCP. Without an answer uploads are refused, unless

@@ -28,6 +28,7 @@ urlpatterns = [
     path("contratti/", include("sportello.leasing.urls")),
     path("documenti/", include("sportello.documents.urls")),
     path("richieste/", include("sportello.servicedesk.urls")),
+    path("notifiche/", include("sportello.notices.urls")),
     path("back-office/", include("sportello.backoffice.urls")),
     path("", include("sportello.core.urls")),
     path("", include("sportello.portal.urls")),

@@ -68,7 +68,7 @@ def test_it_sends_an_expired_session_to_the_login_page(release: Tenant) -> None:
         log_in(client, "mrossi")
         for _ in range(37):
             clock.shift(dt.timedelta(minutes=20))
-            response = client.get("/in-arrivo/notifications/")
+            response = client.get("/notifiche/")
 
     assert response.status_code == 302
     assert response["Location"].startswith("/accesso/")

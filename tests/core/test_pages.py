@@ -235,12 +235,17 @@ def menu_item(page: str, url: str) -> str:
     return re.sub(r"<[^>]+>", "", menu[start : menu.index("</a>", start)])
 
 
-def test_it_says_in_the_menu_which_sections_are_not_built_yet(release: Tenant) -> None:
+def test_it_says_in_the_menu_which_sections_are_not_built_yet(
+    release: Tenant, energia: Tenant
+) -> None:
     page = release.logged_in_client().get("/").content.decode()
 
     assert menu_item(page, "/richieste/") == "Richieste"
-    assert menu_item(page, "/in-arrivo/notifications/") == "Notifiche — in arrivo"
+    assert menu_item(page, "/notifiche/") == "Notifiche"
     assert menu_item(page, "/contratti/") == "Contratti"
+    utility = energia.logged_in_client().get("/").content.decode()
+    assert menu_item(utility, "/in-arrivo/self-reading/") == "Autolettura contatore — in arrivo"
+    assert menu_item(utility, "/notifiche/") == "Notifiche"
 
 
 def test_it_offers_the_self_service_requests_on_the_home(release: Tenant) -> None:

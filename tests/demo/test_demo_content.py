@@ -69,9 +69,10 @@ def content_of(company: Company) -> dict[str, str]:
 
 def test_it_mentions_no_section_that_is_not_built_yet() -> None:
     promises = []
+    checked = 0
     for company in companies():
         coming = [entry for entry in menu_for(company) if not entry.is_built]
-        assert coming, "every kind of portal has sections still to come"
+        checked += len(coming)
         for where, text in content_of(company).items():
             for entry in coming:
                 promises += [
@@ -80,6 +81,7 @@ def test_it_mentions_no_section_that_is_not_built_yet() -> None:
                     if word in text.lower()
                 ]
 
+    assert checked, "the utility's portal still has sections to come"
     assert promises == []
 
 

@@ -157,7 +157,7 @@ def test_it_shows_the_customer_pages_accessibly(portal: Portal, page: Page, slug
     log_in(portal, page, slug)
     assert_accessible(page)
 
-    page.goto(portal.url(slug, "/in-arrivo/notifications/"))
+    page.goto(portal.url(slug, "/notifiche/"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Notifiche")
     assert_accessible(page)
 
@@ -212,13 +212,13 @@ def test_it_closes_the_menu_when_the_logout_dialog_opens(portal: Portal, page: P
     menu = page.locator("details.sp-menu")
     page.get_by_text("Menu", exact=True).click()
     expect(menu).to_have_attribute("open", "")
-    expect(page.get_by_role("link", name="Notifiche — in arrivo")).to_be_visible()
+    expect(page.get_by_role("link", name="Notifiche", exact=True)).to_be_visible()
 
     page.get_by_role("link", name="Esci").click()
 
     expect(page.get_by_role("dialog", name="Conferma logout")).to_be_visible()
     expect(menu).not_to_have_attribute("open", "")
-    expect(page.get_by_role("link", name="Notifiche — in arrivo")).to_be_hidden()
+    expect(page.get_by_role("link", name="Notifiche", exact=True)).to_be_hidden()
 
 
 def test_it_keeps_the_open_menu_inside_a_phone_screen(portal: Portal, page: Page) -> None:

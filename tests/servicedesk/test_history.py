@@ -181,7 +181,7 @@ def test_it_lists_any_number_of_requests_in_the_same_queries(
 
     # Session, user, the count, the page of requests with their authors and types,
     # the session's new expiry (a savepoint, an update, its release).
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         response = client.get(LIST)
 
     assert len(table_rows(response.content.decode())) == min(count, 25)
@@ -373,7 +373,7 @@ def test_it_shows_any_number_of_messages_and_files_in_the_same_queries(
 
     # Session, user, the request (author, type, contract), the linked requests,
     # the messages with their authors, their files; the session's new expiry (3).
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         response = client.get(detail_url(request))
 
     assert response.content.decode().count("allegato-") == count

@@ -11,6 +11,7 @@ from django.http import Http404
 from django.http.response import HttpResponseBase
 
 from .http import SiteRequest
+from .middleware import BACKGROUND_POLL
 
 
 def company_required(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
@@ -53,6 +54,18 @@ def leasing_customer_required(
     def wrapper(request: SiteRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if request.company is None or not request.company.is_leasing:
             raise Http404
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def background_poll(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
+    """A request a page makes on its own (a badge refreshing): it does not renew the
+    session's idle limit, so an open tab does not keep a session alive."""
+
+    @wraps(view)
+    def wrapper(request: SiteRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        setattr(request, BACKGROUND_POLL, True)
         return view(request, *args, **kwargs)
 
     return wrapper

@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
+from django.contrib.sessions.middleware import SessionMiddleware as DjangoSessionMiddleware
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, HttpResponseNotFound
 from django.utils import translation
@@ -93,3 +94,24 @@ class LanguageMiddleware:
         patch_vary_headers(response, ["Cookie"])
         response.headers.setdefault("Content-Language", language)
         return response
+
+
+#: Set on a request by ``decorators.background_poll``.
+BACKGROUND_POLL = "sportello_background_poll"
+
+
+class SessionMiddleware(DjangoSessionMiddleware):
+    """Django's, except that a background poll leaves the session as it was.
+
+    ``SESSION_SAVE_EVERY_REQUEST`` renews the 30-minute idle limit on every
+    request: a tab left open would ask for the bell's badge every 30 seconds
+    and keep the session alive for ever (and pay a write each time). A request
+    marked as a poll that changed nothing in the session saves nothing.
+    """
+
+    def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
+        session = getattr(request, "session", None)
+        polled = getattr(request, BACKGROUND_POLL, False)
+        if polled and session is not None and not session.modified:
+            return response
+        return super().process_response(request, response)

@@ -9,7 +9,7 @@ communications) go at once whatever the channel.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 
 from django.db import transaction
 from django.db.models import Exists, OuterRef, QuerySet
@@ -21,6 +21,7 @@ from sportello.accounts.models import PortalUser
 from sportello.core import audit
 from sportello.core.outbox import queue_templated_email
 
+from . import hooks
 from .models import (
     DEFAULT_CHANNELS,
     BroadcastMailing,
@@ -31,28 +32,14 @@ from .models import (
 )
 from .unsubscribe import list_unsubscribe_headers
 
-AudienceKeys = Callable[[PortalUser], Iterable[str]]
-
-
-def _everyone(user: PortalUser) -> Iterable[str]:
-    return ("all",)
-
-
-_audience_keys: AudienceKeys = _everyone
-
-
-def use_audience_keys(func: AudienceKeys) -> None:
-    """Tell notices how to find a user's audience keys (the portal knows the segments).
-
-    Until the portal registers its function, e-mailed broadcasts reach only
-    those addressed to every customer ("all"): never a segment by mistake.
-    """
-    global _audience_keys
-    _audience_keys = func
-
 
 def audience_keys(user: PortalUser) -> set[str]:
-    return set(_audience_keys(user))
+    """The segments of the user's customer, as the portal registered them (``hooks``).
+
+    Before the portal registers its function only broadcasts to every customer
+    ("all") reach anyone: never a segment by mistake.
+    """
+    return set(hooks.audience_keys(user))
 
 
 def channel_for(notification: Notification, user: PortalUser) -> str:

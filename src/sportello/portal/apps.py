@@ -6,3 +6,10 @@ class PortalConfig(AppConfig):
 
     name = "sportello.portal"
     verbose_name = "Portale"
+
+    def ready(self) -> None:
+        from sportello.notices import hooks
+
+        from . import audience
+
+        hooks.register(audience_keys=audience.audience_keys, target_url=audience.target_url)

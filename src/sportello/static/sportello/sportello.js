@@ -126,3 +126,118 @@ document.addEventListener("show.bs.modal", function () {
     }
   });
 })();
+
+// The bell (F1): without JavaScript a link to the notification list; with it a
+// button that opens the last five in a panel. Esc or a click elsewhere closes
+// the panel and the focus goes back to the bell. The badge refreshes itself
+// with htmx (hx-trigger in notices/badge.html) sending the last ETag, so an
+// unchanged count is a 304 with no body that changes nothing; a new count is
+// read out by the polite live region.
+(function () {
+  var bell = document.getElementById("sp-bell");
+  var panel = document.getElementById("sp-bell-panel");
+  var status = document.getElementById("sp-bell-status");
+  if (!bell || !panel) {
+    return;
+  }
+  var etag = null;
+  bell.setAttribute("role", "button");
+  bell.setAttribute("aria-expanded", "false");
+
+  function close(returnFocus) {
+    if (panel.hidden) {
+      return;
+    }
+    panel.hidden = true;
+    bell.setAttribute("aria-expanded", "false");
+    if (returnFocus) {
+      bell.focus();
+    }
+  }
+
+  function open() {
+    panel.hidden = false;
+    bell.setAttribute("aria-expanded", "true");
+    panel.textContent = "";
+    htmx.ajax("GET", bell.getAttribute("data-sp-bell-latest"), { target: panel, swap: "innerHTML" }).then(function () {
+      var first = panel.querySelector("a");
+      if (first) {
+        first.focus();
+      }
+    });
+  }
+
+  function toggle(event) {
+    event.preventDefault();
+    if (panel.hidden) {
+      open();
+    } else {
+      close(true);
+    }
+  }
+
+  bell.addEventListener("click", toggle);
+  bell.addEventListener("keydown", function (event) {
+    if (event.key === " ") {
+      toggle(event);
+    }
+  });
+  document.addEventListener("keydown", function (event) {
+    if (event.key === "Escape" && !panel.hidden) {
+      close(true);
+    }
+  });
+  document.addEventListener("click", function (event) {
+    if (!panel.hidden && !event.target.closest("[data-sp-bell]")) {
+      close(false);
+    }
+  });
+  // Tabbing out of the panel closes it, as a menu would.
+  panel.addEventListener("focusout", function (event) {
+    if (event.relatedTarget && !event.relatedTarget.closest("[data-sp-bell]")) {
+      close(false);
+    }
+  });
+
+  function isBadge(event) {
+    var elt = event.detail.elt;
+    return elt && elt.id === "sp-bell-badge";
+  }
+  document.addEventListener("htmx:configRequest", function (event) {
+    if (isBadge(event) && etag) {
+      event.detail.headers["If-None-Match"] = etag;
+    }
+  });
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    if (!isBadge(event)) {
+      return;
+    }
+    var xhr = event.detail.xhr;
+    if (xhr.status === 304) {
+      event.detail.shouldSwap = false;
+      return;
+    }
+    if (xhr.status !== 200) {
+      // The session ended or the server failed: keep the badge, try again later.
+      event.detail.shouldSwap = false;
+      event.detail.isError = false;
+      return;
+    }
+    etag = xhr.getResponseHeader("ETag") || etag;
+  });
+  document.addEventListener("htmx:afterSwap", function (event) {
+    var badge = document.getElementById("sp-bell-badge");
+    if (!badge || event.detail.target.id !== "sp-bell-badge") {
+      return;
+    }
+    var label = badge.querySelector("[data-sp-bell-label]");
+    if (badge.getAttribute("data-unread") !== bell.getAttribute("data-sp-announced")) {
+      bell.setAttribute("data-sp-announced", badge.getAttribute("data-unread"));
+      status.textContent = label ? label.textContent : "";
+    }
+  });
+  var initial = document.getElementById("sp-bell-badge");
+  if (initial) {
+    bell.setAttribute("data-sp-announced", initial.getAttribute("data-unread"));
+  }
+})();
