@@ -410,8 +410,12 @@ def test_it_quotes_the_early_termination_with_the_leasing_figures() -> None:
         assert Decimal(request.payload["residual_capital_today"]) == quote.residual_capital_today
 
 
-def test_it_sends_no_e_mail_while_building() -> None:
-    assert not OutboxEmail.objects.exists()
+def test_it_sends_no_e_mail_while_building_but_one_digest_per_company() -> None:
+    digests = list(OutboxEmail.objects.all())
+    assert len(digests) == Company.objects.count()
+    for digest in digests:
+        assert "List-Unsubscribe" in digest.headers
+        assert digest.subject  # the digest of the broadcasts of the past week
 
 
 def test_it_gives_each_company_operators_the_command_prints() -> None:

@@ -49,7 +49,14 @@ from sportello.leasing.models import (
     Subsidy,
 )
 from sportello.leasing.models import Product as ContractProduct
-from sportello.notices.models import Audience, Category, Notification, audience_key
+from sportello.notices.digest import send_digest
+from sportello.notices.models import (
+    Audience,
+    Category,
+    DigestCursor,
+    Notification,
+    audience_key,
+)
 from sportello.servicedesk.models import (
     RequestKind,
     RequestMessage,
@@ -134,7 +141,31 @@ def build_demo(*, seed: int = 2026, scale: int = 1, today: dt.date | None = None
     # mailbox starts empty, as it does for the invoices.
     with transaction.atomic(), translation.override("it"), outbox.dropped():
         builder.build()
+    send_demo_digests()
     return builder.built
+
+
+def send_demo_digests(now: dt.datetime | None = None) -> int:
+    """This morning's digest for each company's first demo login, as the job would send it.
+
+    The mailbox then shows one (the broadcasts of the past week, with the
+    one-click unsubscribe), while every other e-mail of the build was dropped.
+    """
+    now = now or timezone.now()
+    sent = 0
+    for company in Company.objects.order_by("slug"):
+        user = (
+            PortalUser.objects.filter(company=company, customer__isnull=False, parent__isnull=True)
+            .order_by("login")
+            .first()
+        )
+        if user is None:
+            continue
+        DigestCursor.objects.update_or_create(
+            user=user, defaults={"sent_until": now - dt.timedelta(days=7)}
+        )
+        sent += send_digest(user, now)
+    return sent
 
 
 class DemoBuilder:
