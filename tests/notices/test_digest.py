@@ -110,7 +110,7 @@ def test_it_leaves_out_broadcasts_for_segments_the_user_is_not_in(
     joined_long_ago: Tenant,
 ) -> None:
     with time_machine.travel(rome(2026, 5, 4, 15, 0), tick=False):
-        broadcast(joined_long_ago, "Solo Milano", audience="province:MI")
+        broadcast(joined_long_ago, "Solo Roma", audience="province:RM")  # the customer is in MI
 
     with time_machine.travel(rome(2026, 5, 5, 7, 0), tick=False):
         assert digest.send_digests() == 0

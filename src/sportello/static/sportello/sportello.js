@@ -240,4 +240,17 @@ document.addEventListener("show.bs.modal", function () {
   if (initial) {
     bell.setAttribute("data-sp-announced", initial.getAttribute("data-unread"));
   }
+  // Poll only while the tab is visible, and at once when it becomes visible again.
+  // (Not with hx-trigger filters: they are evaluated as code, which the CSP forbids.)
+  function poll() {
+    var badge = document.getElementById("sp-bell-badge");
+    if (badge && document.visibilityState === "visible") {
+      htmx.trigger(badge, "sp-poll");
+    }
+  }
+  var seconds = initial ? parseInt(initial.getAttribute("data-sp-poll-seconds"), 10) : 0;
+  if (seconds > 0) {
+    window.setInterval(poll, seconds * 1000);
+    document.addEventListener("visibilitychange", poll);
+  }
 })();
