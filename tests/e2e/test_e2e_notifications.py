@@ -48,7 +48,10 @@ def notices_for(portal: Portal, slug: str) -> tuple[str, str]:
             body="Gli uffici restano chiusi.",
             published_at=now - dt.timedelta(minutes=1),
         )
-        older = Notification.objects.for_user(user, ["all"]).exclude(pk__in=[answer.pk, news.pk])
+        # The demo's own notices (every segment) are read: the counts are these two.
+        older = Notification.objects.filter(company=user.company).exclude(
+            pk__in=[answer.pk, news.pk]
+        )
         NotificationRead.objects.bulk_create(
             [NotificationRead(notification=n, user=user) for n in older], ignore_conflicts=True
         )
