@@ -126,3 +126,14 @@ def page(browser: Browser) -> Iterator[Page]:
         yield page
     finally:
         context.close()
+
+
+@pytest.fixture
+def operator_page(browser: Browser) -> Iterator[Page]:
+    """A second browser profile, for an operator working beside a customer."""
+    context = browser.new_context(locale="it-IT", timezone_id="Europe/Rome")
+    context.set_default_timeout(10_000)
+    try:
+        yield context.new_page()
+    finally:
+        context.close()

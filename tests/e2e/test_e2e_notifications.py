@@ -39,14 +39,15 @@ def notices_for(portal: Portal, slug: str) -> tuple[str, str]:
             recipient=user,
             request=request,
             title="Risposta alla tua richiesta",
-            published_at=now - dt.timedelta(minutes=3),
+            # Seconds, not minutes, ago: newer than what earlier tests left (read now).
+            published_at=now - dt.timedelta(seconds=2),
         )
         news = Notification.objects.create(
             company=user.company,
             category="broadcasts",
             title=BROADCAST,
             body="Gli uffici restano chiusi.",
-            published_at=now - dt.timedelta(minutes=1),
+            published_at=now - dt.timedelta(seconds=1),
         )
         # The demo's own notices (every segment) are read: the counts are these two.
         older = Notification.objects.filter(company=user.company).exclude(

@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 from pytest_django import Settings
 from tests.e2e.harness import Portal, assert_accessible
 from tests.e2e.test_e2e_login import operator_code
@@ -28,16 +27,6 @@ pytestmark = pytest.mark.e2e
 SLUG = "release"
 PHONE = {"width": 390, "height": 844}
 PDF = b"%PDF-1.7\n1 0 obj\n<< /Type /Catalog >>\nendobj\n%%EOF\n"
-
-
-@pytest.fixture
-def operator_page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(locale="it-IT", timezone_id="Europe/Rome")
-    context.set_default_timeout(10_000)
-    try:
-        yield context.new_page()
-    finally:
-        context.close()
 
 
 def log_operator_in(portal: Portal, page: Page) -> None:
