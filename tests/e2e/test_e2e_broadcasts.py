@@ -58,6 +58,18 @@ def test_it_carries_a_broadcast_from_the_back_office_to_the_bell(
     item = page.locator("#sp-bell-panel").get_by_role("link", name=f"Release – {TITLE}")
     expect(item).to_contain_text("Non letta")
     assert_accessible(page)
+    # The panel lives in the header, whose links are white: its titles must not be.
+    colour = item.locator(".sp-notice-subject").evaluate("e => getComputedStyle(e).color")
+    assert colour != "rgb(255, 255, 255)"
+    # On the phone the open panel leaves the bell free to close it again.
+    covering = bell.evaluate(
+        """bell => {
+            const box = bell.getBoundingClientRect();
+            const hit = document.elementFromPoint(box.x + box.width / 2, box.y + box.height / 2);
+            return bell.contains(hit);
+        }"""
+    )
+    assert covering, "the open panel covers the bell"
     item.click()
     expect(page.get_by_role("heading", level=1)).to_contain_text(TITLE)
     expect(page.locator("main")).to_contain_text("800 123 456")

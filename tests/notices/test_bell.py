@@ -157,9 +157,12 @@ def test_it_says_no_longer_available_when_the_request_is_no_longer_visible(
     request = make_request(release.customer, release.user)
     answer = notice(sub_user, "Risposta", request=request)
     PortalUser.objects.filter(pk=sub_user.pk).update(sees_all_requests=False)
-    # The notice itself is hidden now (own-only rule): the owner's route is a 404...
-    assert release.logged_in_client(sub_user).get(f"/notifiche/{answer.pk}/").status_code == 404
-    # ...while a company that turned requests off leaves it visible but gone.
+    # The notice itself is hidden now (own-only rule): it was the sub-user's, so it is
+    # gone, not unknown, and shows nothing of the request...
+    hidden = release.logged_in_client(sub_user).get(f"/notifiche/{answer.pk}/")
+    assert hidden.status_code == 410
+    assert request.code not in hidden.content.decode()
+    # ...and a company that turned requests off leaves it visible but gone.
     release.company.feature_requests = False
     release.company.save()
     response = release.logged_in_client().get(
@@ -167,6 +170,18 @@ def test_it_says_no_longer_available_when_the_request_is_no_longer_visible(
     )
     assert response.status_code == 410
     assert "Contenuto non più disponibile" in response.content.decode()
+
+
+def test_it_says_a_withdrawn_broadcast_is_no_longer_available(release: Tenant) -> None:
+    news = broadcast(release, "Chiusura estiva")
+    client = release.logged_in_client()
+    assert client.get(f"/notifiche/{news.pk}/").status_code == 200
+
+    Notification.objects.filter(pk=news.pk).update(expires_at=timezone.now())
+
+    response = client.get(f"/notifiche/{news.pk}/")
+    assert response.status_code == 410
+    assert "Chiusura estiva" not in response.content.decode()
 
 
 def test_it_hides_another_customer_s_notification(release: Tenant) -> None:

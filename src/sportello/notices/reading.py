@@ -76,3 +76,16 @@ def mark_all_read(rows: NotificationQuerySet, user: Any) -> int:
         batch_size=1000,
     )
     return len(ids)
+
+
+def was_visible(user: Any, pk: int) -> bool:
+    """Whether notification ``pk`` is one ``user`` may have seen: a published broadcast of
+    its company (since withdrawn, expired or out of its segments) or its own notice
+    (since hidden by the sub-user rule). Another customer's is not: that stays a 404."""
+    if not getattr(user, "customer_id", None):
+        return False
+    return (
+        Notification.objects.filter(pk=pk, published_at__isnull=False)
+        .filter(Q(recipient=user) | Q(recipient__isnull=True, company_id=user.company_id))
+        .exists()
+    )

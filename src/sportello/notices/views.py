@@ -94,6 +94,9 @@ def open_notification(request: CompanySiteRequest, pk: int) -> HttpResponseBase:
     visible = reading.visible(request.user).select_related("company", "request")
     found = visible.filter(pk=pk).first()
     if found is None:
+        if reading.was_visible(request.user, pk):
+            # Withdrawn, expired, or no longer the user's to see: say so, show nothing.
+            return render(request, "notices/gone.html", {}, status=410)
         raise Http404
     reading.mark_read(found, request.user)
     target = hooks.target_url(found, request.user)

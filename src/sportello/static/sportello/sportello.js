@@ -156,6 +156,7 @@ document.addEventListener("show.bs.modal", function () {
   }
 
   function open() {
+    panel.style.setProperty("--sp-bell-bottom", bell.getBoundingClientRect().bottom + "px");
     panel.hidden = false;
     bell.setAttribute("aria-expanded", "true");
     panel.textContent = "";
