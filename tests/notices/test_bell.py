@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 import pytest
@@ -68,6 +69,7 @@ def test_it_answers_304_with_no_body_while_nothing_changed_in_three_queries(
     assert first.status_code == 200
     assert "Notifiche, 10 non lette" in first.content.decode()
     etag = first.headers["ETag"]
+    assert re.fullmatch(r'"[^"]+"', etag)  # one quoted string (RFC 9110 entity-tag)
     with django_assert_max_num_queries(3):
         again = client.get(BADGE, headers={"If-None-Match": etag})
     assert again.status_code == 304

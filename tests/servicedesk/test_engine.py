@@ -416,7 +416,9 @@ def test_it_keeps_a_closed_request_closed_when_the_desk_adds_a_word(release: Ten
     assert complaint.status == RequestStatus.CLOSED
     assert complaint.outcome == ComplaintOutcome.ACCEPTED
     assert complaint.closed_at is not None
-    assert Notification.objects.get().title == "Nuova risposta del servizio clienti"
+    notice = Notification.objects.get()
+    assert notice.title == "Nuova risposta del servizio clienti"
+    assert notice.title_en == "New answer from customer service"
 
     services.desk_reply(
         desk, complaint, "Riapriamo per verifica.", status=RequestStatus.IN_PROGRESS

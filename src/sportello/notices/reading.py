@@ -49,7 +49,7 @@ class Badge:
     @property
     def etag(self) -> str:
         # A new notice changes the newest id; reading one changes the count.
-        return f'"{self.unread}-{self.newest_id}"'
+        return f"{self.unread}-{self.newest_id}"
 
 
 def badge(user: Any) -> Badge:

@@ -597,8 +597,13 @@ def _notify_customer(
         recipient = request.customer.users.filter(parent__isnull=True, is_active=True).first()
     if recipient is None:
         return
-    with translation.override(str(getattr(recipient, "language", "") or "it")):
-        title = _("Richiesta chiusa") if closing else _("Nuova risposta del servizio clienti")
+    # Both languages: the bell shows the one the page is in.
+    titles = {}
+    for language in ("it", "en"):
+        with translation.override(language):
+            titles[language] = (
+                _("Richiesta chiusa") if closing else _("Nuova risposta del servizio clienti")
+            )
     notification = Notification.objects.create(
         company=request.company,
         recipient=recipient,
@@ -606,7 +611,8 @@ def _notify_customer(
         category=Category.REQUESTS,
         # The answer to a complaint is owed by law: no preference turns it off.
         is_mandatory=request.is_complaint,
-        title=title,
+        title=titles["it"],
+        title_en=titles["en"],
         published_at=timezone.now(),
     )
     # The bell has it whatever the preference; the e-mail only if the user's
