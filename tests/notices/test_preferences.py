@@ -120,11 +120,22 @@ def test_it_shows_every_category_with_its_channel_and_the_mandatory_ones(
 
     page = response.content.decode()
     assert response.status_code == 200
-    assert page.count("<fieldset") == len(Category)
+    # Every category a leasing customer can receive: no self-reading windows.
+    assert page.count("<fieldset") == len(Category) - 1
     assert "<legend" in page and "Comunicazioni della società" in page
+    assert "Promemoria di pagamento" in page and "Finestre di autolettura" not in page
     assert 'value="digest" checked' in page  # broadcasts by default
     assert "obbligatoria" in page
     assert "Risposte ai reclami" in page
+
+
+def test_it_offers_a_utility_customer_self_reading_but_no_payment_reminders(
+    energia: Tenant,
+) -> None:
+    page = energia.logged_in_client().get(reverse("accounts:notification_preferences"))
+
+    text = page.content.decode()
+    assert "Finestre di autolettura" in text and "Promemoria di pagamento" not in text
 
 
 def test_it_saves_the_channels_and_audits_the_change(release: Tenant) -> None:

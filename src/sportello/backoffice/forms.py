@@ -296,6 +296,7 @@ class BroadcastForm(StyledForm):
     audience = forms.ChoiceField(label=_("Destinatari"))
     product = ProductChoiceField(
         label=_("Prodotto"),
+        empty_label=_("Scegli un prodotto"),
         queryset=Product.objects.none(),
         to_field_name="code",
         required=False,

@@ -26,7 +26,9 @@ from .profile import portal_user
 def preferences_view(request: CompanyRequest) -> HttpResponse:
     user = portal_user(request)
     channels = NotificationPreference.objects.channels_for(user)
-    form = NotificationPreferencesForm(channels, request.POST or None)
+    form = NotificationPreferencesForm(
+        channels, request.POST or None, company_kind=request.company.kind
+    )
     if request.method == "POST" and form.is_valid():
         preferences.set_channels(Origin.of(request), user, form.channels())
         messages.success(request, _("Preferenze di notifica salvate."))
