@@ -30,7 +30,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 
 from sportello.accounts.models import PortalUser
@@ -39,7 +39,7 @@ from sportello.core.formatting import format_long_date, format_money
 from sportello.core.models import Company
 from sportello.leasing.models import Contract, ContractStatus, PaymentReason
 from sportello.notices.delivery import deliver
-from sportello.notices.models import Category, Notification
+from sportello.notices.models import Category, Notification, bilingual_fields
 
 from . import emails
 from .models import EntryStatus, Invoice, InvoiceQuerySet, ScheduleEntry
@@ -262,15 +262,16 @@ def recipients(invoice: Invoice) -> list[PortalUser]:
 
 def _invoice_texts(invoice: Invoice) -> dict[str, str]:
     """The bell's title of a new invoice, in Italian and in English."""
-    texts: dict[str, str] = {}
-    for language, suffix in (("it", ""), ("en", "_en")):
-        with translation.override(language):
-            texts[f"title{suffix}"] = gettext("%(kind)s n. %(number)s del %(date)s") % {
+    return bilingual_fields(
+        title=lambda: (
+            gettext("%(kind)s n. %(number)s del %(date)s")
+            % {
                 "kind": invoice.get_document_type_display(),
                 "number": invoice.number,
                 "date": format_long_date(invoice.date),
             }
-    return texts
+        )
+    )
 
 
 def notify_published_invoices(now: dt.datetime | None = None, limit: int = 500) -> int:
@@ -334,31 +335,37 @@ OVERDUE_NOTICE_WINDOW = dt.timedelta(days=7)
 
 def _reminder_texts(kind: str, count: int, total: Decimal, day: dt.date) -> dict[str, str]:
     """The notice's title and body in Italian and in English."""
-    texts: dict[str, str] = {}
-    for language, suffix in (("it", ""), ("en", "_en")):
-        with translation.override(language):
-            amount, date = format_money(total), format_long_date(day)
-            if kind == "reminder":
-                title = ngettext(
+
+    def values() -> dict[str, object]:
+        # Money is written the way each language writes it.
+        return {"count": count, "date": format_long_date(day), "amount": format_money(total)}
+
+    if kind == "reminder":
+        return bilingual_fields(
+            title=lambda: (
+                ngettext(
                     "Pagamento in scadenza il %(date)s",
                     "%(count)s pagamenti in scadenza entro il %(date)s",
                     count,
-                ) % {"count": count, "date": date}
-                body = gettext(
-                    "Totale da pagare: %(amount)s. Il dettaglio è in Fatture e pagamenti."
-                ) % {"amount": amount}
-            else:
-                title = ngettext(
-                    "Un pagamento è scaduto",
-                    "%(count)s pagamenti sono scaduti",
-                    count,
-                ) % {"count": count}
-                body = gettext(
-                    "Totale scaduto: %(amount)s. In Fatture e pagamenti trovi come mettersi "
-                    "in regola."
-                ) % {"amount": amount}
-        texts[f"title{suffix}"], texts[f"body{suffix}"] = title, body
-    return texts
+                )
+                % values()
+            ),
+            body=lambda: (
+                gettext("Totale da pagare: %(amount)s. Il dettaglio è in Fatture e pagamenti.")
+                % values()
+            ),
+        )
+    return bilingual_fields(
+        title=lambda: (
+            ngettext("Un pagamento è scaduto", "%(count)s pagamenti sono scaduti", count) % values()
+        ),
+        body=lambda: (
+            gettext(
+                "Totale scaduto: %(amount)s. In Fatture e pagamenti trovi come mettersi in regola."
+            )
+            % values()
+        ),
+    )
 
 
 def send_payment_reminders(today: dt.date) -> int:

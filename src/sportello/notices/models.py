@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -39,6 +39,19 @@ class Audience(models.TextChoices):
     OVERDUE = "overdue", _("Clienti con pagamenti scaduti")
     ELECTRICITY = "electricity", _("Clienti con punti di fornitura elettrici")
     GAS = "gas", _("Clienti con punti di fornitura gas")
+
+
+def bilingual_fields(**fields: Callable[[], str]) -> dict[str, str]:
+    """A notice's text fields written in Italian and in English, for the bell to pick.
+
+    ``bilingual_fields(title=lambda: _("..."))`` gives ``{"title": "...", "title_en": "..."}``:
+    each callable runs once per language, with that language active.
+    """
+    texts: dict[str, str] = {}
+    for language, suffix in (("it", ""), ("en", "_en")):
+        with translation.override(language):
+            texts.update({f"{name}{suffix}": make() for name, make in fields.items()})
+    return texts
 
 
 def audience_key(audience: str, value: str = "") -> str:

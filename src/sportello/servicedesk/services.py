@@ -30,7 +30,7 @@ from sportello.core.uploads import UploadRefused, check_upload, megabytes, scan
 from sportello.customers.models import Customer
 from sportello.leasing.models import Contract
 from sportello.notices import delivery
-from sportello.notices.models import Category, Notification
+from sportello.notices.models import Category, Notification, bilingual_fields
 
 from . import emails
 from .deadlines import ComplaintClock, add_business_days, complaint_due_date, is_business_day
@@ -597,13 +597,9 @@ def _notify_customer(
         recipient = request.customer.users.filter(parent__isnull=True, is_active=True).first()
     if recipient is None:
         return
-    # Both languages: the bell shows the one the page is in.
-    titles = {}
-    for language in ("it", "en"):
-        with translation.override(language):
-            titles[language] = (
-                _("Richiesta chiusa") if closing else _("Nuova risposta del servizio clienti")
-            )
+    texts = bilingual_fields(
+        title=lambda: _("Richiesta chiusa") if closing else _("Nuova risposta del servizio clienti")
+    )
     notification = Notification.objects.create(
         company=request.company,
         recipient=recipient,
@@ -611,8 +607,7 @@ def _notify_customer(
         category=Category.REQUESTS,
         # The answer to a complaint is owed by law: no preference turns it off.
         is_mandatory=request.is_complaint,
-        title=titles["it"],
-        title_en=titles["en"],
+        **texts,
         published_at=timezone.now(),
     )
     # The bell has it whatever the preference; the e-mail only if the user's
