@@ -324,6 +324,7 @@ def make_one_of_each(tenant: Tenant, marker: str) -> dict[str, Any]:
     supply_point = SupplyPoint.objects.create(
         company=company,
         customer=customer,
+        number=f"{marker}-P{n}",
         code=f"IT{marker}{n}",
         commodity="electricity",
         address=f"Via {marker} {n}",
@@ -419,3 +420,23 @@ def make_one_of_each(tenant: Tenant, marker: str) -> dict[str, Any]:
             company=company, kind=f"{marker} import {n}", file=f"imports/{marker.lower()}{n}.csv"
         ),
     }
+
+
+def make_supply_point(customer: Customer, commodity: str = "electricity", **fields: Any) -> Any:
+    """A supply point of ``customer``: a well-formed POD, or a PDR for gas."""
+    from sportello.energy.models import SupplyPoint
+
+    n = _next()
+    electric = commodity == "electricity"
+    defaults: dict[str, Any] = {
+        "company": customer.company,
+        "customer": customer,
+        "number": f"PR{n:06d}",
+        "code": f"IT001E{n:08d}" if electric else f"{n:014d}",
+        "commodity": commodity,
+        "address": f"VIA DEI POGGI {n} - 57014 COLLESALVETTI (LI)",
+        "active_from": dt.date(2020, 1, 1),
+        "meter_number": f"{n:08d}",
+        "annual_consumption": Decimal("2700") if electric else Decimal("700"),
+    }
+    return SupplyPoint.objects.create(**(defaults | fields))

@@ -174,6 +174,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "sportello.core.context_processors.company",
                 "sportello.portal.context_processors.menu",
+                "sportello.energy.context_processors.supply_point",
                 "sportello.notices.context_processors.bell",
             ],
             "builtins": ["sportello.core.templatetags.sportello"],

@@ -27,6 +27,7 @@ urlpatterns = [
     path("rendiconti/", include("sportello.statements.urls")),
     path("contratti/", include("sportello.leasing.urls")),
     path("documenti/", include("sportello.documents.urls")),
+    path("fornitura/", include("sportello.energy.urls")),
     path("richieste/", include("sportello.servicedesk.urls")),
     path("notifiche/", include("sportello.notices.urls")),
     path("back-office/", include("sportello.backoffice.urls")),

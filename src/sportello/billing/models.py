@@ -16,6 +16,7 @@ from sportello.core.fields import money_field
 from sportello.core.models import Company
 from sportello.core.scoping import OwnedQuerySet
 from sportello.customers.models import Customer
+from sportello.energy.models import SupplyPoint
 from sportello.leasing.models import (
     Contract,
     ContractOwnedQuerySet,
@@ -128,6 +129,15 @@ class Invoice(models.Model):
     contracts = models.ManyToManyField(
         Contract, blank=True, related_name="invoices", verbose_name=_("contratti")
     )
+    #: A utility's bill is for one supply point (G2): the list follows the header's choice.
+    supply_point = models.ForeignKey(
+        SupplyPoint,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="invoices",
+        verbose_name=_("punto di fornitura"),
+    )
     uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     number = models.CharField(_("numero"), max_length=30)
     date = models.DateField(_("data"))
@@ -162,7 +172,10 @@ class Invoice(models.Model):
                 name="invoice_total_is_taxable_plus_vat",
             ),
         ]
-        indexes = [models.Index(fields=["customer", "-date"])]
+        indexes = [
+            models.Index(fields=["customer", "-date"]),
+            models.Index(fields=["supply_point", "-date"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_document_type_display()} {self.number} {self.date:%d/%m/%Y}"

@@ -59,6 +59,21 @@ def leasing_customer_required(
     return wrapper
 
 
+def utility_customer_required(
+    view: Callable[..., HttpResponseBase],
+) -> Callable[..., HttpResponseBase]:
+    """A customer of a utility, as ``customer_required``; a 404 on a leasing portal."""
+
+    @wraps(view)
+    @customer_required
+    def wrapper(request: SiteRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if request.company is None or not request.company.is_utility:
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
 def background_poll(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
     """A request a page makes on its own (a badge refreshing): it does not renew the
     session's idle limit, so an open tab does not keep a session alive."""

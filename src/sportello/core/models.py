@@ -173,6 +173,26 @@ class Company(models.Model):
     feature_sub_users = models.BooleanField(_("sotto-utenze"), default=True)
     feature_transparency = models.BooleanField(_("rendiconti di trasparenza"), default=True)
     feature_self_reading = models.BooleanField(_("autolettura contatore"), default=True)
+    # Plausibility of meter self-readings (G7).
+    reading_deviation_percent = models.PositiveSmallIntegerField(
+        _("scostamento dal consumo previsto (%)"),
+        default=50,
+        validators=[MinValueValidator(1), MaxValueValidator(1000)],
+        help_text=_(
+            "Un'autolettura con un consumo fuori da questo margine, o nullo, "
+            "va confermata dal cliente."
+        ),
+    )
+    reading_max_annual_factor = models.DecimalField(
+        _("consumo massimo rispetto all'annuo"),
+        max_digits=4,
+        decimal_places=1,
+        default=2,
+        validators=[MinValueValidator(1)],
+        help_text=_(
+            "Un'autolettura che implica un consumo oltre questo multiplo dell'annuo è rifiutata."
+        ),
+    )
     # The accessibility statement (L. 4/2004 art. 3-bis; D.Lgs. 82/2022, the
     # European Accessibility Act, in force since 28 June 2025): the page
     # /accessibilita/ is generated from these fields.

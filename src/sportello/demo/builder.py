@@ -29,6 +29,7 @@ from sportello.core.models import Company, CompanyHost, FaqEntry
 from sportello.customers.models import Customer, PersonKind
 from sportello.documents.models import Document, DocumentCategory
 from sportello.energy.models import (
+    BillingFrequency,
     Commodity,
     Consumption,
     Measure,
@@ -37,6 +38,7 @@ from sportello.energy.models import (
     ReadingWindow,
     SupplyPoint,
 )
+from sportello.energy.models import PaymentMethod as SupplyPaymentMethod
 from sportello.leasing.models import (
     Asset,
     Contract,
@@ -933,22 +935,28 @@ class DemoBuilder:
                         commodity=commodity,
                         address=f"{identity.street_address(rng).upper()} - {place.postcode} "
                         f"{place.city.upper()} ({place.province})",
+                        number=f"PR{len(points) + 2874:06d}",
                         meter_number=f"{rng.randint(10**7, 10**8 - 1)}",
                         has_corrector=not electric and business,
-                        technical_data=(
-                            {"tensione": "BT 230 V", "potenza_impegnata_kw": 3 if not business else 15,
-                             "potenza_disponibile_kw": 3.3 if not business else 16.5,
-                             "tipo_misuratore": "Orario"}
-                            if electric
-                            else {"classe_contatore": "G4" if not business else "G16",
-                                  "remi": f"34{rng.randint(10000, 99999)}", "pressione": "Bassa"}
+                        corrector_number=f"C{rng.randint(10**6, 10**7 - 1)}"
+                        if not electric and business
+                        else "",
+                        distributor="e-distribuzione S.p.A." if electric else "Toscana Energia S.p.A.",
+                        voltage="BT 230 V" if electric and not business else ("BT 400 V" if electric else ""),
+                        contracted_power=(Decimal("15") if business else Decimal("3")) if electric else None,
+                        available_power=(Decimal("16.5") if business else Decimal("3.3")) if electric else None,
+                        has_time_bands=electric and business,
+                        meter_class="" if electric else ("G16" if business else "G4"),
+                        remi_code="" if electric else f"34{rng.randint(10000, 99999)}",
+                        usage="Altri usi" if business else "Domestico",
+                        annual_consumption=Decimal(
+                            (34_000 if business else 2_700) if electric else (5_200 if business else 700)
                         ),
-                        contract_data={
-                            "offerta": "Luce Casa Fissa" if electric else "Gas Casa Indicizzato",
-                            "mercato": "Libero",
-                            "inizio_fornitura": f"01/01/{rng.randint(2014, 2020)}",
-                            "uso": "Domestico" if not business else "Altri usi",
-                        },
+                        offer="Luce Casa Fissa" if electric else "Gas Casa Indicizzato",
+                        market="Libero",
+                        contract_start=dt.date(rng.randint(2014, 2020), 1, 1),
+                        billing_frequency=BillingFrequency.BIMONTHLY,
+                        payment_method=SupplyPaymentMethod.SEPA,
                         active_from=dt.date(rng.randint(2014, 2020), 1, 1),
                     )
                 )  # fmt: skip
@@ -976,7 +984,7 @@ class DemoBuilder:
     def _consumption(self, point: SupplyPoint) -> list[Consumption]:
         rows = []
         electric = point.commodity == Commodity.ELECTRICITY
-        business = point.technical_data.get("potenza_impegnata_kw", 3) > 3 or point.has_corrector
+        business = point.usage == "Altri usi"
         for offset in range(-36, 0):
             month = add_months(self.today, offset)
             if electric:
@@ -1052,6 +1060,7 @@ class DemoBuilder:
             invoice = Invoice(
                 company=company,
                 customer=point.customer,
+                supply_point=point,
                 date=period_end + dt.timedelta(days=12),
                 document_type=DocumentType.INVOICE,
                 taxable=taxable,

@@ -21,6 +21,7 @@ class MenuEntry:
     key: str
     label: str | Promise
     url_name: str | None = None  # None: not built yet, shown as coming soon
+    url_args: tuple[str, ...] = ()
 
     @property
     def is_built(self) -> bool:
@@ -29,7 +30,7 @@ class MenuEntry:
     @property
     def url(self) -> str:
         if self.url_name:
-            return reverse(self.url_name)
+            return reverse(self.url_name, args=self.url_args)
         return reverse("portal:coming", args=[self.key])
 
 
@@ -49,17 +50,24 @@ LEASING_MENU = [
     MenuEntry("faq", _("Domande frequenti"), "core:faq"),
 ]
 
+#: Seed 004's menu, in its order ("Menu Generale"); then what every portal has.
 UTILITY_MENU = [
     MenuEntry("home", _("Home page"), "portal:home"),
     MenuEntry("invoices", _("Elenco fatture")),
+    MenuEntry("password", _("Cambio password"), "accounts:password_change"),
     MenuEntry("self-reading", _("Autolettura contatore")),
     MenuEntry("personal-data", _("Dati anagrafici")),
     MenuEntry("consumption", _("Prelievi fatturati")),
-    MenuEntry("measures", _("Misure elettriche")),
     MenuEntry("requests", _("Ticket")),
     MenuEntry("technical-data", _("Dati tecnici")),
     MenuEntry("contract-data", _("Dati contrattuali")),
-    MenuEntry("documents", _("Documenti")),
+    MenuEntry("measures", _("Misure elettriche")),
+    MenuEntry("my-documents", _("I miei documenti")),
+    MenuEntry("generic-documents", _("Documentazione generica")),
+    MenuEntry("forms", _("Modulistica")),
+    MenuEntry("regulations", _("Normative")),
+    MenuEntry("communications", _("Comunicati")),
+    MenuEntry("information", _("Informazioni")),
     MenuEntry("notifications", _("Notifiche"), "notices:list"),
     MenuEntry("profile", _("Profilo utente"), "accounts:profile"),
     MenuEntry("guide", _("Guida operativa"), "core:guide"),

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from sportello.core.models import Company
 from sportello.core.scoping import OwnedQuerySet
 from sportello.customers.models import Customer
+from sportello.energy.models import SupplyPoint
 from sportello.leasing.models import Contract
 
 
@@ -114,6 +115,15 @@ class ServiceRequest(models.Model):
     title = models.CharField(_("titolo"), max_length=200)
     contract = models.ForeignKey(
         Contract, on_delete=models.PROTECT, null=True, blank=True, related_name="requests"
+    )
+    #: A utility's ticket is about one supply point (E6), chosen in the header.
+    supply_point = models.ForeignKey(
+        SupplyPoint,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="requests",
+        verbose_name=_("punto di fornitura"),
     )
     payload = models.JSONField(_("dati"), default=dict, blank=True)
     status = models.CharField(
