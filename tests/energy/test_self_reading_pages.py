@@ -67,8 +67,9 @@ def test_it_lists_the_points_readings_and_the_windows(energia: Tenant, point: Su
         assert label in page, label
     assert "28/02/2026" in page and "1.000" in page and "Acquisita" in page
     # The window in Europe/Rome: 01/03/2026 08:00 to 15/03/2026 22:00.
-    assert "<td>01/03/2026</td>\n          <td>08:00</td>" in page
-    assert "<td>15/03/2026</td>\n          <td>22:00" in page
+    assert "<td>01/03/2026<br>" in page and "<td>08:00</td>" in page
+    assert "<td>15/03/2026</td>\n          <td>22:00</td>" in page
+    assert "aperto ora" in page
     assert "04/04/2026" in page  # the coming window too
     assert 'href="?aggiungi=1#inserimento"' in page
 
