@@ -431,3 +431,22 @@ def test_it_puts_a_refusal_under_its_field(energia: Tenant, point: SupplyPoint) 
 
     assert form.submit(origin(energia)) is None
     assert "1.000 del 28/02/2026" in form.errors["meter_value"][0]
+
+
+@pytest.mark.parametrize(
+    ("moment", "day"),
+    [
+        # 22:30 UTC is 23:30 in Rome: still the 10th.
+        (dt.datetime(2026, 3, 10, 22, 30, tzinfo=dt.UTC), dt.date(2026, 3, 10)),
+        # 23:30 UTC is 00:30 in Rome: already the 11th.
+        (dt.datetime(2026, 3, 10, 23, 30, tzinfo=dt.UTC), dt.date(2026, 3, 11)),
+    ],
+)
+def test_it_dates_a_reading_by_the_day_in_rome(
+    energia: Tenant, clock: time_machine.TimeMachineFixture, moment: dt.datetime, day: dt.date
+) -> None:
+    point = gas_point(energia)
+    window(energia)
+    clock.move_to(moment, tick=False)
+
+    assert add(energia, point, 5).reading_date == day
