@@ -901,8 +901,9 @@ def _fresh_owner_reading(world: UtilityWorld) -> dict[str, Any]:
 
 #: The utility's pages, asked in ``UtilityWorld`` (the owner with two supply points).
 UTILITY_CASES: list[Case] = [
-    # The home shows the chosen point in the header (G1); a visitor gets the public home.
-    Case("portal:home", others=200, anonymous=200, shows=OWNER_POD, budget=8),
+    # The home shows the chosen point in the header (G1) and its latest bill, reading
+    # window, last reading and open tickets; a visitor gets the public home.
+    Case("portal:home", others=200, anonymous=200, shows=OWNER_POD, budget=13),
     # The header's selector: one of the user's own points, else a 404.
     Case("energy:choose", owner=302, post=_gas_point, budget=8),
     # G7: each customer sees its own chosen point's readings and windows.
