@@ -19,7 +19,7 @@ from .menu import coming_entry
 @company_required
 def home(request: CompanyRequest) -> HttpResponse:
     if request.user.is_authenticated and request.user.customer_id:
-        context = {}
+        context: dict[str, object] = {}
         if request.company.is_leasing:
             context["dashboard"] = dashboard(request.user, request.company, timezone.localdate())
         else:
