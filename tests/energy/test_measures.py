@@ -29,8 +29,13 @@ def point(energia: Tenant) -> SupplyPoint:
 
 
 def rows(response: Any) -> list[list[str]]:
+    """Each row as date, time, then the other cells."""
     found = tree(response).get_element_by_id("measures")
-    return [[text(td) for td in tr.findall("td")] for tr in found.findall("./tbody/tr")]
+    shown = []
+    for tr in found.findall("./tbody/tr"):
+        when, *cells = [text(td) for td in tr.findall("td")]
+        shown.append([*when.split(" ", 1), *cells])
+    return shown
 
 
 def figure(response: Any, name: str) -> str:
