@@ -888,6 +888,21 @@ UTILITY_CASES: list[Case] = [
     Case("portal:home", others=200, anonymous=200, shows=OWNER_POD, budget=8),
     # The header's selector: one of the user's own points, else a 404.
     Case("energy:choose", owner=302, post=_gas_point, budget=8),
+    # G4-G6: each customer sees its own chosen point's data; the owner's first is electric.
+    Case("energy:consumption", others=200, shows=italian(OWNER_OVERDUE), budget=9),
+    Case("energy:technical", others=200, shows=f"M{OWNER_CONTRACT}", budget=7),
+    Case("energy:contract", others=200, shows="Luce Quaglierini", budget=7),
+    Case("energy:measures", others=200, shows="3,108", budget=11),
+    # Others have no measures: their download goes back to the page that says so.
+    Case("energy:measures_export", others=302, shows=OWNER_POD, budget=9),
+    Case(
+        "energy:measures_export",
+        query="?format=csv",
+        others=302,
+        shows=f"Pod: {OWNER_POD}",
+        budget=7,  # the rows are read while the file streams, after the view
+        label=" CSV",
+    ),
 ]
 
 #: Company-site URLs that show nobody's data: the way in, the public pages.
