@@ -46,13 +46,10 @@ def _chosen_point(request: CompanyRequest) -> SupplyPoint | None:
 def consumption_view(request: CompanyRequest) -> HttpResponse:
     """«Prelievi fatturati» (G4): a year beside the one before, as tables and charts."""
     point = _chosen_point(request)
-    asked = request.GET.get("anno", "")
-    report = (
-        consumption_report(point, int(asked) if asked.isascii() and asked.isdigit() else None)
-        if point
-        else None
-    )
-    if report and asked and asked != str(report.current.year):
+    raw = request.GET.get("anno", "")
+    asked = int(raw) if raw.isascii() and raw.isdigit() else None
+    report = consumption_report(point, asked) if point else None
+    if report and raw and asked != report.current.year:
         messages.warning(request, _("Anno non disponibile: mostrato il più recente."))
     context = {
         "point": point,
