@@ -918,6 +918,20 @@ UTILITY_CASES: list[Case] = [
         owner=302,
         post=_empty_post,
         budget=10,
+    # G4-G6: each customer sees its own chosen point's data; the owner's first is electric.
+    Case("energy:consumption", others=200, shows=italian(OWNER_OVERDUE), budget=9),
+    Case("energy:technical", others=200, shows=f"M{OWNER_CONTRACT}", budget=7),
+    Case("energy:contract", others=200, shows="Luce Quaglierini", budget=7),
+    Case("energy:measures", others=200, shows="3,108", budget=11),
+    # Others have no measures: their download goes back to the page that says so.
+    Case("energy:measures_export", others=302, shows=OWNER_POD, budget=9),
+    Case(
+        "energy:measures_export",
+        query="?format=csv",
+        others=302,
+        shows=f"Pod: {OWNER_POD}",
+        budget=7,  # the rows are read while the file streams, after the view
+        label=" CSV",
     ),
 ]
 
