@@ -11,7 +11,7 @@ from django.db.models import Count
 from sportello.billing.services import Situation, situation
 from sportello.core.models import Company
 from sportello.leasing.models import Contract
-from sportello.servicedesk.customer_forms import SELF_SERVICE_KINDS, SelfServiceKind
+from sportello.servicedesk.customer_forms import SelfServiceKind, self_service_kinds
 from sportello.servicedesk.models import ServiceRequest
 
 from .menu import menu_for
@@ -55,5 +55,5 @@ def dashboard(user: Any, company: Company, today: dt.date) -> Dashboard:
         requests=requests,
         links=links,
         built=frozenset(entry.key for entry in menu if entry.is_built),
-        self_service=list(SELF_SERVICE_KINDS.values()) if company.feature_requests else [],
+        self_service=list(self_service_kinds(company).values()),
     )

@@ -58,7 +58,7 @@ UTILITY_MENU = [
     MenuEntry("self-reading", _("Autolettura contatore")),
     MenuEntry("personal-data", _("Dati anagrafici")),
     MenuEntry("consumption", _("Prelievi fatturati")),
-    MenuEntry("requests", _("Ticket")),
+    MenuEntry("requests", _("Ticket"), "servicedesk:list"),
     MenuEntry("technical-data", _("Dati tecnici")),
     MenuEntry("contract-data", _("Dati contrattuali")),
     MenuEntry("measures", _("Misure elettriche")),
@@ -77,8 +77,7 @@ UTILITY_MENU = [
 
 
 def menu_for(company: Company) -> list[MenuEntry]:
-    if company.is_utility:
-        return UTILITY_MENU
+    entries = UTILITY_MENU if company.is_utility else LEASING_MENU
     hidden = {
         key
         for key, offered in (
@@ -87,7 +86,7 @@ def menu_for(company: Company) -> list[MenuEntry]:
         )
         if not offered
     }
-    return [e for e in LEASING_MENU if e.key not in hidden]
+    return [e for e in entries if e.key not in hidden]
 
 
 def coming_entry(company: Company, key: str) -> MenuEntry | None:
