@@ -28,6 +28,7 @@ from sportello.notices.services import (
     update_broadcast,
 )
 from sportello.servicedesk import services
+from sportello.servicedesk.deadlines import ComplaintClock
 from sportello.servicedesk.forms import AttachmentsForm
 from sportello.servicedesk.models import (
     ComplaintOutcome,
@@ -35,7 +36,6 @@ from sportello.servicedesk.models import (
     RequestStatus,
     ServiceRequest,
 )
-from sportello.servicedesk.deadlines import ComplaintClock
 from sportello.servicedesk.services import ServiceLevel, complaint_clock, referral_for
 
 from .access import company_operators

@@ -687,13 +687,15 @@ class UtilityComplaintForm(UtilityRequestForm, AttachmentsForm):
                 self.add_error(
                     "point_code",
                     ValidationError(
-                        _("Indica un POD (IT, tre cifre, E e otto o nove caratteri) "
-                          "o un PDR di 14 cifre."),
+                        _(
+                            "Indica un POD (IT, tre cifre, E e otto o nove caratteri) "
+                            "o un PDR di 14 cifre."
+                        ),
                         code="shape",
                     ),
                 )
         elif problem := identifier_problem(service, code):
-            self.add_error("point_code", ValidationError(problem, code="shape"))
+            self.add_error("point_code", ValidationError(str(problem), code="shape"))
         return data
 
     def opening(self) -> Opening:
