@@ -904,6 +904,23 @@ def _gas_complaint(world: UtilityWorld) -> dict[str, Any]:
     }
 
 
+def _owner_reading(world: UtilityWorld) -> dict[str, Any]:
+    return {"pk": world.reading.pk}
+
+
+def _fresh_owner_reading(world: UtilityWorld) -> dict[str, Any]:
+    """A new pending reading of the owner's gas point, a day after the last one."""
+    last = world.gas.readings.order_by("-reading_date").first()
+    assert last is not None
+    fresh = MeterReading.objects.create(
+        supply_point=world.gas,
+        reading_date=last.reading_date + dt.timedelta(days=1),
+        meter_value=last.meter_value + 1,
+        corrector_value=last.meter_value + 1,
+    )
+    return {"pk": fresh.pk}
+
+
 #: The utility's pages, asked in ``UtilityWorld`` (the owner with two supply points).
 UTILITY_CASES: list[Case] = [
     # The home shows the chosen point in the header (G1); a visitor gets the public home.
@@ -976,6 +993,19 @@ UTILITY_CASES: list[Case] = [
         sub_user=404,
         shows="allegato quaglierini",
         budget=8,
+    ),
+    # G7: each customer sees its own chosen point's readings and windows.
+    Case("energy:readings", others=200, shows=OWNER_POD, budget=12),
+    # Deleting the owner's pending reading: asked (the page without JavaScript), then done.
+    Case("energy:reading_delete", kwargs=_owner_reading, shows=OWNER_POD, budget=10),
+    # Each identity posts against a reading of its own ask: the sub-user may delete the
+    # customer's reading too, so the owner's would be gone by its turn.
+    Case(
+        "energy:reading_delete",
+        kwargs=_fresh_owner_reading,
+        owner=302,
+        post=_empty_post,
+        budget=10,
     ),
 ]
 

@@ -55,7 +55,7 @@ UTILITY_MENU = [
     MenuEntry("home", _("Home page"), "portal:home"),
     MenuEntry("invoices", _("Elenco fatture")),
     MenuEntry("password", _("Cambio password"), "accounts:password_change"),
-    MenuEntry("self-reading", _("Autolettura contatore")),
+    MenuEntry("self-reading", _("Autolettura contatore"), "energy:readings"),
     MenuEntry("personal-data", _("Dati anagrafici")),
     MenuEntry("consumption", _("Prelievi fatturati")),
     MenuEntry("requests", _("Ticket"), "servicedesk:list"),
@@ -83,6 +83,7 @@ def menu_for(company: Company) -> list[MenuEntry]:
         for key, offered in (
             ("transparency", company.feature_transparency),
             ("requests", company.feature_requests),
+            ("self-reading", company.feature_self_reading),
         )
         if not offered
     }
