@@ -882,6 +882,28 @@ def _gas_point(world: UtilityWorld) -> dict[str, Any]:
     return {"point": world.gas.pk, "next": reverse("portal:home")}
 
 
+def _utility_kind(kind: str) -> Callable[[World], dict[str, Any]]:
+    return lambda world: {"kind": kind}
+
+
+def _gas_ticket(world: UtilityWorld) -> dict[str, Any]:
+    """A ticket about the owner's gas point: another customer's is refused, nothing saved."""
+    return {"supply_point": world.gas.pk, "subject": "Lettura", "message": "Ticket di altri"}
+
+
+def _gas_complaint(world: UtilityWorld) -> dict[str, Any]:
+    """A TIQV complaint about the owner's gas point (the codes typed are nobody's)."""
+    return {
+        "supply_point": world.gas.pk,
+        "name": "Chi scrive",
+        "supply_address": "VIA ROMA 1 - 10100 TORINO (TO)",
+        "reply_address": "chi@example.test",
+        "service": "gas",
+        "point_code": "",
+        "description": "Reclamo di altri",
+    }
+
+
 def _owner_reading(world: UtilityWorld) -> dict[str, Any]:
     return {"pk": world.reading.pk}
 
@@ -906,6 +928,73 @@ UTILITY_CASES: list[Case] = [
     Case("portal:home", others=200, anonymous=200, shows=OWNER_POD, budget=13),
     # The header's selector: one of the user's own points, else a 404.
     Case("energy:choose", owner=302, post=_gas_point, budget=8),
+    # E6: tickets and TIQV complaints, each about one of the customer's own points (the
+    # header's first, the electricity one); another customer's point posted is refused.
+    Case("servicedesk:list", sub_user=200, others=200, shows=OWNER_REQUEST, budget=9),
+    Case("servicedesk:new", others=200, budget=7),
+    Case(
+        "servicedesk:create",
+        kwargs=_utility_kind("ticket"),
+        others=200,
+        shows=OWNER_POD,
+        budget=9,
+        label=" ticket",
+    ),
+    Case(
+        "servicedesk:create",
+        kwargs=_utility_kind("ticket"),
+        owner=302,
+        others=200,
+        post=_gas_ticket,
+        state=_owners_requests,
+        budget=25,
+        label=" ticket",
+    ),
+    Case(
+        "servicedesk:create",
+        kwargs=_utility_kind("reclamo"),
+        others=200,
+        shows=OWNER_POD,
+        budget=8,
+        label=" reclamo",
+    ),
+    Case(
+        "servicedesk:create",
+        kwargs=_utility_kind("reclamo"),
+        owner=302,
+        others=200,
+        post=_gas_complaint,
+        state=_owners_requests,
+        budget=25,
+        label=" reclamo",
+    ),
+    # A leasing form is no page of a utility's.
+    Case("servicedesk:create", kwargs=_iban_kind, owner=404, others=404, budget=8, label=" iban"),
+    Case("servicedesk:termination_quote", owner=404, others=404, budget=8),
+    # The history (E5 for E6): the sub-user sees only its own requests (J5).
+    Case(
+        "servicedesk:detail",
+        kwargs=_request,
+        sub_user=404,
+        shows="allegato quaglierini.pdf",
+        budget=11,
+    ),
+    Case(
+        "servicedesk:reply",
+        kwargs=_request,
+        owner=302,
+        sub_user=404,
+        post=_reply,
+        state=_request_state,
+        budget=16,
+    ),
+    Case(
+        "servicedesk:attachment",
+        kwargs=_attachment,
+        sub_user=404,
+        shows="allegato quaglierini",
+        budget=8,
+    ),
     # G7: each customer sees its own chosen point's readings and windows.
     Case("energy:readings", others=200, shows=OWNER_POD, budget=12),
     # Deleting the owner's pending reading: asked (the page without JavaScript), then done.

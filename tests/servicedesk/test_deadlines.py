@@ -1,4 +1,5 @@
-"""The law's clock for complaints: calendar days for leasing, business days for payments."""
+"""The law's clock for complaints: calendar days for leasing and energy sellers, business
+days for payments."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from sportello.servicedesk.deadlines import (
     ComplaintClock,
     add_business_days,
     complaint_due_date,
+    conciliation_from,
     easter_sunday,
     is_business_day,
 )
@@ -64,3 +66,23 @@ def test_it_tells_business_days_from_holidays(day: dt.date, business: bool) -> N
 def test_it_does_not_count_the_day_of_receipt() -> None:
     assert add_business_days(dt.date(2026, 12, 23), 1) == dt.date(2026, 12, 24)
     assert add_business_days(dt.date(2026, 12, 24), 1) == dt.date(2026, 12, 28)
+
+
+def test_it_gives_an_energy_sellers_complaint_thirty_calendar_days() -> None:
+    # TIQV art. 14: received 30/01/2026, due 01/03/2026 (February has 28 days).
+    due = complaint_due_date(dt.date(2026, 1, 30), ComplaintClock.UTILITY)
+
+    assert due == dt.date(2026, 3, 1)
+    assert due.weekday() == 6  # calendar days: a Sunday stays the due date
+
+
+def test_it_ignores_holidays_in_an_energy_sellers_thirty_days() -> None:
+    # Received 10/12/2025: Christmas and New Year's Day count like any day.
+    assert complaint_due_date(dt.date(2025, 12, 10), ComplaintClock.UTILITY) == dt.date(2026, 1, 9)
+
+
+def test_it_opens_areras_conciliation_forty_days_after_the_complaint() -> None:
+    received = dt.date(2026, 1, 30)
+
+    assert conciliation_from(received) == dt.date(2026, 3, 11)
+    assert conciliation_from(received) > complaint_due_date(received, ComplaintClock.UTILITY)

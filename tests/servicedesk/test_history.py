@@ -201,7 +201,12 @@ def test_it_has_no_request_pages_where_the_company_turned_them_off(release: Tena
     assert "Tutte le richieste" not in home
 
 
-def test_it_has_no_leasing_request_pages_on_a_utilitys_portal(energia: Tenant) -> None:
+def test_it_has_no_request_pages_on_a_utility_that_turned_them_off(energia: Tenant) -> None:
+    # E6 gives a utility's customers the same pages (tests/servicedesk/test_utility.py).
+    assert energia.logged_in_client().get(LIST).status_code == 200
+    energia.company.feature_requests = False
+    energia.company.save()
+
     assert energia.logged_in_client().get(LIST).status_code == 404
 
 

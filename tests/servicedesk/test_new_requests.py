@@ -675,8 +675,9 @@ def test_it_cancels_back_to_where_the_customer_came_from(client: Client) -> None
 def test_it_has_no_self_service_where_the_company_offers_none(
     release: Tenant, energia: Tenant, path: str
 ) -> None:
-    release.company.feature_requests = False
-    release.company.save()
+    for company in (release.company, energia.company):
+        company.feature_requests = False
+        company.save()
 
     assert release.logged_in_client().get(path).status_code == 404
     assert energia.logged_in_client().get(path).status_code == 404

@@ -71,7 +71,14 @@ def company_for(request: OfficeRequest, slug: str) -> Company:
 def request_for(company: Company, code: str) -> ServiceRequest:
     """``company``'s request ``code`` with what its page shows, or a 404."""
     found = ServiceRequest.objects.for_company(company).select_related(
-        "company", "customer__company", "author", "assignee", "request_type", "contract", "follows"
+        "company",
+        "customer__company",
+        "author",
+        "assignee",
+        "request_type",
+        "contract",
+        "supply_point",
+        "follows",
     )
     return get_object_or_404(found, code=code)
 

@@ -1,9 +1,10 @@
 """The complaints register (registro dei reclami): one row per complaint.
 
-What Banca d'Italia's transparency provisions ask a company to be able to
-show: when each complaint arrived, which clock it ran on, what it was about,
-when it was due and answered, how it ended and in how many days. The page and
-the export read the same entries, so they cannot disagree.
+What Banca d'Italia's transparency provisions (and, for an energy seller,
+ARERA's TIQV) ask a company to be able to show: when each complaint arrived,
+which clock it ran on, what it was about, when it was due and answered, how it
+ended and in how many days. The page and the export read the same entries, so
+they cannot disagree.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ def complaints(company: Company, year: int | None = None) -> QuerySet[ServiceReq
     found = ServiceRequest.objects.for_company(company).filter(kind=RequestKind.COMPLAINT)
     if year is not None:
         found = found.filter(received_on__year=year)
-    return found.select_related("customer").order_by("received_on", "code")
+    return found.select_related("customer", "company").order_by("received_on", "code")
 
 
 def complaint_years(company: Company) -> list[int]:
@@ -49,6 +50,8 @@ class RegisterEntry:
 
     @property
     def kind_label(self) -> str:
+        if self.complaint.company.is_utility:
+            return _("TIQV (ARERA), 30 giorni")
         if self.complaint.is_payment_service:
             return _("Servizio di pagamento")
         return _("Ordinario")

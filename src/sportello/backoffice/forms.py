@@ -28,6 +28,7 @@ from sportello.notices.services import (
     update_broadcast,
 )
 from sportello.servicedesk import services
+from sportello.servicedesk.deadlines import ComplaintClock
 from sportello.servicedesk.forms import AttachmentsForm
 from sportello.servicedesk.models import (
     ComplaintOutcome,
@@ -35,7 +36,7 @@ from sportello.servicedesk.models import (
     RequestStatus,
     ServiceRequest,
 )
-from sportello.servicedesk.services import ServiceLevel, customer_language, referral_text
+from sportello.servicedesk.services import ServiceLevel, complaint_clock, referral_for
 
 from .access import company_operators
 from .queue import ALL_STATUSES, ASSIGNED_TO_ME, UNASSIGNED, QueueFilter
@@ -200,7 +201,9 @@ class InterimReplyForm(AttachmentsForm):
 
 
 class CloseForm(AttachmentsForm):
-    """Closing: a complaint needs the final answer, the outcome and the referral.
+    """Closing: a complaint needs the final answer, the outcome and the referral
+    (ABF and Conciliatore for a leasing company, ARERA's Servizio Conciliazione
+    for an energy seller), written here in the customer's language.
 
     The fields are not required here: ``close_request`` decides what a
     complaint needs, and its errors are shown by these fields.
@@ -222,7 +225,9 @@ class CloseForm(AttachmentsForm):
     def __init__(self, *args: Any, service_request: ServiceRequest, **kwargs: Any) -> None:
         super().__init__(*args, service_request=service_request, **kwargs)
         if service_request.is_complaint:
-            self.fields["referral"].initial = referral_text(customer_language(service_request))
+            self.fields["referral"].initial = referral_for(service_request)
+            if complaint_clock(service_request) is ComplaintClock.UTILITY:
+                self.fields["referral"].label = _("Indicazione del Servizio Conciliazione ARERA")
         else:
             del self.fields["outcome"]
             del self.fields["referral"]

@@ -76,7 +76,10 @@ def with_deadlines(requests: QuerySet[ServiceRequest], today: dt.date) -> QueryS
 
     The same rules as ``service_level``: a complaint runs against its
     statutory date until it is closed; another request against its first
-    answer, paused while the desk waits for the customer.
+    answer, paused while the desk waits for the customer. Every clock (60
+    days, 15/35 business days, an energy seller's 30 days under TIQV) is
+    turned into ``due_on`` at receipt by ``complaint_due_date``, so the SQL
+    reads that date and never recomputes a clock of its own.
     """
     complaint = Q(kind=RequestKind.COMPLAINT)
     closed = Q(status=RequestStatus.CLOSED)

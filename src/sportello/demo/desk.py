@@ -232,8 +232,9 @@ class DeskTimeline:
         files: list[services.CheckedFile] | None = None,
     ) -> None:
         origin = Origin(self.company, operator)
-        # A complaint's answer carries the referral in the customer's language.
-        referral = services.referral_text(services.customer_language(request))
+        # A complaint's answer carries the referral of its company's kind (ABF and
+        # Conciliatore, or ARERA's Servizio Conciliazione) in the customer's language.
+        referral = services.referral_for(request)
         self._run(
             request.pk,
             days_ago,

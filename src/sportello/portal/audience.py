@@ -86,8 +86,7 @@ def target_url(notification: Notification, user: Any) -> str | None:
     company = notification.company
     if notification.request is not None:
         visible = (
-            company.is_leasing
-            and company.feature_requests
+            company.feature_requests
             and ServiceRequest.objects.for_user(user).filter(pk=notification.request.pk).exists()
         )
         return reverse("servicedesk:detail", args=[notification.request.code]) if visible else None

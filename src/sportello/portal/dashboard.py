@@ -15,7 +15,7 @@ from sportello.core.models import Company
 from sportello.energy.models import MeterReading, ReadingWindow, SupplyPoint
 from sportello.energy.readings import next_window, open_window, readings_of
 from sportello.leasing.models import Contract
-from sportello.servicedesk.customer_forms import SELF_SERVICE_KINDS, SelfServiceKind
+from sportello.servicedesk.customer_forms import SelfServiceKind, self_service_kinds
 from sportello.servicedesk.models import RequestStatus, ServiceRequest
 
 from .menu import menu_for
@@ -59,7 +59,7 @@ def dashboard(user: Any, company: Company, today: dt.date) -> Dashboard:
         requests=requests,
         links=links,
         built=frozenset(entry.key for entry in menu if entry.is_built),
-        self_service=list(SELF_SERVICE_KINDS.values()) if company.feature_requests else [],
+        self_service=list(self_service_kinds(company).values()),
     )
 
 

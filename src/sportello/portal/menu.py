@@ -58,7 +58,7 @@ UTILITY_MENU = [
     MenuEntry("self-reading", _("Autolettura contatore"), "energy:readings"),
     MenuEntry("personal-data", _("Dati anagrafici")),
     MenuEntry("consumption", _("Prelievi fatturati"), "energy:consumption"),
-    MenuEntry("requests", _("Ticket")),
+    MenuEntry("requests", _("Ticket"), "servicedesk:list"),
     MenuEntry("technical-data", _("Dati tecnici"), "energy:technical"),
     MenuEntry("contract-data", _("Dati contrattuali"), "energy:contract"),
     MenuEntry("measures", _("Misure elettriche"), "energy:measures"),
@@ -77,19 +77,17 @@ UTILITY_MENU = [
 
 
 def menu_for(company: Company) -> list[MenuEntry]:
-    if company.is_utility:
-        if company.feature_self_reading:
-            return UTILITY_MENU
-        return [e for e in UTILITY_MENU if e.key != "self-reading"]
+    entries = UTILITY_MENU if company.is_utility else LEASING_MENU
     hidden = {
         key
         for key, offered in (
             ("transparency", company.feature_transparency),
             ("requests", company.feature_requests),
+            ("self-reading", company.feature_self_reading),
         )
         if not offered
     }
-    return [e for e in LEASING_MENU if e.key not in hidden]
+    return [e for e in entries if e.key not in hidden]
 
 
 def coming_entry(company: Company, key: str) -> MenuEntry | None:

@@ -1,10 +1,12 @@
-"""The customer's self-service forms, one per kind (E1–E4, complaint, PEC change).
+"""The customer's self-service forms, one per kind: a leasing company's (E1–E4,
+complaint, PEC change) and an energy seller's (E6: ticket, TIQV complaint).
 
 Each form checks what the customer typed against the customer's own data
 (contracts through ``for_user``, the company's request types) and gives the
 view the arguments of ``services.open_request`` (``opening()``): the view
 parses, calls the service and renders, and nothing is saved until every
-field is right.
+field is right. ``SELF_SERVICE_KINDS`` lists the kinds each kind of company
+offers: a new kind is a form and one entry there.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, TypedDict
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db.models import QuerySet
 from django.forms.models import ModelChoiceIteratorValue
 from django.urls import reverse
@@ -30,7 +33,11 @@ from sportello.accounts.http import CompanyRequest
 from sportello.accounts.models import PortalUser
 from sportello.core.formatting import format_long_date
 from sportello.core.forms import StyledForm
+from sportello.core.models import Company, CompanyKind
 from sportello.customers.identifiers import clean_iban, format_iban
+from sportello.energy.identifiers import PDR, POD, identifier_problem, normalise
+from sportello.energy.models import SupplyPoint
+from sportello.energy.selection import select_point
 from sportello.leasing.models import Contract, PlanInstalment
 from sportello.leasing.services import (
     EarlyTerminationQuote,
@@ -40,7 +47,7 @@ from sportello.leasing.services import (
 
 from .deadlines import ComplaintClock, complaint_due_date
 from .forms import AttachmentsForm
-from .models import RequestKind, RequestType
+from .models import ComplaintService, RequestKind, RequestType
 from .services import CheckedFile
 
 if TYPE_CHECKING:
@@ -59,6 +66,7 @@ class Opening(TypedDict, total=False):
     payload: dict[str, Any]
     contract: Contract | None
     request_type: RequestType | None
+    supply_point: SupplyPoint | None
     is_payment_service: bool
 
 
@@ -505,6 +513,209 @@ class PecChangeForm(SelfServiceForm):
         }
 
 
+class UtilityRequestForm(SelfServiceForm):
+    """A request of an energy seller's customer about the supply point chosen in the
+    header (G1), or about none when the customer has no point.
+
+    The point travels with the form in a hidden field, checked among the user's
+    own points: the request is about the point the customer saw, even if another
+    tab changed the header's choice meanwhile.
+    """
+
+    supply_point = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The header's list (already read for the page): no query of its own.
+        selection = select_point(self.request)
+        self.points = {str(point.pk): point for point in selection.points}
+        if selection.point is not None:
+            self.initial.setdefault("supply_point", selection.point.pk)
+
+    def point(self) -> SupplyPoint | None:
+        """The point chosen so far, among the user's own (else None)."""
+        return self.points.get(str(self.raw_value("supply_point") or ""))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("supply_point") and self.point() is None:
+            self.add_error(
+                None,
+                ValidationError(
+                    _("Il punto di fornitura non è tra i tuoi: sceglilo di nuovo in alto."),
+                    code="not_yours",
+                ),
+            )
+        return data
+
+
+class UtilityTicketForm(UtilityRequestForm, AttachmentsForm):
+    """E6: a ticket of one of the company's request types, about the chosen point."""
+
+    kind = RequestKind.UTILITY_TICKET
+
+    request_type = RequestTypeChoiceField(
+        queryset=RequestType.objects.none(),
+        label=_("Tipo di richiesta"),
+        empty_label=_("Seleziona…"),
+    )
+    subject = forms.CharField(label=_("Oggetto"), max_length=200)
+    message = message_field(_("Messaggio per il servizio clienti"), required=True)
+    field_order = ["request_type", "subject", "message", "attachments"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        types = self.company.request_types.filter(is_active=True).order_by("position", "pk")
+        field = self.fields["request_type"]
+        assert isinstance(field, RequestTypeChoiceField)
+        field.queryset = types
+        if not types.exists():
+            # A company without a list: the subject says what the ticket is about.
+            del self.fields["request_type"]
+
+    def opening(self) -> Opening:
+        data = self.cleaned_data
+        return {
+            "title": data["subject"],
+            "request_type": data.get("request_type"),
+            "message": data["message"],
+            "supply_point": self.point(),
+            "files": self.checked_files,
+        }
+
+
+class UtilityComplaintForm(UtilityRequestForm, AttachmentsForm):
+    """A written complaint to an energy or gas seller, with the fields ARERA requires.
+
+    TIQV (Testo integrato della qualità dei servizi di vendita, Allegato A to
+    Delibera 413/2016/R/com), art. 8: the seller's complaint form carries at
+    least the customer's name, the supply address, the postal or e-mail
+    address for the reply, the service (electricity, gas or both), the POD or
+    PDR (where known, else the customer code) and a description of the facts.
+    They are filled in from the chosen point and the customer; the customer
+    may change them (they say what the complaint is about), and the customer
+    code is always added. The answer is due in 30 calendar days (art. 14).
+    """
+
+    kind = RequestKind.COMPLAINT
+
+    name = forms.CharField(
+        label=_("Nome e cognome o denominazione"),
+        max_length=200,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    supply_address = forms.CharField(label=_("Indirizzo di fornitura"), max_length=200)
+    reply_address = forms.CharField(
+        label=_("Indirizzo per la risposta (postale o e-mail)"),
+        max_length=254,
+        help_text=_(
+            "L'indirizzo e-mail, o l'indirizzo postale se diverso da quello di fornitura, "
+            "a cui inviare la risposta scritta."
+        ),
+    )
+    service = forms.ChoiceField(
+        label=_("Servizio"), choices=[("", _("Seleziona…")), *ComplaintService.choices]
+    )
+    point_code = forms.CharField(
+        label=_("POD o PDR"),
+        max_length=30,
+        required=False,
+        widget=forms.TextInput(attrs={"spellcheck": "false", "autocapitalize": "characters"}),
+        help_text=_(
+            "Il codice del punto, in bolletta: POD per l'energia elettrica, PDR per il gas. "
+            "Se non lo conosci lascia vuoto: il reclamo riporta il tuo codice cliente."
+        ),
+    )
+    subject = forms.CharField(label=_("Oggetto"), max_length=200, required=False)
+    description = forms.CharField(
+        label=_("Descrizione del reclamo"),
+        max_length=COMPLAINT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("Max 2000 caratteri"),
+    )
+    field_order = [
+        "name",
+        "supply_address",
+        "reply_address",
+        "service",
+        "point_code",
+        "subject",
+        "description",
+        "attachments",
+    ]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        point = self.point()
+        prefill: dict[str, Any] = {
+            "name": self.customer.name,
+            "reply_address": self.user.notification_email or self.customer.full_address,
+        }
+        if point is not None:
+            prefill |= {
+                "supply_address": point.address,
+                "service": point.commodity,
+                "point_code": point.code,
+            }
+        for name, value in prefill.items():
+            self.initial.setdefault(name, value)
+
+    def due_date(self) -> dt.date:
+        """When the answer is due if the complaint is sent today."""
+        return complaint_due_date(self.today, ComplaintClock.UTILITY)
+
+    def clean_reply_address(self) -> str:
+        address: str = self.cleaned_data["reply_address"].strip()
+        if "@" in address:
+            try:
+                validate_email(address)
+            except ValidationError:
+                raise ValidationError(
+                    _("L'e-mail non è valida: controllala o indica un indirizzo postale."),
+                    code="email",
+                ) from None
+        return address
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        code, service = normalise(data.get("point_code") or ""), data.get("service")
+        data["point_code"] = code
+        if not code or not service:
+            return data
+        if service == ComplaintService.BOTH:
+            if not (POD.fullmatch(code) or PDR.fullmatch(code)):
+                self.add_error(
+                    "point_code",
+                    ValidationError(
+                        _(
+                            "Indica un POD (IT, tre cifre, E e otto o nove caratteri) "
+                            "o un PDR di 14 cifre."
+                        ),
+                        code="shape",
+                    ),
+                )
+        elif problem := identifier_problem(service, code):
+            self.add_error("point_code", ValidationError(str(problem), code="shape"))
+        return data
+
+    def opening(self) -> Opening:
+        data = self.cleaned_data
+        return {
+            "title": data["subject"],
+            "message": data["description"],
+            "supply_point": self.point(),
+            "files": self.checked_files,
+            "payload": {
+                "name": data["name"],
+                "supply_address": data["supply_address"],
+                "reply_address": data["reply_address"],
+                "service": data["service"],
+                "point_code": data["point_code"],
+                "customer_code": self.customer.code,
+            },
+        }
+
+
 @dataclass(frozen=True)
 class SelfServiceKind:
     """One entry of the self-service area: its address, its form and its words."""
@@ -513,6 +724,8 @@ class SelfServiceKind:
     form: type[SelfServiceForm]
     title: Promise  # the dialog's title, as the seed's pop-ups say
     description: Promise
+    #: The fields' template when another company kind's entry has the same slug.
+    fields: str = ""
 
     @property
     def kind(self) -> RequestKind:
@@ -520,7 +733,7 @@ class SelfServiceKind:
 
     @property
     def fields_template(self) -> str:
-        return f"servicedesk/fields/{self.slug}.html"
+        return f"servicedesk/fields/{self.fields or self.slug}.html"
 
     @property
     def label(self) -> str:
@@ -528,7 +741,7 @@ class SelfServiceKind:
 
 
 #: The leasing self-service area, in the order the home and the area list it.
-SELF_SERVICE_KINDS = {
+LEASING_KINDS = {
     kind.slug: kind
     for kind in [
         SelfServiceKind(
@@ -569,3 +782,36 @@ SELF_SERVICE_KINDS = {
         ),
     ]
 }
+
+#: An energy seller's self-service area (E6), in the order it is listed.
+UTILITY_KINDS = {
+    kind.slug: kind
+    for kind in [
+        SelfServiceKind(
+            "ticket",
+            UtilityTicketForm,
+            _("Nuovo ticket"),
+            _("Una richiesta al servizio clienti sul punto di fornitura scelto, con allegati."),
+        ),
+        SelfServiceKind(
+            "reclamo",
+            UtilityComplaintForm,
+            _("Reclamo"),
+            _("Un reclamo scritto: la risposta motivata arriva entro 30 giorni dal ricevimento."),
+            fields="reclamo-utility",
+        ),
+    ]
+}
+
+#: The kinds each kind of company offers, by the slug of their address.
+SELF_SERVICE_KINDS: dict[str, dict[str, SelfServiceKind]] = {
+    CompanyKind.LEASING: LEASING_KINDS,
+    CompanyKind.UTILITY: UTILITY_KINDS,
+}
+
+
+def self_service_kinds(company: Company) -> dict[str, SelfServiceKind]:
+    """The kinds ``company``'s customers may open (none if it offers no requests)."""
+    if not company.feature_requests:
+        return {}
+    return SELF_SERVICE_KINDS.get(company.kind, {})

@@ -7,6 +7,12 @@
   2015/2366, as transposed in the same provisions) must be answered within 15
   business days; with an interim reply that gives the reasons of the delay,
   within 35 business days.
+- Energy and gas sellers answer a written complaint within 30 calendar days
+  from receipt: ARERA's TIQV (Testo integrato della qualità dei servizi di
+  vendita, Allegato A to Delibera 413/2016/R/com), art. 14, the specific
+  standard "tempo massimo di risposta motivata ai reclami scritti". The
+  customer may turn to ARERA's Servizio Conciliazione after an answer that
+  does not satisfy, or after 40 days without one.
 
 Business days are Monday to Friday except Italy's national holidays. Waiting
 for the customer pauses only the company's own service level, never these
@@ -21,6 +27,11 @@ from functools import cache
 
 #: Calendar days for a complaint to an art. 106 TUB intermediary.
 COMPLAINT_DAYS = 60
+#: Calendar days for a complaint to an energy or gas seller (TIQV, art. 14).
+UTILITY_COMPLAINT_DAYS = 30
+#: Days without an answer after which the customer may go to ARERA's
+#: Servizio Conciliazione (an unsatisfying answer opens it at once).
+CONCILIATION_AFTER_DAYS = 40
 #: Business days for a complaint about a payment service; with an interim reply.
 PAYMENT_SERVICE_BUSINESS_DAYS = 15
 PAYMENT_SERVICE_INTERIM_BUSINESS_DAYS = 35
@@ -45,6 +56,8 @@ class ComplaintClock(Enum):
 
     LEASING = "leasing"
     PAYMENT_SERVICE = "payment_service"
+    #: An energy or gas seller under ARERA's TIQV.
+    UTILITY = "utility"
 
 
 def easter_sunday(year: int) -> dt.date:
@@ -84,6 +97,12 @@ def add_business_days(start: dt.date, days: int) -> dt.date:
     return day
 
 
+def conciliation_from(received_on: dt.date) -> dt.date:
+    """The first day a utility customer still without an answer may turn to ARERA's
+    Servizio Conciliazione (40 days after sending the complaint)."""
+    return received_on + dt.timedelta(days=CONCILIATION_AFTER_DAYS)
+
+
 def complaint_due_date(
     received_on: dt.date, clock: ComplaintClock, *, interim_reply: bool = False
 ) -> dt.date:
@@ -94,5 +113,7 @@ def complaint_due_date(
     """
     if clock is ComplaintClock.LEASING:
         return received_on + dt.timedelta(days=COMPLAINT_DAYS)
+    if clock is ComplaintClock.UTILITY:
+        return received_on + dt.timedelta(days=UTILITY_COMPLAINT_DAYS)
     days = PAYMENT_SERVICE_INTERIM_BUSINESS_DAYS if interim_reply else PAYMENT_SERVICE_BUSINESS_DAYS
     return add_business_days(received_on, days)

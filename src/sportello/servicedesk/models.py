@@ -35,6 +35,14 @@ class ComplaintOutcome(models.TextChoices):
     REJECTED = "rejected", _("Respinto")
 
 
+class ComplaintService(models.TextChoices):
+    """What an energy seller's complaint is about (TIQV art. 8: electricity, gas, both)."""
+
+    ELECTRICITY = "electricity", _("Energia elettrica")
+    GAS = "gas", _("Gas")
+    BOTH = "both", _("Entrambi")
+
+
 class RequestStatus(models.TextChoices):
     OPEN = "open", _("Aperta")
     IN_PROGRESS = "in_progress", _("In lavorazione")
@@ -183,11 +191,16 @@ class ServiceRequest(models.Model):
     def display_title(self) -> str:
         """The title in the active language.
 
-        A request of a company's type is named by the type (both names are kept);
-        a typed request by its kind's label; a free request by what the customer wrote.
+        A request of a company's type is named by the type (both names are kept),
+        a utility's ticket by its type and its subject; a typed request by its kind's label; a free request by what the customer wrote.
         """
         if self.request_type is not None:
-            return self.request_type.label(get_language() or "it")
+            label = self.request_type.label(get_language() or "it")
+            names = (self.request_type.label_it, self.request_type.label_en)
+            if self.kind == RequestKind.UTILITY_TICKET and self.title and self.title not in names:
+                # A utility's ticket has a subject of its own beside its type (E6).
+                return f"{label}: {self.title}"
+            return label
         if self.kind in (RequestKind.FREE, RequestKind.UTILITY_TICKET):
             return self.title
         kind = str(self.get_kind_display())

@@ -9,9 +9,13 @@ them through ``typed_fields``, so both read the same data the same way.
   ``last_instalment_number``, ``last_instalment_due``, ``capital_after``,
   ``residual_value``, ``indicative_payoff`` (amounts as decimal strings)
 * ``pec_change``: ``current_pec``, ``new_pec``
-* ``free``, ``complaint``, ``utility_ticket``: nothing beyond the message
-  (the request type, the payment-service flag are fields of the request;
-  ``typed_fields`` shows a complaint's flag too)
+* ``complaint`` of an energy seller (TIQV art. 8): ``name``, ``supply_address``,
+  ``reply_address`` (postal or e-mail), ``service`` (``ComplaintService``),
+  ``point_code`` (POD or PDR, may be empty), ``customer_code``
+* ``free``, a leasing ``complaint``, ``utility_ticket``: nothing beyond the
+  message (the request type, the payment-service flag and the supply point
+  are fields of the request; ``typed_fields`` shows a leasing complaint's
+  flag and any request's supply point too)
 
 Dates are ISO strings (``2026-03-31``), shown in the long form (``31/03/2026``);
 IBANs are stored compact and shown in groups of four.
@@ -33,9 +37,9 @@ from django.utils.translation import gettext_lazy as _
 from sportello.core.templatetags.sportello import longdate, money
 from sportello.customers.identifiers import format_iban
 
-from .models import RequestKind, ServiceRequest
+from .models import ComplaintService, RequestKind, ServiceRequest
 
-_DATE, _MONEY, _TEXT, _FLAG, _IBAN = "date", "money", "text", "flag", "iban"
+_DATE, _MONEY, _TEXT, _FLAG, _IBAN, _SERVICE = "date", "money", "text", "flag", "iban", "service"
 
 FIELDS: dict[str, list[tuple[str, Promise, str]]] = {
     RequestKind.IBAN_CHANGE: [
@@ -62,12 +66,23 @@ FIELDS: dict[str, list[tuple[str, Promise, str]]] = {
         ("current_pec", _("PEC attuale"), _TEXT),
         ("new_pec", _("Nuova PEC"), _TEXT),
     ],
+    # A leasing complaint has none of these keys: only an energy seller's has them.
+    RequestKind.COMPLAINT: [
+        ("name", _("Nome e cognome o denominazione"), _TEXT),
+        ("supply_address", _("Indirizzo di fornitura"), _TEXT),
+        ("reply_address", _("Indirizzo per la risposta"), _TEXT),
+        ("service", _("Servizio"), _SERVICE),
+        ("point_code", _("POD o PDR"), _TEXT),
+        ("customer_code", _("Codice cliente"), _TEXT),
+    ],
 }
 
 
 def _shown(value: Any, how: str) -> str:
     if how == _FLAG:
         return str(_("Sì") if value else _("No"))
+    if how == _SERVICE and value in ComplaintService.values:
+        return str(ComplaintService(value).label)
     if value in (None, ""):
         return "–"
     try:
@@ -83,16 +98,21 @@ def _shown(value: Any, how: str) -> str:
 
 
 def typed_fields(request: ServiceRequest) -> list[tuple[str, str]]:
-    """The request's typed data as (label, value) rows, in the active language."""
+    """The request's typed data as (label, value) rows, in the active language.
+
+    Read with the request's company and supply point (``select_related``).
+    """
     rows = [
         (str(label), _shown(request.payload[key], how))
         for key, label, how in FIELDS.get(request.kind, [])
         if key in request.payload
     ]
-    if request.is_complaint:
+    if request.is_complaint and request.company.is_leasing:
         rows.append(
             (str(_("Riguarda un servizio di pagamento")), _shown(request.is_payment_service, _FLAG))
         )
+    if request.supply_point_id is not None and request.supply_point is not None:
+        rows.insert(0, (str(_("Punto di fornitura")), str(request.supply_point)))
     if request.contract_id is not None and request.contract is not None:
         rows.insert(0, (str(_("Contratto")), request.contract.number))
     return rows

@@ -28,6 +28,7 @@ from sportello.core.audit import Origin
 from sportello.core.models import Company
 from sportello.core.uploads import UploadRefused, check_upload, megabytes, scan
 from sportello.customers.models import Customer
+from sportello.energy.models import SupplyPoint
 from sportello.leasing.models import Contract
 from sportello.notices import delivery
 from sportello.notices.models import Category, Notification, bilingual_fields
@@ -50,6 +51,8 @@ DUE_SOON_DAYS = 5
 
 #: Names the referral must carry to close a complaint (the same in every language).
 REFERRAL_NAMES = ("Arbitro Bancario Finanziario", "Conciliatore BancarioFinanziario")
+#: The same for an energy or gas seller's complaint: ARERA's conciliation service.
+UTILITY_REFERRAL_NAMES = ("Servizio Conciliazione", "conciliazione.arera.it")
 
 
 # Attachments ----------------------------------------------------------------
@@ -146,6 +149,10 @@ def _store(message: RequestMessage, files: Sequence[CheckedFile]) -> None:
 
 
 def complaint_clock(request: ServiceRequest) -> ComplaintClock:
+    """The rule that sets ``request``'s statutory date: by its company's kind, and for
+    a leasing company by whether it is about a payment service."""
+    if request.company.is_utility:
+        return ComplaintClock.UTILITY
     return ComplaintClock.PAYMENT_SERVICE if request.is_payment_service else ComplaintClock.LEASING
 
 
@@ -253,14 +260,16 @@ def open_request(
     payload: dict[str, Any] | None = None,
     contract: Contract | None = None,
     request_type: RequestType | None = None,
+    supply_point: SupplyPoint | None = None,
     is_payment_service: bool = False,
     follows: ServiceRequest | None = None,
 ) -> ServiceRequest:
     """Open a request of ``customer`` for ``origin.user``, with its first message.
 
     The caller has validated the typed ``payload`` (a form) and the ``files``
-    (``check_files``); the contract and the request type must be the
-    customer's and the company's, or nothing is saved.
+    (``check_files``); the contract, the supply point and the request type
+    must be the customer's and the company's, or nothing is saved. Only a
+    leasing complaint can be about a payment service (its own clock).
     """
     company = customer.company
     if origin.company is not None and origin.company.pk != company.pk:
@@ -269,6 +278,8 @@ def open_request(
         raise PermissionDenied("The contract belongs to another customer.")
     if request_type is not None and request_type.company_id != company.pk:
         raise PermissionDenied("The request type belongs to another company.")
+    if supply_point is not None and supply_point.customer_id != customer.pk:
+        raise PermissionDenied("The supply point belongs to another customer.")
     now = timezone.now()
     today = timezone.localdate(now)
     request = ServiceRequest(
@@ -280,6 +291,7 @@ def open_request(
         request_type=request_type,
         title=(title or str(kind.label))[:200],
         contract=contract,
+        supply_point=supply_point,
         payload=payload or {},
         last_activity_at=now,
         follows=follows,
@@ -287,7 +299,7 @@ def open_request(
     )
     if kind == RequestKind.COMPLAINT:
         request.received_on = today
-        request.is_payment_service = is_payment_service
+        request.is_payment_service = is_payment_service and company.is_leasing
         request.due_on = complaint_due_date(today, complaint_clock(request))
     request.save()
     if message or files:
@@ -328,6 +340,7 @@ def customer_reply(
                 message=body,
                 files=files,
                 contract=request.contract,
+                supply_point=request.supply_point,
                 follows=request,
             )
         _reopen(request, now)
@@ -438,16 +451,31 @@ def interim_reply(
     return message
 
 
-def referral_text(language: str) -> str:
+def referral_text(language: str, clock: ComplaintClock = ComplaintClock.LEASING) -> str:
     """The referral a complaint's final answer must carry, in ``language``.
 
-    Banca d'Italia, "Trasparenza delle operazioni e dei servizi bancari e
-    finanziari", section XI: the answer tells the customer where to turn if
-    not satisfied: the Arbitro Bancario Finanziario (disputes up to 200,000
-    euro, within 12 months of the complaint) and the Conciliatore
+    Leasing (either clock): Banca d'Italia, "Trasparenza delle operazioni e dei
+    servizi bancari e finanziari", section XI: the answer tells the customer
+    where to turn if not satisfied: the Arbitro Bancario Finanziario (disputes
+    up to 200,000 euro, within 12 months of the complaint) and the Conciliatore
     BancarioFinanziario's mediation.
+
+    Energy and gas (``ComplaintClock.UTILITY``): ARERA's Servizio Conciliazione
+    (TICO, Allegato A to Delibera 209/2016/E/com), free and online, open after
+    an answer that does not satisfy or 40 days without one; trying it (or
+    another listed ADR body) comes before going to court.
     """
     with translation.override(language):
+        if clock is ComplaintClock.UTILITY:
+            return _(
+                "Se non è soddisfatto della risposta, o se non l'ha ricevuta entro 40 giorni "
+                "dall'invio del reclamo, può rivolgersi gratuitamente al Servizio Conciliazione "
+                "dell'Autorità di Regolazione per Energia Reti e Ambiente (ARERA): "
+                "conciliazione.arera.it. In alternativa può rivolgersi a uno degli altri "
+                "organismi di risoluzione extragiudiziale delle controversie iscritti "
+                "nell'elenco dell'ARERA. Il tentativo di conciliazione è condizione per "
+                "rivolgersi al giudice."
+            )
         return _(
             "Se non è soddisfatto della risposta, o non l'ha ricevuta entro i termini, prima "
             "di rivolgersi al giudice può presentare ricorso all'Arbitro Bancario Finanziario "
@@ -456,6 +484,16 @@ def referral_text(language: str) -> str:
             "procedura di mediazione presso il Conciliatore BancarioFinanziario: "
             "www.conciliatorebancario.it."
         )
+
+
+def referral_names(clock: ComplaintClock) -> tuple[str, ...]:
+    """What a referral must name for a complaint on ``clock`` to be closed."""
+    return UTILITY_REFERRAL_NAMES if clock is ComplaintClock.UTILITY else REFERRAL_NAMES
+
+
+def referral_for(request: ServiceRequest) -> str:
+    """The referral ``request``'s final answer carries, in its customer's language."""
+    return referral_text(customer_language(request), complaint_clock(request))
 
 
 def customer_language(request: ServiceRequest) -> str:
@@ -476,9 +514,10 @@ def close_request(
 ) -> ServiceRequest:
     """Close ``request``, with a last answer to the customer when given.
 
-    A complaint needs its final answer, its outcome and the referral to the
-    ABF and the Conciliatore in the customer's language: without any of them
-    nothing changes.
+    A complaint needs its final answer, its outcome and the referral in the
+    customer's language (``referral_for``: the ABF and the Conciliatore for a
+    leasing company, ARERA's Servizio Conciliazione for an energy seller):
+    without any of them nothing changes.
     """
     request = _locked(request)
     if request.is_closed:
@@ -489,10 +528,18 @@ def close_request(
             errors["answer"] = _("Scrivi la risposta finale al reclamo.")
         if outcome not in ComplaintOutcome.values:
             errors["outcome"] = _("Indica l'esito del reclamo.")
-        if not all(name in referral for name in REFERRAL_NAMES):
-            errors["referral"] = _(
-                "Un reclamo si chiude solo con l'indicazione dell'Arbitro Bancario Finanziario "
-                "e del Conciliatore BancarioFinanziario."
+        clock = complaint_clock(request)
+        if not all(name in referral for name in referral_names(clock)):
+            errors["referral"] = (
+                _(
+                    "Un reclamo si chiude solo con l'indicazione del Servizio Conciliazione "
+                    "dell'ARERA (conciliazione.arera.it)."
+                )
+                if clock is ComplaintClock.UTILITY
+                else _(
+                    "Un reclamo si chiude solo con l'indicazione dell'Arbitro Bancario "
+                    "Finanziario e del Conciliatore BancarioFinanziario."
+                )
             )
         if errors:
             raise ValidationError(errors)

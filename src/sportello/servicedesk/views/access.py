@@ -1,4 +1,4 @@
-"""Who reaches the customer's request pages: a leasing customer whose company offers them."""
+"""Who reaches the customer's request pages: a customer whose company offers them."""
 
 from __future__ import annotations
 
@@ -9,21 +9,22 @@ from typing import Any
 from django.http import Http404
 from django.http.response import HttpResponseBase
 
-from sportello.core.decorators import leasing_customer_required
+from sportello.core.decorators import customer_required
 from sportello.core.http import SiteRequest
 
 
 def self_service_required(
     view: Callable[..., HttpResponseBase],
 ) -> Callable[..., HttpResponseBase]:
-    """``leasing_customer_required``, and a 404 where the company switched requests off.
+    """``customer_required``, and a 404 where the company switched requests off.
 
-    A company without self-service requests has no request pages at all: the
-    addresses answer as if they did not exist, as the utility's do until E6.
+    Leasing companies and energy sellers (E6) alike; a company without
+    self-service requests has no request pages at all: the addresses answer as
+    if they did not exist.
     """
 
     @wraps(view)
-    @leasing_customer_required
+    @customer_required
     def wrapper(request: SiteRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if request.company is None or not request.company.feature_requests:
             raise Http404

@@ -32,6 +32,7 @@ from sportello.core.pagination import paginate
 from sportello.core.scoping import get_for_user
 
 from .. import services
+from ..deadlines import conciliation_from
 from ..forms import ReplyForm, RequestFilterForm
 from ..models import RequestAttachment, RequestMessage, ServiceRequest
 from ..payloads import typed_fields
@@ -84,7 +85,9 @@ def request_list(request: CompanyRequest) -> HttpResponse:
 
 def _customer_request(request: CompanyRequest, code: str) -> ServiceRequest:
     """The request ``code`` of the user's customer (as the sub-user rule allows), else 404."""
-    found = ServiceRequest.objects.select_related("author", "request_type", "contract")
+    found = ServiceRequest.objects.select_related(
+        "company", "author", "request_type", "contract", "supply_point"
+    )
     return get_for_user(found, request.user, code=code)
 
 
@@ -117,6 +120,8 @@ def detail_context(
     reopen_days = request.company.request_reopen_days
     closed_at = service_request.closed_at
     reopen_until = closed_at + dt.timedelta(days=reopen_days) if closed_at else None
+    received_on = service_request.received_on
+    utility_complaint = service_request.is_complaint and request.company.is_utility
     return {
         "active_menu": "requests",
         "service_request": service_request,
@@ -125,6 +130,10 @@ def detail_context(
         "follows": next((r for r in linked if r.pk == service_request.follows_id), None),
         "followed_by": [r for r in linked if r.follows_id == service_request.pk],
         "due": complaint_due(service_request, timezone.localdate()),
+        # An energy seller's complaint: when ARERA's conciliation opens without an answer.
+        "conciliation_from": conciliation_from(received_on)
+        if utility_complaint and received_on
+        else None,
         "reopen_days": reopen_days,
         "reopen_until": reopen_until,
         "can_reopen": reopen_until is not None and timezone.now() <= reopen_until,

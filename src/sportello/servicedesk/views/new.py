@@ -1,4 +1,6 @@
-"""The self-service area and its forms, one per kind (E1–E4, complaint, PEC change).
+"""The self-service area and its forms, one per kind the company offers
+(``customer_forms.SELF_SERVICE_KINDS``: E1–E4, complaint and PEC change for a
+leasing company; ticket and complaint for an energy seller, E6).
 
 Every form is a page that works without JavaScript; with it, the same form
 opens in a dialog (``HX-Request``: the view answers with the dialog's
@@ -7,13 +9,8 @@ fragment, and on success tells htmx where to go instead of redirecting).
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
-from typing import Any
-
 from django.contrib import messages
 from django.http import Http404, HttpResponse
-from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
@@ -25,36 +22,21 @@ from django.views.decorators.http import require_http_methods, require_safe
 from sportello.accounts.http import CompanyRequest
 from sportello.accounts.views.steps import safe_next
 from sportello.core.audit import Origin
-from sportello.core.decorators import leasing_customer_required
 
 from .. import services
 from ..customer_forms import (
-    SELF_SERVICE_KINDS,
     EarlyTerminationForm,
     IbanChangeForm,
     SelfServiceForm,
     SelfServiceKind,
+    self_service_kinds,
 )
+from .access import self_service_required
 
 #: The no-JavaScript "Calcola" button of E4: show the figures, send nothing.
 CALCULATE = "calcola"
 #: The header of every dialog fragment: the page's script swaps only these into the dialog.
 DIALOG_HEADER = "Sp-Dialog"
-
-
-def self_service_required(
-    view: Callable[..., HttpResponseBase],
-) -> Callable[..., HttpResponseBase]:
-    """A leasing customer's user, on a company that offers self-service requests; else 404."""
-
-    @wraps(view)
-    @leasing_customer_required
-    def wrapper(request: CompanyRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        if not request.company.feature_requests:
-            raise Http404
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 def in_dialog(request: CompanyRequest) -> bool:
@@ -64,7 +46,8 @@ def in_dialog(request: CompanyRequest) -> bool:
 @require_safe
 @self_service_required
 def choose_kind(request: CompanyRequest) -> HttpResponse:
-    context = {"kinds": SELF_SERVICE_KINDS.values(), "active_menu": "requests"}
+    kinds = self_service_kinds(request.company).values()
+    context = {"kinds": kinds, "active_menu": "requests"}
     return render(request, "servicedesk/new.html", context)
 
 
@@ -73,7 +56,7 @@ def choose_kind(request: CompanyRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @self_service_required
 def create(request: CompanyRequest, kind: str) -> HttpResponse:
-    spec = SELF_SERVICE_KINDS.get(kind)
+    spec = self_service_kinds(request.company).get(kind)
     if spec is None:
         raise Http404
     # "Calcola" (E4 without JavaScript) and a GET fill the form in, unchecked.
@@ -129,8 +112,10 @@ def termination_quote(request: CompanyRequest) -> HttpResponse:
     """E4's figures for the contract (and last instalment) chosen so far, as a fragment.
 
     Another customer's contract, or one not active, is a 404: its figures are
-    never computed.
+    never computed. So is the address where the company offers no E4.
     """
+    if "estinzione" not in self_service_kinds(request.company):
+        raise Http404
     form = EarlyTerminationForm(request, initial=request.GET.dict())
     if request.GET.get("contract") and form.selected_contract is None:
         raise Http404
