@@ -2,15 +2,30 @@
 
 from __future__ import annotations
 
-from django.http import HttpResponseRedirect
+from typing import Any
+
+from django.contrib import messages
+from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.http.response import HttpResponseBase
+from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
 
 from sportello.accounts.http import CompanyRequest
 from sportello.accounts.views.steps import safe_next
+from sportello.core.audit import Origin
 from sportello.core.decorators import utility_customer_required
+from sportello.core.formatting import format_long_date
+from sportello.core.pagination import paginate
+from sportello.core.scoping import get_for_user
 
-from .selection import choose_point
+from . import readings
+from .forms import ReadingForm
+from .models import MeterReading, ReadingStatus
+from .selection import choose_point, select_point
 
 
 @require_POST
@@ -20,3 +35,63 @@ def choose_point_view(request: CompanyRequest) -> HttpResponseRedirect:
     choose_point(request, str(request.POST.get("point", "")))
     back = safe_next(request, str(request.POST.get("next", "")))
     return HttpResponseRedirect(back or reverse("portal:home"))
+
+
+def _offers_self_reading(request: CompanyRequest) -> None:
+    """A company without self-reading has no such pages (and no menu entry)."""
+    if not request.company.feature_self_reading:
+        raise Http404
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@utility_customer_required
+def readings_view(request: CompanyRequest) -> HttpResponseBase:
+    """G7 "Autolettura contatore": the point's readings, the windows, "Aggiungi"."""
+    _offers_self_reading(request)
+    point = select_point(request).point
+    context: dict[str, Any] = {"active_menu": "self-reading", "point": point, "form": None}
+    if point is None:
+        return render(request, "energy/readings.html", context)
+    now = timezone.now()
+    window = readings.open_window(request.company, point.commodity, now)
+    if request.method == "POST" or (window and "aggiungi" in request.GET):
+        form = context["form"] = ReadingForm(point, request.POST or None)
+        if request.method == "POST" and form.submit(Origin.of(request)):
+            messages.success(request, _("Autolettura salvata."))
+            return redirect("energy:readings")
+    context |= {
+        "page": paginate(request, readings.readings_of(request.user, point)),
+        "window": window,
+        "next_window": None
+        if window
+        else readings.next_window(request.company, point.commodity, now),
+        "windows": paginate(
+            request,
+            readings.planned_windows(request.company, point.commodity, now),
+            param="periodi",
+        ),
+    }
+    return render(request, "energy/readings.html", context)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@utility_customer_required
+def reading_delete_view(request: CompanyRequest, pk: int) -> HttpResponse:
+    """GET asks "Confermi la cancellazione…?" (the dialog without JavaScript); POST deletes."""
+    _offers_self_reading(request)
+    queryset = MeterReading.objects.select_related("supply_point")
+    reading = get_for_user(queryset, request.user, pk=pk)
+    if request.method == "POST":
+        try:
+            readings.delete_reading(Origin.of(request), reading)
+        except readings.ReadingRefused as refused:
+            messages.warning(request, refused.message)
+        else:
+            day = format_long_date(reading.reading_date)
+            messages.success(request, _("Lettura del %(date)s cancellata.") % {"date": day})
+        return redirect("energy:readings")
+    if reading.status != ReadingStatus.PENDING:
+        raise Http404  # nothing to confirm: an acquired reading stays
+    return render(request, "energy/reading_delete.html", {"reading": reading})

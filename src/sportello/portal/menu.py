@@ -55,7 +55,7 @@ UTILITY_MENU = [
     MenuEntry("home", _("Home page"), "portal:home"),
     MenuEntry("invoices", _("Elenco fatture")),
     MenuEntry("password", _("Cambio password"), "accounts:password_change"),
-    MenuEntry("self-reading", _("Autolettura contatore")),
+    MenuEntry("self-reading", _("Autolettura contatore"), "energy:readings"),
     MenuEntry("personal-data", _("Dati anagrafici")),
     MenuEntry("consumption", _("Prelievi fatturati")),
     MenuEntry("requests", _("Ticket")),
@@ -78,7 +78,9 @@ UTILITY_MENU = [
 
 def menu_for(company: Company) -> list[MenuEntry]:
     if company.is_utility:
-        return UTILITY_MENU
+        if company.feature_self_reading:
+            return UTILITY_MENU
+        return [e for e in UTILITY_MENU if e.key != "self-reading"]
     hidden = {
         key
         for key, offered in (
