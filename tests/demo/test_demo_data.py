@@ -29,9 +29,11 @@ from sportello.energy.models import (
     Consumption,
     Measure,
     MeterReading,
+    Plausibility,
     ReadingStatus,
     SupplyPoint,
 )
+from sportello.energy.readings import ReadingRefused, assess
 from sportello.leasing.models import Contract, ContractStatus, InstalmentKind, PlanInstalment
 from sportello.leasing.services import early_termination_quote
 from sportello.notices.models import Notification
@@ -330,26 +332,29 @@ def test_it_keeps_readings_that_a_demo_user_can_follow_with_a_sensible_one() -> 
                 and w.opens_at.date() <= reading.reading_date <= w.closes_at.date()
                 for w in windows
             ), reading
-        # The last acquired reading is a few weeks old; a month's consumption after it is
-        # plausible: above it, below twice the annual, within ±50 % of the expected.
+        # The last acquired reading is a few weeks old, and the self-reading rules take
+        # what the demo holds and the sensible reading a visitor would enter today.
         last = acquired[-1]
-        age = (TODAY - last.reading_date).days
-        assert 14 <= age <= 45, point
-        expected = point.annual_consumption * age / 365  # type: ignore[operator]
+        assert 14 <= (TODAY - last.reading_date).days <= 45, point
         for pending in (r for r in mine if r.status == ReadingStatus.PENDING):
             assert pending.acquired_at is None
-            used = pending.meter_value - last.meter_value
-            days = (pending.reading_date - last.reading_date).days
-            due = point.annual_consumption * days / 365  # type: ignore[operator]
-            assert due / 2 <= used <= due * 3 / 2, (point, used, due)
-        assert expected < 2 * point.annual_consumption  # type: ignore[operator]
+            found = assess(company, point, pending.reading_date, pending.meter_value,
+                           pending.corrector_value)  # fmt: skip
+            assert found.needs == Plausibility.NONE, (point, found)
+        latest = mine[-1]
+        expected = round(point.annual_consumption * (TODAY - latest.reading_date).days / 365)  # type: ignore[operator]
+        corrector = latest.corrector_value + expected if point.has_corrector else None  # type: ignore[operator]
+        found = assess(company, point, TODAY, latest.meter_value + expected, corrector)
+        assert found.needs == Plausibility.NONE, (point, found)
+        with pytest.raises(ReadingRefused):
+            assess(company, point, TODAY, latest.meter_value - 1, corrector)
     user = main_login("energia")
     pending = MeterReading.objects.for_user(user).filter(status=ReadingStatus.PENDING)
     assert pending.exists()
     assert all(r.entered_by == user for r in pending)
     # The point with a corrector has none pending: the visitor can enter one today.
-    corrector = SupplyPoint.objects.for_user(user).get(has_corrector=True)
-    assert not corrector.readings.filter(status=ReadingStatus.PENDING).exists()
+    with_corrector = SupplyPoint.objects.for_user(user).get(has_corrector=True)
+    assert not with_corrector.readings.filter(status=ReadingStatus.PENDING).exists()
 
 
 def test_it_files_utility_documents_in_every_category() -> None:

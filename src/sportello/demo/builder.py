@@ -40,6 +40,7 @@ from sportello.energy.models import (
     SupplyPoint,
 )
 from sportello.energy.models import PaymentMethod as SupplyPaymentMethod
+from sportello.energy.readings import CLOSING_NOTICE, notify_reading_windows
 from sportello.leasing.models import (
     Asset,
     Contract,
@@ -946,7 +947,8 @@ class DemoBuilder:
     ) -> dict[str, list[tuple[dt.datetime, dt.datetime]]]:
         """Monthly windows of eight days: the current one opened two days ago.
 
-        The ones before are closed; electricity has its next two planned too,
+        The ones before are closed, their customers told when they opened and
+        two days before they closed; electricity has its next two planned too,
         gas none yet (the page then says no window is planned).
         """
         anchor = self.today - dt.timedelta(days=2)
@@ -966,8 +968,16 @@ class DemoBuilder:
                         self._moment(opens + dt.timedelta(days=8), dt.time(22, 0)),
                     )
                 )
+        today = self._moment(self.today, dt.time())
         ReadingWindow.objects.bulk_create(
-            ReadingWindow(company=company, commodity=commodity, opens_at=opens, closes_at=closes)
+            ReadingWindow(
+                company=company,
+                commodity=commodity,
+                opens_at=opens,
+                closes_at=closes,
+                opening_notified_at=opens if closes < today else None,
+                closing_notified_at=closes - CLOSING_NOTICE if closes < today else None,
+            )
             for commodity, spans in windows.items()
             for opens, closes in spans
         )
@@ -981,6 +991,9 @@ class DemoBuilder:
         customers = self._customers(company, spec)
         self._users(company, spec, customers)
         windows = self._reading_windows(company)
+        # The customers heard of the open windows when they opened, as the job tells them.
+        noon = self._moment(self.today, dt.time(12, 0))
+        opened = next(o for o, c in windows[Commodity.ELECTRICITY] if o <= noon < c)
         users = {
             user.customer_id: user
             for user in PortalUser.objects.filter(
@@ -995,6 +1008,7 @@ class DemoBuilder:
                 planned.append((point, plan))
         points = [point for point, _ in planned]
         SupplyPoint.objects.bulk_create(points, batch_size=1000)
+        notify_reading_windows(now=opened + dt.timedelta(minutes=15))
         change = meters.last_clock_change(self.today)
         consumptions, measures, readings = [], [], []
         invoices: list[tuple[Invoice, Contract | None, ScheduleEntry | None, str]] = []
