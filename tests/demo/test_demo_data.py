@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from collections import Counter, defaultdict
 from collections.abc import Iterator
 from decimal import Decimal
 
 import pytest
 from django.db import IntegrityError, transaction
-from django.db.models import Count, F, Sum
+from django.db.models import F, QuerySet, Sum
 from django.utils import timezone
 from pypdf import PdfReader
 from stdnum import iban
@@ -21,7 +22,18 @@ from sportello.core.models import Company, CompanyHost, OutboxEmail
 from sportello.customers.models import Customer, PersonKind
 from sportello.demo.builder import DemoBuilder, build_demo
 from sportello.demo.catalogue import demo_catalogue
-from sportello.energy.models import Commodity, Consumption, MeterReading, SupplyPoint
+from sportello.demo.meters import time_band
+from sportello.documents.models import Document, DocumentCategory
+from sportello.energy.models import (
+    Commodity,
+    Consumption,
+    Measure,
+    MeterReading,
+    Plausibility,
+    ReadingStatus,
+    SupplyPoint,
+)
+from sportello.energy.readings import ReadingRefused, assess
 from sportello.leasing.models import Contract, ContractStatus, InstalmentKind, PlanInstalment
 from sportello.leasing.services import early_termination_quote
 from sportello.notices.models import Notification
@@ -195,22 +207,202 @@ def test_it_stores_a_real_pdf_for_the_invoices_of_the_base_data() -> None:
     assert old.exists() and not old.exclude(pdf="").exists()
 
 
-def test_it_gives_utility_customers_electricity_and_gas_points() -> None:
-    points = SupplyPoint.objects.filter(company__slug="energia")
-    assert points.filter(commodity=Commodity.ELECTRICITY, code__startswith="IT001E").exists()
-    gas = points.filter(commodity=Commodity.GAS)
-    assert all(len(p.code) == 14 and p.code.isdigit() for p in gas)
-    assert gas.filter(has_corrector=True).exists() and gas.filter(has_corrector=False).exists()
-    per_point = Consumption.objects.values("supply_point").annotate(months=Count("id"))
-    assert {row["months"] for row in per_point} == {36}
-    electric = points.filter(commodity=Commodity.ELECTRICITY).first()
-    assert electric is not None and electric.measures.count() == 36
+# The utility ----------------------------------------------------------------------
 
 
-def test_it_opens_a_reading_window_that_contains_today() -> None:
+def utility_points() -> QuerySet[SupplyPoint]:
+    return SupplyPoint.objects.filter(company__slug="energia").select_related("customer")
+
+
+def test_it_gives_utility_customers_well_formed_electricity_and_gas_points() -> None:
+    points = list(utility_points())
+
+    for point in points:
+        point.full_clean()  # POD IT + 3 digits + E + 8-9 characters, PDR 14 digits
+        assert point.number.startswith("PR00") and len(point.number) == 8
+    assert len({p.code for p in points}) == len({p.number for p in points}) == len(points)
+    gas = [p for p in points if p.commodity == Commodity.GAS]
+    assert any(p.code.startswith("0") for p in gas), "PDRs are text: some begin with 0"
+    assert {p.has_corrector for p in gas} == {True, False}
+    assert all(p.corrector_number for p in gas if p.has_corrector)
+    electric = [p for p in points if p.is_electricity]
+    assert {p.has_time_bands for p in electric} == {True, False}
+    assert all(p.contracted_power and p.voltage and not p.meter_class for p in electric)
+    assert all(p.meter_class and p.contracted_power is None for p in gas)
+
+
+def test_it_gives_the_main_utility_login_several_points_to_choose_from() -> None:
+    user = main_login("energia")
+    points = list(SupplyPoint.objects.for_user(user))
+
+    assert len(points) >= 2
+    assert any(p.is_electricity and p.has_time_bands for p in points)
+    assert any(p.commodity == Commodity.GAS and p.has_corrector for p in points)
+    # The landing page says which login has them.
+    entry = next(e for e in demo_catalogue() if e.company.slug == "energia")
+    assert f"{len(points)} punti di fornitura" in entry.logins[0].note
+
+
+def test_it_bills_three_years_of_seasonal_consumption_for_every_point() -> None:
+    rows = Consumption.objects.filter(supply_point__company__slug="energia")
+    first, last = dt.date(2023, 11, 1), dt.date(2026, 10, 1)
+    for point in utility_points():
+        months = list(rows.filter(supply_point=point).order_by("year", "month"))
+        assert [(m.year, m.month) for m in months] == [
+            (day.year, day.month)
+            for day in (dt.date(2023 + (10 + n) // 12, (10 + n) % 12 + 1, 1) for n in range(36))
+        ]
+        assert (months[0].year, months[0].month) == (first.year, first.month)
+        assert (months[-1].year, months[-1].month) == (last.year, last.month)
+        year = sum(m.energy for m in months[-12:])
+        assert abs(year - point.annual_consumption) < point.annual_consumption / 5, point
+        if point.has_time_bands:
+            for month in months:
+                assert month.energy_f1 + month.energy_f2 + month.energy_f3 == month.energy
+                assert min(month.energy_f1, month.energy_f2, month.energy_f3) > 0
+        else:
+            assert all(m.energy_f1 is None for m in months)
+        assert all((m.power is not None) == point.is_electricity for m in months)
+        if point.commodity == Commodity.GAS:
+            january = next(m for m in months if m.month == 1)
+            july = next(m for m in months if m.month == 7)
+            assert january.energy > 2 * july.energy
+    assert rows.filter(is_estimated=True).exists() and rows.filter(is_estimated=False).exists()
+
+
+def test_it_records_a_month_of_curves_across_the_last_clock_change() -> None:
+    """TODAY is 22/11/2026: the curves are October's, whose 25th has 100 quarter hours."""
+    measures = Measure.objects.filter(supply_point__company__slug="energia")
+    assert measures.count() < 10_000, "the demo builds fast"
+    by_interval = {
+        minutes: {m.supply_point_id for m in measures.filter(interval_minutes=minutes)}
+        for minutes in (15, 60)
+    }
+    assert len(by_interval[15]) >= 2 and len(by_interval[60]) >= 1
+    main_points = SupplyPoint.objects.for_user(main_login("energia"))
+    assert main_points.filter(pk__in=by_interval[15]).exists()
+    for point in SupplyPoint.objects.filter(measures__isnull=False).distinct():
+        rows = list(point.measures.order_by("measured_at"))
+        minutes = rows[0].interval_minutes
+        days = Counter(timezone.localtime(r.measured_at).date() for r in rows)
+        per_day = 24 * 60 // minutes
+        assert days[dt.date(2026, 10, 25)] == per_day * 25 // 24
+        assert set(days) == {dt.date(2026, 10, day) for day in range(1, 32)}
+        assert {n for day, n in days.items() if day != dt.date(2026, 10, 25)} == {per_day}
+        # Stored in UTC, interval starts: the first is local midnight of 1 October.
+        assert rows[0].measured_at == dt.datetime(2026, 9, 30, 22, 0, tzinfo=dt.UTC)
+        # The month's curve adds up to its billed consumption, band by band.
+        october = point.consumptions.get(year=2026, month=10)
+        assert sum(r.active_energy for r in rows) == october.energy
+        assert not october.is_estimated
+        if point.has_time_bands:
+            bands: dict[str, Decimal] = defaultdict(Decimal)
+            for row in rows:
+                bands[time_band(timezone.localtime(row.measured_at))] += row.active_energy
+            assert (october.energy_f1, october.energy_f2) == (bands["F1"], bands["F2"])
+        assert all(r.peak_power <= point.available_power for r in rows)  # type: ignore[operator]
+
+
+def test_it_opens_a_reading_window_for_each_commodity_and_keeps_closed_ones() -> None:
     company = Company.objects.get(slug="energia")
-    now = dt.datetime.combine(TODAY, dt.time(12, 0)).astimezone()
-    assert company.reading_windows.filter(opens_at__lte=now, closes_at__gte=now).count() == 2
+    now = timezone.make_aware(dt.datetime.combine(TODAY, dt.time(12, 0)))
+    for commodity in Commodity.values:
+        windows = company.reading_windows.filter(commodity=commodity)
+        assert windows.filter(opens_at__lte=now, closes_at__gte=now).count() == 1
+        assert windows.filter(closes_at__lt=now).count() >= 6
+    future = company.reading_windows.filter(opens_at__gt=now)
+    assert set(future.values_list("commodity", flat=True)) == {Commodity.ELECTRICITY}
+
+
+def test_it_keeps_readings_that_a_demo_user_can_follow_with_a_sensible_one() -> None:
+    company = Company.objects.get(slug="energia")
+    windows = list(company.reading_windows.all())
+    readings = MeterReading.objects.filter(supply_point__company=company)
+    for point in utility_points():
+        mine = list(readings.filter(supply_point=point).order_by("reading_date"))
+        acquired = [r for r in mine if r.status == ReadingStatus.ACQUIRED]
+        assert len(acquired) >= 4, point
+        assert all(r.acquired_at is not None and r.created_at < r.acquired_at for r in acquired)
+        values = [r.meter_value for r in mine]
+        assert values == sorted(values)
+        assert all((r.corrector_value is not None) == point.has_corrector for r in mine)
+        for reading in mine:
+            assert any(
+                w.commodity == point.commodity
+                and w.opens_at.date() <= reading.reading_date <= w.closes_at.date()
+                for w in windows
+            ), reading
+        # The last acquired reading is a few weeks old, and the self-reading rules take
+        # what the demo holds and the sensible reading a visitor would enter today.
+        last = acquired[-1]
+        assert 14 <= (TODAY - last.reading_date).days <= 45, point
+        for pending in (r for r in mine if r.status == ReadingStatus.PENDING):
+            assert pending.acquired_at is None
+            found = assess(company, point, pending.reading_date, pending.meter_value,
+                           pending.corrector_value)  # fmt: skip
+            assert found.needs == Plausibility.NONE, (point, found)
+        latest = mine[-1]
+        expected = round(point.annual_consumption * (TODAY - latest.reading_date).days / 365)  # type: ignore[operator]
+        corrector = latest.corrector_value + expected if point.has_corrector else None  # type: ignore[operator]
+        found = assess(company, point, TODAY, latest.meter_value + expected, corrector)
+        assert found.needs == Plausibility.NONE, (point, found)
+        with pytest.raises(ReadingRefused):
+            assess(company, point, TODAY, latest.meter_value - 1, corrector)
+    user = main_login("energia")
+    pending = MeterReading.objects.for_user(user).filter(status=ReadingStatus.PENDING)
+    assert pending.exists()
+    assert all(r.entered_by == user for r in pending)
+    # The point with a corrector has none pending: the visitor can enter one today.
+    with_corrector = SupplyPoint.objects.for_user(user).get(has_corrector=True)
+    assert not with_corrector.readings.filter(status=ReadingStatus.PENDING).exists()
+
+
+def test_it_files_utility_documents_in_every_category() -> None:
+    documents = Document.objects.filter(company__slug="energia")
+    assert set(documents.values_list("category", flat=True)) == set(DocumentCategory.values)
+    company_wide = documents.filter(customer__isnull=True)
+    assert set(company_wide.values_list("category", flat=True)) == set(DocumentCategory.values) - {
+        DocumentCategory.MINE
+    }
+    user = main_login("energia")
+    mine = Document.objects.for_user(user).filter(category=DocumentCategory.MINE)
+    points = SupplyPoint.objects.for_user(user)
+    assert mine.count() > points.count()
+    assert all(mine.filter(title__contains=p.code).exists() for p in points)
+    for document in documents:
+        with document.file.open("rb") as handle:
+            text = PdfReader(io.BytesIO(handle.read())).pages[0].extract_text()
+        assert document.title.replace("’", "'") in text
+        assert document.original_name.endswith(".pdf") and " " not in document.original_name
+
+
+def test_it_gives_the_main_utility_login_tickets_about_its_points() -> None:
+    user = main_login("energia")
+    mine = ServiceRequest.objects.for_user(user)
+    company = Company.objects.get(slug="energia")
+
+    assert set(mine.values_list("status", flat=True)) == set(RequestStatus.values)
+    assert set(mine.values_list("kind", flat=True)) == {
+        RequestKind.UTILITY_TICKET,
+        RequestKind.COMPLAINT,
+    }
+    points = set(SupplyPoint.objects.for_user(user))
+    assert all(r.supply_point in points for r in mine)
+    assert {r.supply_point for r in mine} == points
+    tickets = mine.filter(kind=RequestKind.UTILITY_TICKET)
+    assert all(r.request_type and r.request_type.company == company for r in tickets)
+    assert mine.filter(author__parent=user).exists()
+    answered = RequestMessage.objects.for_user(user).filter(from_service_desk=True)
+    assert answered.visible_to_customer().exists()
+    complaint = mine.get(kind=RequestKind.COMPLAINT)
+    assert complaint.supply_point is not None
+    assert complaint.payload["point_code"] == complaint.supply_point.code
+    assert complaint.payload["commodity"] == complaint.supply_point.commodity
+    assert complaint.received_on == timezone.localdate(complaint.created_at)
+    assert complaint.due_on == complaint_due_date(complaint.received_on, complaint_clock(complaint))
+    labels = set(company.request_types.values_list("label_it", flat=True))
+    assert {"Voltura", "Subentro", "Rettifica di fatturazione", "Verifica del contatore"} <= labels
+    assert not ServiceRequest.objects.filter(company=company, code__startswith="DEMO-").exists()
 
 
 def test_it_registers_some_customers_and_leaves_others_to_register() -> None:

@@ -20,6 +20,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone, translation
+from django.utils.text import slugify
 
 from sportello.accounts.models import PortalUser
 from sportello.billing.models import DocumentType, Invoice, ScheduleEntry
@@ -39,6 +40,7 @@ from sportello.energy.models import (
     SupplyPoint,
 )
 from sportello.energy.models import PaymentMethod as SupplyPaymentMethod
+from sportello.energy.readings import CLOSING_NOTICE, notify_reading_windows
 from sportello.leasing.models import (
     Asset,
     Contract,
@@ -59,21 +61,18 @@ from sportello.notices.models import (
     Notification,
     audience_key,
 )
+from sportello.portal.menu import menu_for
 from sportello.servicedesk.models import (
-    RequestKind,
-    RequestMessage,
-    RequestStatus,
     RequestType,
-    ServiceRequest,
 )
-from sportello.servicedesk.services import next_request_code
 
-from . import identity
+from . import identity, meters
 from .catalogue import DEMO_PASSWORD
-from .companies import COMPANIES, CompanySpec
+from .companies import COMPANIES, UTILITY_DOCUMENTS, CompanySpec
 from .desk import DeskCast, build_desk
 from .finance import add_months, french_plan
 from .pdf import text_pdf
+from .utility_desk import BILLED_AFTER, build_utility_desk
 
 VAT_RATE = Decimal("0.22")
 #: Each plan row's causale in the schedule: the same code as its kind.
@@ -126,6 +125,54 @@ PRODUCTS = [
         (180_000, 850_000), (120, 144, 180), 3, (0.10, 0.20), "Costruzioni Generali S.p.A.",
     ),
 ]  # fmt: skip
+
+
+@dataclass(frozen=True)
+class PointPlan:
+    """A supply point a demo customer has."""
+
+    commodity: str
+    #: "home" or "office": at the customer's own address; any other site elsewhere.
+    site: str
+    business: bool
+    #: kWh or Smc a year (the base customers' figure; scaled copies vary it).
+    annual: int
+    time_bands: bool = False
+    corrector: bool = False
+    #: The 2G meter's curve interval in minutes (0: no curves).
+    curve_minutes: int = 0
+    #: The customer entered a reading yesterday, not acquired yet.
+    pending: bool = False
+
+
+_E, _G = Commodity.ELECTRICITY, Commodity.GAS
+#: Each utility customer's points, by its place among the eight (persons at 0, 3, 6).
+POINT_PLANS = [
+    # The main demo login: home power with time bands and quarter-hourly curves,
+    # home gas, and the gas of the family's workshop, with a volume corrector.
+    [PointPlan(_E, "home", False, 2_700, time_bands=True, curve_minutes=15, pending=True),
+     PointPlan(_G, "home", False, 900, pending=True),
+     PointPlan(_G, "workshop", True, 3_500, corrector=True)],
+    [PointPlan(_E, "office", True, 34_000, time_bands=True, curve_minutes=60, pending=True),
+     PointPlan(_G, "office", True, 5_200, corrector=True)],
+    [PointPlan(_E, "office", True, 52_000, time_bands=True, curve_minutes=15),
+     PointPlan(_E, "warehouse", True, 9_000, time_bands=True)],
+    [PointPlan(_G, "home", False, 750)],
+    [PointPlan(_E, "office", True, 18_000, time_bands=True),
+     PointPlan(_G, "office", True, 8_000, corrector=True)],
+    [PointPlan(_E, "office", True, 12_000, time_bands=True)],
+    [PointPlan(_E, "home", False, 2_200), PointPlan(_G, "home", False, 650)],
+    [PointPlan(_G, "plant", True, 12_000, corrector=True)],
+]  # fmt: skip
+#: The offer by commodity, business use and time bands.
+OFFERS: dict[tuple[str, bool, bool], str] = {
+    (_E, False, False): "Luce Casa Fissa",
+    (_E, False, True): "Luce Casa Tre Fasce",
+    (_E, True, True): "Luce Business Fasce",
+    (_E, True, False): "Luce Business Monoraria",
+    (_G, False, False): "Gas Casa Indicizzato",
+    (_G, True, False): "Gas Business Indicizzato",
+}
 
 
 @dataclass
@@ -206,7 +253,7 @@ class DemoBuilder:
                 )
                 self._leasing_customers(company, spec, desk)
             else:
-                self._utility_customers(company, spec)
+                self._utility_customers(company, spec, desk[0])
             self.built.counts["companies"] += 1
 
     def _operator(
@@ -281,8 +328,6 @@ class DemoBuilder:
             first_invoice_year=spec.first_invoice_year,
             pec_domains=spec.pec_domains,
             commercial_contacts_en=spec.commercial_contacts_en,
-            guide=spec.guides[0],
-            guide_en=spec.guides[1],
             accessibility_conformity=spec.accessibility_conformity,
             accessibility_issues=spec.accessibility_issues[0],
             accessibility_issues_en=spec.accessibility_issues[1],
@@ -296,13 +341,17 @@ class DemoBuilder:
             payment_bank=spec.payment[1],
             payment_contact=spec.payment[2],
         )
+        # The guide and the FAQ speak only of the sections the portal offers.
+        menu = menu_for(company)
+        built = {entry.key for entry in menu if entry.is_built}
+        company.guide, company.guide_en = spec.guides(built, coming=len(built) < len(menu))
         company.full_clean()
         company.logo.save(f"{spec.slug}.svg", ContentFile(self._logo_svg(spec)), save=False)
         company.save()
         CompanyHost.objects.create(company=company, host=spec.host, is_primary=True)
         FaqEntry.objects.bulk_create(
             entry
-            for position, (q_it, a_it, q_en, a_en) in enumerate(spec.faq)
+            for position, (q_it, a_it, q_en, a_en, _) in enumerate(spec.faq_of(built))
             for entry in (
                 FaqEntry(company=company, language="it", position=position, question=q_it, answer=a_it),
                 FaqEntry(company=company, language="en", position=position, question=q_en, answer=a_en),
@@ -314,8 +363,6 @@ class DemoBuilder:
         )
         self._company_documents(company)
         self._broadcasts(company)
-        if company.is_utility:
-            self._reading_windows(company)
         return company
 
     def _logo_svg(self, spec: CompanySpec) -> bytes:
@@ -423,6 +470,10 @@ class DemoBuilder:
         Notification.objects.bulk_create(notices)
 
     def _company_documents(self, company: Company) -> None:
+        if company.is_utility:
+            for category, title in UTILITY_DOCUMENTS:
+                self._document(company, None, None, category, title)
+            return
         titles = {
             DocumentCategory.GENERIC: "Condizioni generali di servizio",
             DocumentCategory.FORMS: "Modulo di richiesta variazione dati",
@@ -440,6 +491,7 @@ class DemoBuilder:
         contract: Contract | None,
         category: str,
         title: str,
+        details: list[str] | None = None,
     ) -> None:
         document = Document(
             company=company,
@@ -447,7 +499,7 @@ class DemoBuilder:
             contract=contract,
             category=category,
             title=title,
-            original_name=f"{title.lower().replace(' ', '-')[:60]}.pdf",
+            original_name=f"{slugify(title)[:100]}.pdf",
             published_on=self.today - dt.timedelta(days=self.rng.randint(5, 400)),
         )
         lines = [company.name, "", title]
@@ -455,6 +507,7 @@ class DemoBuilder:
             lines += [f"Cliente: {customer.code} {customer.name}"]
         if contract:
             lines += [f"Contratto n. {contract.number}/{contract.module_number}"]
+        lines += details or []
         document.file.save("document.pdf", ContentFile(text_pdf(title, lines)), save=False)
         document.save()
         self.built.counts["documents"] += 1
@@ -889,164 +942,351 @@ class DemoBuilder:
 
     # -- utility --------------------------------------------------------------
 
-    def _reading_windows(self, company: Company) -> None:
-        """Monthly windows of eight days; the current one contains today."""
-        windows = []
+    def _reading_windows(
+        self, company: Company
+    ) -> dict[str, list[tuple[dt.datetime, dt.datetime]]]:
+        """Monthly windows of eight days: the current one opened two days ago.
+
+        The ones before are closed, their customers told when they opened and
+        two days before they closed; electricity has its next two planned too,
+        gas none yet (the page then says no window is planned).
+        """
+        anchor = self.today - dt.timedelta(days=2)
+        windows: dict[str, list[tuple[dt.datetime, dt.datetime]]] = {}
         for commodity in Commodity.values:
-            for offset in range(-12, 4):
-                opens = add_months(self.today, offset).replace(day=1) + dt.timedelta(
-                    days=min(self.today.day, 28) - 3
+            ahead = 2 if commodity == Commodity.ELECTRICITY else 0
+            windows[commodity] = []
+            for offset in range(-12, ahead + 1):
+                opens = (
+                    anchor
+                    if offset == 0
+                    else add_months(anchor, offset).replace(day=min(anchor.day, 28))
                 )
-                windows.append(
-                    ReadingWindow(
-                        company=company,
-                        commodity=commodity,
-                        opens_at=timezone.make_aware(dt.datetime.combine(opens, dt.time(8, 0))),
-                        closes_at=timezone.make_aware(
-                            dt.datetime.combine(opens + dt.timedelta(days=8), dt.time(22, 0))
-                        ),
+                windows[commodity].append(
+                    (
+                        self._moment(opens, dt.time(8, 0)),
+                        self._moment(opens + dt.timedelta(days=8), dt.time(22, 0)),
                     )
                 )
-        ReadingWindow.objects.bulk_create(windows)
+        today = self._moment(self.today, dt.time())
+        ReadingWindow.objects.bulk_create(
+            ReadingWindow(
+                company=company,
+                commodity=commodity,
+                opens_at=opens,
+                closes_at=closes,
+                opening_notified_at=opens if closes < today else None,
+                closing_notified_at=closes - CLOSING_NOTICE if closes < today else None,
+            )
+            for commodity, spans in windows.items()
+            for opens, closes in spans
+        )
+        return windows
 
-    def _utility_customers(self, company: Company, spec: CompanySpec) -> None:
+    @staticmethod
+    def _moment(day: dt.date, at: dt.time) -> dt.datetime:
+        return timezone.make_aware(dt.datetime.combine(day, at))
+
+    def _utility_customers(self, company: Company, spec: CompanySpec, operator: PortalUser) -> None:
         customers = self._customers(company, spec)
         self._users(company, spec, customers)
-        rng = self.rng
-        points: list[SupplyPoint] = []
+        windows = self._reading_windows(company)
+        # The customers heard of the open windows when they opened, as the job tells them.
+        noon = self._moment(self.today, dt.time(12, 0))
+        opened = next(o for o, c in windows[Commodity.ELECTRICITY] if o <= noon < c)
+        users = {
+            user.customer_id: user
+            for user in PortalUser.objects.filter(
+                company=company, customer__isnull=False, parent__isnull=True
+            )
+        }
+        planned: list[tuple[SupplyPoint, PointPlan]] = []
+        codes: set[str] = set()
         for index, customer in enumerate(customers):
-            commodities = [Commodity.ELECTRICITY, Commodity.GAS][: 1 + index % 2]
-            if index % 4 == 3:
-                commodities = [Commodity.GAS]
-            for commodity in commodities:
-                place = next(p for p in identity.PLACES if p.city == customer.city)
-                electric = commodity == Commodity.ELECTRICITY
-                code = (
-                    f"IT001E{rng.randint(10_000_000, 99_999_999)}"
-                    if electric
-                    else f"{rng.randint(10**13, 10**14 - 1)}"
-                )
-                business = customer.kind == PersonKind.LEGAL
-                points.append(
-                    SupplyPoint(
-                        company=company,
-                        customer=customer,
-                        code=code,
-                        commodity=commodity,
-                        address=f"{identity.street_address(rng).upper()} - {place.postcode} "
-                        f"{place.city.upper()} ({place.province})",
-                        number=f"PR{len(points) + 2874:06d}",
-                        meter_number=f"{rng.randint(10**7, 10**8 - 1)}",
-                        has_corrector=not electric and business,
-                        corrector_number=f"C{rng.randint(10**6, 10**7 - 1)}"
-                        if not electric and business
-                        else "",
-                        distributor="e-distribuzione S.p.A." if electric else "Toscana Energia S.p.A.",
-                        voltage="BT 230 V" if electric and not business else ("BT 400 V" if electric else ""),
-                        contracted_power=(Decimal("15") if business else Decimal("3")) if electric else None,
-                        available_power=(Decimal("16.5") if business else Decimal("3.3")) if electric else None,
-                        has_time_bands=electric and business,
-                        meter_class="" if electric else ("G16" if business else "G4"),
-                        remi_code="" if electric else f"34{rng.randint(10000, 99999)}",
-                        usage="Altri usi" if business else "Domestico",
-                        annual_consumption=Decimal(
-                            (34_000 if business else 2_700) if electric else (5_200 if business else 700)
-                        ),
-                        offer="Luce Casa Fissa" if electric else "Gas Casa Indicizzato",
-                        market="Libero",
-                        contract_start=dt.date(rng.randint(2014, 2020), 1, 1),
-                        billing_frequency=BillingFrequency.BIMONTHLY,
-                        payment_method=SupplyPaymentMethod.SEPA,
-                        active_from=dt.date(rng.randint(2014, 2020), 1, 1),
-                    )
-                )  # fmt: skip
+            for plan in POINT_PLANS[index % len(POINT_PLANS)]:
+                point = self._supply_point(company, customer, plan, len(planned), codes)
+                planned.append((point, plan))
+        points = [point for point, _ in planned]
         SupplyPoint.objects.bulk_create(points, batch_size=1000)
+        notify_reading_windows(now=opened + dt.timedelta(minutes=15))
+        change = meters.last_clock_change(self.today)
         consumptions, measures, readings = [], [], []
         invoices: list[tuple[Invoice, Contract | None, ScheduleEntry | None, str]] = []
-        for point in points:
-            consumptions_of_point = self._consumption(point)
-            consumptions += consumptions_of_point
-            if point.commodity == Commodity.ELECTRICITY:
-                measures += self._measures(point, consumptions_of_point)
-            readings += self._readings(point)
-            invoices += self._utility_invoices(company, point)
+        for point, plan in planned:
+            monthly = self._monthly_energy(point, plan)
+            curves = plan.curve_minutes and point.customer_id in self.base_customer_ids
+            measured = self._measures(point, plan, monthly, change) if curves else []
+            measures += measured
+            consumption = self._consumption(point, plan, monthly, measured)
+            consumptions += consumption
+            actual = {(row.year, row.month) for row in consumption if not row.is_estimated}
+            estimated = {key for key in monthly if self._is_estimated(*key)} - actual
+            readings += self._readings(
+                point, plan, monthly, windows[point.commodity], users.get(point.customer_id)
+            )
+            invoices += self._utility_invoices(company, point, monthly, estimated)
         Consumption.objects.bulk_create(consumptions, batch_size=5000)
         Measure.objects.bulk_create(measures, batch_size=5000)
-        MeterReading.objects.bulk_create(readings, batch_size=5000)
+        self._write_readings(readings)
         self._write_utility_invoices(company, invoices)
         self.built.counts["supply points"] += len(points)
         self.built.counts["consumption rows"] += len(consumptions)
         self.built.counts["measures"] += len(measures)
-        for customer in customers[:3]:
-            self._document(company, customer, None, DocumentCategory.MINE, "Lettera di benvenuto")
-        self._requests_utility(company, customers[0])
+        self.built.counts["meter readings"] += len(readings)
+        registered = [
+            c for i, c in enumerate(customers[: spec.customers]) if self._registered(spec, i)
+        ]
+        self._utility_documents(company, registered, points)
+        self.built.counts["requests"] += build_utility_desk(
+            company, registered, points, operator, self.today
+        )
 
-    def _consumption(self, point: SupplyPoint) -> list[Consumption]:
+    def _supply_point(
+        self, company: Company, customer: Customer, plan: PointPlan, position: int, codes: set[str]
+    ) -> SupplyPoint:
+        rng = self.rng
+        electric = plan.commodity == Commodity.ELECTRICITY
+        code = ""
+        while not code or code in codes:
+            if electric:
+                code = f"IT001E{rng.randint(10**7, 10**8 - 1)}"
+            elif plan.business:
+                code = f"{rng.randint(10**13, 10**14 - 1)}"
+            else:
+                # Many PDRs begin with a zero: they are text, never numbers.
+                code = f"0{rng.randint(10**12, 10**13 - 1)}"
+        codes.add(code)
+        own_address = plan.site in ("home", "office")
+        street = customer.address if own_address else identity.street_address(rng)
+        annual = (
+            plan.annual
+            if customer.pk in self.base_customer_ids
+            else int(round(plan.annual * rng.uniform(0.8, 1.2), -1))
+        )
+        power = (
+            Decimal(3) if not plan.business
+            else Decimal(6) if annual <= 10_000
+            else Decimal(15) if annual <= 36_000
+            else Decimal(30)
+        )  # fmt: skip
+        gas_class = (
+            "G4" if not plan.business
+            else "G10" if annual < 4_000
+            else "G16" if annual < 10_000
+            else "G25"
+        )  # fmt: skip
+        start = dt.date(rng.randint(2014, 2020), 1, 1)
+        return SupplyPoint(
+            company=company,
+            customer=customer,
+            # PR002874 as in seed 004's header, then on.
+            number=f"PR{2874 + position:06d}",
+            code=code,
+            commodity=plan.commodity,
+            address=f"{street.replace(',', '').upper()} - {customer.postcode} "
+            f"{customer.city.upper()} ({customer.province})",
+            active_from=start,
+            annual_consumption=Decimal(annual),
+            distributor="e-distribuzione S.p.A." if electric else "Toscana Energia S.p.A.",
+            meter_number=f"{'E' if electric else 'G'}{rng.randint(10**7, 10**8 - 1)}",
+            voltage=("BT 400 V" if plan.business else "BT 230 V") if electric else "",
+            contracted_power=power if electric else None,
+            available_power=power * Decimal("1.1") if electric else None,
+            has_time_bands=plan.time_bands,
+            meter_class="" if electric else gas_class,
+            has_corrector=plan.corrector,
+            corrector_number=f"C{rng.randint(10**6, 10**7 - 1)}" if plan.corrector else "",
+            remi_code="" if electric else f"34{rng.randint(100000, 999999)}",
+            usage="Altri usi" if plan.business else "Domestico",
+            offer=OFFERS[(plan.commodity, plan.business, plan.time_bands)],
+            market="Libero",
+            contract_start=start,
+            billing_frequency=BillingFrequency.BIMONTHLY,
+            payment_method=SupplyPaymentMethod.SEPA,
+        )
+
+    def _monthly_energy(
+        self, point: SupplyPoint, plan: PointPlan
+    ) -> dict[tuple[int, int], Decimal]:
+        """The point's energy of every month from its start to this one (kWh or Smc).
+
+        The bills, the billed consumption and the meter readings all follow it.
+        """
+        annual = float(point.annual_consumption or 0)
+        shares = meters.monthly_shares(point.is_electricity, plan.business)
+        monthly = {}
+        month = meters.month_start(point.active_from)
+        while month <= self.today:
+            energy = annual * shares[month.month - 1] * self.rng.uniform(0.88, 1.12)
+            monthly[(month.year, month.month)] = Decimal(round(energy))
+            month = meters.next_month(month)
+        return monthly
+
+    @staticmethod
+    def _is_estimated(year: int, month: int) -> bool:
+        """Every third bimonthly bill is on an estimate."""
+        return (year * 12 + month - 1) // 2 % 3 == 1
+
+    def _consumption(
+        self,
+        point: SupplyPoint,
+        plan: PointPlan,
+        monthly: dict[tuple[int, int], Decimal],
+        measured: list[Measure],
+    ) -> list[Consumption]:
+        """The last 36 months; a month with curves takes its bands and power from them."""
+        rng = self.rng
+        bands: dict[str, Decimal] = defaultdict(Decimal)
+        for measure in measured:
+            bands[meters.time_band(measure.measured_at.astimezone(meters.ROME))] += (
+                measure.active_energy
+            )
+        curve_month = self._local_month(measured[-1].measured_at) if measured else None
+        # The bill's power is the highest mean power of an interval.
+        peak = max(
+            (m.active_energy * 60 / m.interval_minutes for m in measured), default=Decimal(0)
+        ).quantize(Decimal("0.001"))
+        f1_share, f2_share = (0.64, 0.15) if plan.business else (0.32, 0.36)
         rows = []
-        electric = point.commodity == Commodity.ELECTRICITY
-        business = point.usage == "Altri usi"
         for offset in range(-36, 0):
             month = add_months(self.today, offset)
-            if electric:
-                base = 2_400 if business else 220
-                energy = base * (1.25 if month.month in (1, 2, 7, 8, 12) else 1.0)
-                power = Decimal(str(round(self.rng.uniform(2.0, 3.2) * (5 if business else 1), 3)))
-            else:
-                base = 900 if business else 110
-                energy = base * (2.6 if month.month in (11, 12, 1, 2, 3) else 0.35)
-                power = None
-            rows.append(
-                Consumption(
-                    supply_point=point,
-                    year=month.year,
-                    month=month.month,
-                    energy=Decimal(str(round(energy * self.rng.uniform(0.85, 1.15), 3))),
-                    power=power,
-                )
-            )
-        return rows
-
-    def _measures(self, point: SupplyPoint, consumptions: list[Consumption]) -> list[Measure]:
-        return [
-            Measure(
+            key = (month.year, month.month)
+            energy = monthly[key]
+            row = Consumption(
                 supply_point=point,
-                measured_at=timezone.make_aware(
-                    dt.datetime.combine(
-                        add_months(dt.date(row.year, row.month, 1), 0), dt.time(23, 0)
-                    )
-                ),
-                active_energy=row.energy,
-                reactive_energy=(row.energy * Decimal("0.18")).quantize(Decimal("0.001")),
-                peak_power=row.power or Decimal("0.000"),
+                year=month.year,
+                month=month.month,
+                energy=energy,
+                is_estimated=key != curve_month and self._is_estimated(*key),
             )
-            for row in consumptions
-        ]
+            if point.is_electricity:
+                contracted = float(point.contracted_power or 3)
+                power = (
+                    contracted * rng.uniform(0.55, 0.95) if plan.business else rng.uniform(1.6, 3.1)
+                )
+                row.power = peak if key == curve_month else Decimal(str(round(power, 3)))
+            if plan.time_bands:
+                if key == curve_month:
+                    f1, f2 = bands["F1"], bands["F2"]
+                else:
+                    f1 = Decimal(round(float(energy) * f1_share * rng.uniform(0.94, 1.06)))
+                    f2 = Decimal(round(float(energy) * f2_share * rng.uniform(0.94, 1.06)))
+                row.energy_f1, row.energy_f2, row.energy_f3 = f1, f2, energy - f1 - f2
+            rows.append(row)
+        return rows
 
-    def _readings(self, point: SupplyPoint) -> list[MeterReading]:
-        value = self.rng.randint(1_000, 40_000)
+    @staticmethod
+    def _local_month(moment: dt.datetime) -> tuple[int, int]:
+        local = moment.astimezone(meters.ROME)
+        return local.year, local.month
+
+    def _measures(
+        self,
+        point: SupplyPoint,
+        plan: PointPlan,
+        monthly: dict[tuple[int, int], Decimal],
+        change: dt.date,
+    ) -> list[Measure]:
+        """The 2G meter's curve of the month of the last clock change, adding up to that
+        month's energy to the watt-hour."""
+        minutes = plan.curve_minutes
+        month = meters.month_start(change)
+        available = float(point.available_power or 3)
+        reactive = (0.2, 0.35) if plan.business else (0.05, 0.12)
+        weights = meters.curve(meters.interval_starts(month, minutes), plan.business, self.rng)
+        watt_hours = meters.largest_remainder(
+            int(monthly[(month.year, month.month)] * 1000), weights
+        )
         rows = []
-        for offset in range(-6, 0):
-            value += self.rng.randint(40, 400)
-            day = add_months(self.today, offset) - dt.timedelta(days=3)
+        for (start, _), wh in zip(weights, watt_hours, strict=True):
+            average_kw = wh / 1000 * 60 / minutes
+            peak_kw = min(available, average_kw * self.rng.uniform(1.05, 1.4))
             rows.append(
-                MeterReading(
-                    supply_point=point,
-                    reading_date=day,
-                    meter_value=value,
-                    corrector_value=value + self.rng.randint(5, 60)
-                    if point.has_corrector
-                    else None,
-                    status=ReadingStatus.ACQUIRED,
-                    acquired_at=timezone.make_aware(dt.datetime.combine(day, dt.time(12, 0))),
+                Measure(
+                    supply_point_id=point.pk,
+                    measured_at=start,
+                    interval_minutes=minutes,
+                    active_energy=Decimal(wh) / 1000,
+                    reactive_energy=Decimal(round(wh * self.rng.uniform(*reactive))) / 1000,
+                    peak_power=Decimal(round(peak_kw * 1000)) / 1000,
                 )
             )
         return rows
+
+    def _used_between(
+        self, monthly: dict[tuple[int, int], Decimal], start: dt.date, end: dt.date
+    ) -> float:
+        """The energy of the days from ``start`` to ``end`` (excluded), by their months."""
+        used, day = 0.0, start
+        while day < end:
+            used += float(monthly[(day.year, day.month)]) / meters.days_in_month(day)
+            day += dt.timedelta(days=1)
+        return used
+
+    def _readings(
+        self,
+        point: SupplyPoint,
+        plan: PointPlan,
+        monthly: dict[tuple[int, int], Decimal],
+        windows: list[tuple[dt.datetime, dt.datetime]],
+        user: PortalUser | None,
+    ) -> list[tuple[MeterReading, dt.datetime]]:
+        """Self-readings in every second closed window, the last a few weeks ago, as the
+        meter turned; some customers entered one yesterday, not acquired yet.
+
+        Returned with the moment each was entered.
+        """
+        rng = self.rng
+        closed = [w for w in windows if w[1] < self._moment(self.today, dt.time())]
+        chosen = closed[::-2][:6][::-1]
+        if plan.business:
+            meter = rng.randint(20_000, 400_000)
+        else:
+            meter = rng.randint(5_000, 30_000) if point.is_electricity else rng.randint(500, 9_000)
+        corrector, factor = rng.randint(1_000, 50_000), rng.uniform(1.015, 1.035)
+        used, previous = 0.0, None
+        days = [
+            timezone.localdate(opens) + dt.timedelta(days=rng.randint(0, 3)) for opens, _ in chosen
+        ]
+        if plan.pending and user is not None:
+            days.append(self.today - dt.timedelta(days=1))
+        rows = []
+        for day in days:
+            if previous is not None:
+                used += self._used_between(monthly, previous, day) * rng.uniform(0.95, 1.05)
+            previous = day
+            entered = self._moment(day, dt.time(rng.randint(8, 21), rng.randint(0, 59)))
+            pending = day >= self.today - dt.timedelta(days=1)
+            reading = MeterReading(
+                supply_point=point,
+                reading_date=day,
+                meter_value=meter + round(used),
+                corrector_value=corrector + round(used * factor) if plan.corrector else None,
+                status=ReadingStatus.PENDING if pending else ReadingStatus.ACQUIRED,
+                entered_by=user,
+                # The job acquires readings about every half hour.
+                acquired_at=None if pending else entered + dt.timedelta(minutes=30),
+            )
+            rows.append((reading, entered))
+        return rows
+
+    def _write_readings(self, readings: list[tuple[MeterReading, dt.datetime]]) -> None:
+        """Stored, then given the moment each was entered (``created_at`` is stamped "now")."""
+        rows = MeterReading.objects.bulk_create([r for r, _ in readings], batch_size=5000)
+        for row, (_, entered) in zip(rows, readings, strict=True):
+            row.created_at = entered
+        MeterReading.objects.bulk_update(rows, ["created_at"], batch_size=1000)
 
     def _utility_invoices(
-        self, company: Company, point: SupplyPoint
+        self,
+        company: Company,
+        point: SupplyPoint,
+        monthly: dict[tuple[int, int], Decimal],
+        estimated: set[tuple[int, int]],
     ) -> list[tuple[Invoice, Contract | None, ScheduleEntry | None, str]]:
-        """Bimonthly bills from the supply start (never before the first invoice year)."""
-        electric = point.commodity == Commodity.ELECTRICITY
+        """Bimonthly bills from the supply start (never before the first invoice year),
+        each of the energy of its two months."""
+        electric = point.is_electricity
         price = Decimal("0.24") if electric else Decimal("1.05")
         vat_rate = Decimal("0.22") if point.customer.kind == PersonKind.LEGAL else Decimal("0.10")
         start = max(point.active_from, dt.date(company.first_invoice_year, 1, 1))
@@ -1054,23 +1294,24 @@ class DemoBuilder:
         period = dt.date(start.year, start.month - (start.month - 1) % 2, 1)
         while add_months(period, 1) < self.today:
             period_end = add_months(period, 1)
-            energy = Decimal(self.rng.randint(180, 700) if electric else self.rng.randint(60, 500))
+            months = [(period.year, period.month), (period_end.year, period_end.month)]
+            energy = sum((monthly.get(key, Decimal(0)) for key in months), Decimal(0))
             taxable = to_money(energy * price + Decimal("18.50"))
             vat = to_money(taxable * vat_rate)
             invoice = Invoice(
                 company=company,
                 customer=point.customer,
                 supply_point=point,
-                date=period_end + dt.timedelta(days=12),
+                date=period_end + BILLED_AFTER,
                 document_type=DocumentType.INVOICE,
                 taxable=taxable,
                 vat=vat,
                 total=taxable + vat,
             )
-            unit = "kWh" if electric else "Smc"
             description = (
                 f"Fornitura {point.get_commodity_display()} {point.code} – periodo "
-                f"{format_long_date(period)}–{format_long_date(period_end)}: {energy} {unit}"
+                f"{format_long_date(period)}–{format_long_date(period_end)}: {energy} {point.unit}"
+                + (" (consumi stimati)" if estimated & set(months) else "")
             )
             if invoice.date <= self.today:
                 result.append((invoice, None, None, description))
@@ -1101,23 +1342,27 @@ class DemoBuilder:
         self._invoice_pdfs(company, recent)
         self.built.counts["invoices"] += len(invoices)
 
-    def _requests_utility(self, company: Company, customer: Customer) -> None:
-        author = PortalUser.objects.get(customer=customer, parent__isnull=True)
-        opened = timezone.now() - dt.timedelta(days=6)
-        request = ServiceRequest.objects.create(
-            company=company,
-            customer=customer,
-            author=author,
-            code=next_request_code(company, opened.year),
-            kind=RequestKind.UTILITY_TICKET,
-            request_type=RequestType.objects.filter(company=company).first(),
-            title="Voltura",
-            status=RequestStatus.OPEN,
-            last_activity_at=opened,
-        )
-        RequestMessage.objects.create(
-            request=request,
-            author=author,
-            body="Chiedo la voltura dell'utenza a nome della società dal mese prossimo.",
-        )
-        self.built.counts["requests"] += 1
+    def _utility_documents(
+        self, company: Company, registered: list[Customer], points: list[SupplyPoint]
+    ) -> None:
+        """The registered customers' own documents ("I miei documenti"): a welcome letter and
+        each point's contract; the main demo login has a few more."""
+        by_customer: dict[int, list[SupplyPoint]] = defaultdict(list)
+        for point in points:
+            by_customer[point.customer_id].append(point)
+        for position, customer in enumerate(registered):
+            self._document(company, customer, None, DocumentCategory.MINE, "Lettera di benvenuto")
+            for point in by_customer[customer.pk]:
+                commodity = "energia elettrica" if point.is_electricity else "gas naturale"
+                self._document(
+                    company, customer, None, DocumentCategory.MINE,
+                    f"Contratto di fornitura di {commodity} – {point.code_label.upper()} {point.code}",
+                    [f"Punto di fornitura {point}", f"Offerta: {point.offer}",
+                     f"Inizio fornitura: {format_long_date(point.contract_start)}"],
+                )  # fmt: skip
+            if position == 0:
+                for title in (
+                    "Comunicazione di variazione delle condizioni economiche",
+                    "Conferma di attivazione dell'addebito diretto SEPA",
+                ):
+                    self._document(company, customer, None, DocumentCategory.MINE, title)

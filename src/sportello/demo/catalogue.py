@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
 from sportello.accounts.models import PortalUser
 from sportello.core.models import Company
 from sportello.customers.models import Customer
+from sportello.energy.models import SupplyPoint
 from sportello.leasing.models import Contract
 
 #: Every demo user's password (demo only; never used outside `make demo`).
@@ -36,6 +40,23 @@ class DemoCompany:
     registrations: list[DemoRegistration] = field(default_factory=list)
 
 
+def points_note(user: PortalUser) -> str:
+    """What a utility login's supply points are, so a visitor picks the one with several."""
+    points = list(SupplyPoint.objects.filter(customer=user.customer).order_by("number"))
+    if not points:
+        return ""
+    kinds = []
+    for point in points:
+        if point.is_electricity:
+            kinds.append(_("luce a fasce orarie") if point.has_time_bands else _("luce"))
+        else:
+            kinds.append(_("gas con correttore") if point.has_corrector else _("gas"))
+    count = ngettext(
+        "%(count)d punto di fornitura", "%(count)d punti di fornitura", len(points)
+    ) % {"count": len(points)}
+    return f"{count}: {', '.join(str(kind) for kind in kinds)}"
+
+
 def demo_catalogue(scheme: str = "http", port_suffix: str = ":8000") -> list[DemoCompany]:
     """For each company: its address, ready logins, and customers not yet registered."""
     result = []
@@ -52,6 +73,8 @@ def demo_catalogue(scheme: str = "http", port_suffix: str = ":8000") -> list[Dem
                 note = f"sotto-utente di {user.parent.login}"
             else:
                 note = user.customer.get_kind_display().lower() if user.customer else ""
+                if company.is_utility:
+                    note = "; ".join(filter(None, [note, points_note(user)]))
             entry.logins.append(DemoLogin(user.login, user.get_full_name(), note))
         for operator in company.operators.filter(is_superuser=False).order_by("login"):
             entry.operators.append(DemoLogin(operator.login, operator.get_full_name(), ""))
