@@ -397,7 +397,9 @@ def test_it_gives_the_main_utility_login_tickets_about_its_points() -> None:
     complaint = mine.get(kind=RequestKind.COMPLAINT)
     assert complaint.supply_point is not None
     assert complaint.payload["point_code"] == complaint.supply_point.code
-    assert complaint.payload["commodity"] == complaint.supply_point.commodity
+    assert complaint.payload["service"] == complaint.supply_point.commodity
+    # The utility's clock (ARERA's TIQV): 30 calendar days from receipt.
+    assert complaint.due_on == complaint.received_on + dt.timedelta(days=30)
     assert complaint.received_on == timezone.localdate(complaint.created_at)
     assert complaint.due_on == complaint_due_date(complaint.received_on, complaint_clock(complaint))
     labels = set(company.request_types.values_list("label_it", flat=True))

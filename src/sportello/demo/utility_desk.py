@@ -58,7 +58,7 @@ def complaint_payload(customer: Customer, point: SupplyPoint) -> dict[str, str]:
         "supply_address": point.address,
         "reply_address": f"{customer.address} - {customer.postcode} {customer.city} "
         f"({customer.province})",
-        "commodity": point.commodity,
+        "service": point.commodity,
         "point_code": point.code,
         "customer_code": customer.code,
     }
@@ -102,19 +102,10 @@ class UtilityDeskStory:
         files: list[services.CheckedFile] | None = None,
     ) -> ServiceRequest:
         """A ticket of one of the company's types (``companies.UTILITY_REQUEST_TYPES``)."""
-        request = self.t.open(
-            days_ago, at, user, RequestKind.UTILITY_TICKET,
+        return self.t.open(
+            days_ago, at, user, RequestKind.UTILITY_TICKET, supply_point=point,
             request_type=self.types[label], title=label, message=message, files=files or [],
         )  # fmt: skip
-        return self.about(request, point)
-
-    @staticmethod
-    def about(request: ServiceRequest, point: SupplyPoint | None) -> ServiceRequest:
-        """The point the ticket is about, as the header had it chosen."""
-        if point is not None:
-            ServiceRequest.objects.filter(pk=request.pk).update(supply_point=point)
-            request.supply_point = point
-        return request
 
     def tell(self) -> None:
         self.main_customer(self.customers[0])
@@ -199,15 +190,12 @@ class UtilityDeskStory:
         )  # fmt: skip
 
         # A complaint (reclamo): the answer is due on the law's date from its receipt.
-        complaint = self.about(
-            t.open(
-                24, "11:40", user, RequestKind.COMPLAINT, title="Conguaglio non dovuto",
-                payload=complaint_payload(customer, power),
-                message="Nell'ultima bolletta mi è stato addebitato un conguaglio per un "
-                "periodo in cui l'abitazione era disabitata. Chiedo la verifica delle letture "
-                "e lo storno del conguaglio.",
-            ),
-            power,
+        complaint = t.open(
+            24, "11:40", user, RequestKind.COMPLAINT, title="Conguaglio non dovuto",
+            supply_point=power, payload=complaint_payload(customer, power),
+            message="Nell'ultima bolletta mi è stato addebitato un conguaglio per un "
+            "periodo in cui l'abitazione era disabitata. Chiedo la verifica delle letture "
+            "e lo storno del conguaglio.",
         )  # fmt: skip
         t.assign(complaint, 24, "15:00", op)
         complaint.refresh_from_db()
