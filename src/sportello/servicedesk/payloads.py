@@ -9,6 +9,8 @@ them through ``typed_fields``, so both read the same data the same way.
   ``last_instalment_number``, ``last_instalment_due``, ``capital_after``,
   ``residual_value``, ``indicative_payoff`` (amounts as decimal strings)
 * ``pec_change``: ``current_pec``, ``new_pec``
+* ``data_discrepancy``: ``field`` (a key of ``customers.registry.REGISTRY_FIELDS``),
+  ``current_value`` (as the portal showed it), ``correct_value``
 * ``free``, ``complaint``, ``utility_ticket``: nothing beyond the message
   (the request type, the payment-service flag are fields of the request;
   ``typed_fields`` shows a complaint's flag too)
@@ -32,10 +34,12 @@ from django.utils.translation import gettext_lazy as _
 
 from sportello.core.templatetags.sportello import longdate, money
 from sportello.customers.identifiers import format_iban
+from sportello.customers.registry import REGISTRY_FIELDS
 
 from .models import RequestKind, ServiceRequest
 
 _DATE, _MONEY, _TEXT, _FLAG, _IBAN = "date", "money", "text", "flag", "iban"
+_REGISTRY_FIELD = "registry_field"
 
 FIELDS: dict[str, list[tuple[str, Promise, str]]] = {
     RequestKind.IBAN_CHANGE: [
@@ -48,6 +52,11 @@ FIELDS: dict[str, list[tuple[str, Promise, str]]] = {
         ("current_address", _("Indirizzo attuale"), _TEXT),
         ("new_address", _("Nuovo indirizzo"), _TEXT),
         ("effective_from", _("A partire dal"), _DATE),
+    ],
+    RequestKind.DATA_DISCREPANCY: [
+        ("field", _("Dato da correggere"), _REGISTRY_FIELD),
+        ("current_value", _("Valore registrato"), _TEXT),
+        ("correct_value", _("Valore corretto"), _TEXT),
     ],
     RequestKind.EARLY_TERMINATION: [
         ("computed_on", _("Calcolato il"), _DATE),
@@ -68,6 +77,8 @@ FIELDS: dict[str, list[tuple[str, Promise, str]]] = {
 def _shown(value: Any, how: str) -> str:
     if how == _FLAG:
         return str(_("Sì") if value else _("No"))
+    if how == _REGISTRY_FIELD:
+        return str(REGISTRY_FIELDS.get(str(value), value))
     if value in (None, ""):
         return "–"
     try:
