@@ -43,10 +43,12 @@ from tests.billing.helpers import entry, invoice_with_pdf
 from tests.factories import (
     PASSWORD,
     Tenant,
+    make_company,
     make_contract,
     make_customer,
     make_document,
     make_sub_user,
+    make_supply_point,
     make_user,
 )
 from tests.leasing.contracts import leased_contract, other_leasing_tenant
@@ -55,7 +57,9 @@ from sportello.accounts.models import PortalUser
 from sportello.billing.models import Invoice
 from sportello.core.exports import XLSX_TYPE
 from sportello.core.middleware import company_for_host
+from sportello.core.models import CompanyKind
 from sportello.documents.models import Document, DocumentCategory
+from sportello.energy.models import Consumption, Measure, MeterReading, SupplyPoint
 from sportello.leasing.models import Contract
 from sportello.notices.models import (
     Category,
@@ -262,6 +266,178 @@ def _own_objects(tenant: Tenant, number: str) -> None:
     contract = make_contract(tenant.customer, number=number)
     invoice = invoice_with_pdf(tenant.customer, number=f"N-{number}/2025")
     entry(contract, dt.date(2025, 1, 31), "100.00", number=1, invoice=invoice)
+    make_document(tenant.company, f"Lettera {number}", customer=tenant.customer)
+
+
+# -- the utility's world ---------------------------------------------------------------
+
+#: The owner's supply points: every code carries OWNER_CONTRACT's digits, a marker.
+OWNER_POD = f"IT001E{OWNER_CONTRACT}0"
+OWNER_PDR = f"0{OWNER_CONTRACT}000001"
+
+
+@dataclass(frozen=True)
+class UtilityWorld(World):
+    """The owner as a utility's customer with an electricity and a gas point."""
+
+    electricity: SupplyPoint
+    gas: SupplyPoint
+    reading: MeterReading
+
+    @property
+    def markers(self) -> list[str]:
+        return [*super().markers, OWNER_POD.casefold(), OWNER_PDR]
+
+
+def build_utility_world(company_tenant: Tenant) -> UtilityWorld:
+    """``build_world`` for a utility: the owner has an electricity point (invoice,
+    consumption, measures) and a gas point with a corrector (a pending reading);
+    the neighbour and the stranger (another utility) have points of their own."""
+    company = company_tenant.company
+    customer = make_customer(company, name=OWNER_NAME, email="zebedeo@quaglierini.test")
+    user = make_user(
+        customer,
+        "zquaglierini",
+        first_name="Zebedeo",
+        last_name="Quaglierini",
+        email="zebedeo@quaglierini.test",
+    )
+    owner = Tenant(company, company_tenant.host, customer, user)
+    sub_user = make_sub_user(
+        user,
+        first_name="Ugo",
+        last_name="Quaglierini",
+        email="ugo@quaglierini.test",
+        sees_all_requests=False,
+    )
+    electricity = make_supply_point(
+        customer,
+        number=f"PR{OWNER_CONTRACT}",
+        code=OWNER_POD,
+        address="VIA QUAGLIERINI 1 - 57014 COLLESALVETTI (LI)",
+        meter_number=f"M{OWNER_CONTRACT}",
+        has_time_bands=True,
+        offer="Luce Quaglierini",
+    )
+    gas = make_supply_point(
+        customer,
+        "gas",
+        number=f"PR{OWNER_CONTRACT}G",
+        code=OWNER_PDR,
+        address="VIA QUAGLIERINI 2 - 57014 COLLESALVETTI (LI)",
+        meter_number=f"G{OWNER_CONTRACT}",
+        has_corrector=True,
+        corrector_number=f"C{OWNER_CONTRACT}",
+        meter_class="G4",
+    )
+    Consumption.objects.create(
+        supply_point=electricity,
+        year=2025,
+        month=1,
+        energy=Decimal(OWNER_OVERDUE),
+        energy_f1=Decimal("2000.00"),
+        energy_f2=Decimal("1321.87"),
+        energy_f3=Decimal("1000.00"),
+        power=Decimal("3.000"),
+    )
+    Consumption.objects.create(supply_point=gas, year=2025, month=1, energy=Decimal("321.000"))
+    for quarter in range(4):
+        Measure.objects.create(
+            supply_point=electricity,
+            measured_at=dt.datetime(2025, 3, 10, 23, 15 * quarter, tzinfo=dt.UTC),
+            active_energy=Decimal("0.777"),
+            reactive_energy=Decimal("0.100"),
+        )
+    reading = MeterReading.objects.create(
+        supply_point=gas,
+        reading_date=dt.date(2025, 3, 1),
+        meter_value=7770001,
+        corrector_value=7770002,
+        entered_by=user,
+    )
+    invoice = invoice_with_pdf(
+        customer,
+        b"%PDF-1.4 fattura Quaglierini " + OWNER_INVOICE.encode(),
+        number=OWNER_INVOICE,
+        taxable=Decimal("2631.95"),
+        vat=Decimal("579.03"),
+        total=Decimal(OWNER_INVOICE_TOTAL),
+        supply_point=electricity,
+    )
+    document = make_document(
+        company,
+        "Contratto di fornitura Quaglierini",
+        customer=customer,
+        content=b"%PDF-1.4 contratto Quaglierini",
+    )
+    request = ServiceRequest.objects.create(
+        company=company,
+        customer=customer,
+        author=user,
+        code=OWNER_REQUEST,
+        kind="utility_ticket",
+        supply_point=gas,
+        title="Ticket di Quaglierini",
+        last_activity_at=TODAY,
+    )
+    answer = RequestMessage.objects.create(
+        request=request, from_service_desk=True, body="Risposta per Quaglierini"
+    )
+    attachment = RequestAttachment(
+        message=answer,
+        original_name="Allegato Quaglierini.pdf",
+        content_type="application/pdf",
+        size=len(OWNER_ATTACHMENT),
+    )
+    attachment.file.save(f"{attachment.uid.hex}.pdf", ContentFile(OWNER_ATTACHMENT), save=False)
+    attachment.save()
+    notification = Notification.objects.create(
+        company=company,
+        recipient=user,
+        request=request,
+        title="Risposta per Quaglierini",
+        published_at=TODAY,
+    )
+    _own_points(company_tenant, "8880001")
+    stranger_company = make_company("acquagas", kind=CompanyKind.UTILITY, name="Acqua e Gas S.p.A.")
+    stranger_customer = make_customer(stranger_company, name="Verdi Luca")
+    stranger = Tenant(
+        stranger_company,
+        "acquagas.test",
+        stranger_customer,
+        make_user(stranger_customer, "lverdi"),
+    )
+    _own_points(stranger, "9990001")
+    company_for_host(owner.host)
+    company_for_host(stranger.host)
+    for someone in (user, sub_user, company_tenant.user, stranger.user):
+        audience_keys(someone)
+    return UtilityWorld(
+        owner=owner,
+        sub_user=sub_user,
+        contract=None,  # type: ignore[arg-type]  # a utility has no leases
+        invoice=invoice,
+        document=document,
+        company_document=make_document(
+            company, "Modulo di voltura", category=DocumentCategory.FORMS
+        ),
+        statement_year=2024,
+        request=request,
+        attachment=attachment,
+        notification=notification,
+        neighbour=company_tenant.user,
+        stranger=stranger,
+        electricity=electricity,
+        gas=gas,
+        reading=reading,
+    )
+
+
+def _own_points(tenant: Tenant, number: str) -> None:
+    """An electricity and a gas point, an invoice and a document of ``tenant``'s customer."""
+    electricity = make_supply_point(tenant.customer, number=f"PR{number}")
+    make_supply_point(tenant.customer, "gas", number=f"PR{number}G", has_corrector=True)
+    invoice_with_pdf(tenant.customer, number=f"N-{number}/2025", supply_point=electricity)
     make_document(tenant.company, f"Lettera {number}", customer=tenant.customer)
 
 
@@ -699,6 +875,19 @@ CASES += [
         state=_owner_reads,
         budget=12,
     ),
+]
+
+
+def _gas_point(world: UtilityWorld) -> dict[str, Any]:
+    return {"point": world.gas.pk, "next": reverse("portal:home")}
+
+
+#: The utility's pages, asked in ``UtilityWorld`` (the owner with two supply points).
+UTILITY_CASES: list[Case] = [
+    # The home shows the chosen point in the header (G1); a visitor gets the public home.
+    Case("portal:home", others=200, anonymous=200, shows=OWNER_POD, budget=8),
+    # The header's selector: one of the user's own points, else a 404.
+    Case("energy:choose", owner=302, post=_gas_point, budget=8),
 ]
 
 #: Company-site URLs that show nobody's data: the way in, the public pages.

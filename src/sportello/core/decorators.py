@@ -44,9 +44,8 @@ def leasing_customer_required(
 ) -> Callable[..., HttpResponseBase]:
     """A customer of a leasing company, as ``customer_required``; a 404 on a utility's portal.
 
-    The leasing pages (contracts, payment schedule, invoices, documents,
-    statements) speak of leases: until the utility area is built its menu says
-    "in arrivo", and the addresses answer as if they did not exist.
+    The leasing pages (contracts, payment schedule, statements) speak of leases:
+    on a utility's portal their addresses answer as if they did not exist.
     """
 
     @wraps(view)
