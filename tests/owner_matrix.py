@@ -901,13 +901,16 @@ UTILITY_CASES: list[Case] = [
     Case("energy:choose", owner=302, post=_gas_point, budget=8),
 ]
 
+
 def _point_param(world: UtilityWorld) -> str:
     """A notice's link to a bill of the gas point (``?punto=``)."""
     return f"?punto={world.gas.pk}&number=2025"
 
 
 def _owner_contacts(world: UtilityWorld) -> Any:
-    return Customer.objects.filter(pk=world.owner.customer.pk).values_list("phone", "fax", "email")[0]
+    return Customer.objects.filter(pk=world.owner.customer.pk).values_list("phone", "fax", "email")[
+        0
+    ]
 
 
 def _contacts_change(world: UtilityWorld) -> dict[str, Any]:

@@ -39,7 +39,9 @@ def update_contacts(origin: Origin, customer: Customer, contacts: Contacts) -> l
     if getattr(user, "customer_id", None) != customer.pk or getattr(user, "parent_id", None):
         raise PermissionDenied("Only the customer's main user changes its contacts.")
     customer = Customer.objects.select_for_update().get(pk=customer.pk)
-    changed = [name for name in CONTACT_FIELDS if getattr(customer, name) != getattr(contacts, name)]
+    changed = [
+        name for name in CONTACT_FIELDS if getattr(customer, name) != getattr(contacts, name)
+    ]
     if not changed:
         return changed
     old = {name: getattr(customer, name) for name in changed}

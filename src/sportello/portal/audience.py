@@ -9,6 +9,7 @@ and registers these functions in ``PortalConfig.ready``.
 from __future__ import annotations
 
 from typing import Any
+
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Exists, OuterRef

@@ -66,11 +66,15 @@ class ContactsForm(StyledForm):
     )
 
     error_messages = {
-        "phone": _("Inserisci un numero valido: da 6 a 15 cifre, es. 055 1234567 o +39 333 1234567."),
+        "phone": _(
+            "Inserisci un numero valido: da 6 a 15 cifre, es. 055 1234567 o +39 333 1234567."
+        ),
     }
 
     def __init__(self, customer: Customer, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("initial", {"phone": customer.phone, "fax": customer.fax, "email": customer.email})
+        kwargs.setdefault(
+            "initial", {"phone": customer.phone, "fax": customer.fax, "email": customer.email}
+        )
         super().__init__(*args, **kwargs)
 
     def clean_phone(self) -> str:
