@@ -893,12 +893,57 @@ def _gas_point(world: UtilityWorld) -> dict[str, Any]:
     return {"point": world.gas.pk, "next": reverse("portal:home")}
 
 
+def _owner_reading(world: UtilityWorld) -> dict[str, Any]:
+    return {"pk": world.reading.pk}
+
+
+def _fresh_owner_reading(world: UtilityWorld) -> dict[str, Any]:
+    """A new pending reading of the owner's gas point, a day after the last one."""
+    last = world.gas.readings.order_by("-reading_date").first()
+    assert last is not None
+    fresh = MeterReading.objects.create(
+        supply_point=world.gas,
+        reading_date=last.reading_date + dt.timedelta(days=1),
+        meter_value=last.meter_value + 1,
+        corrector_value=last.meter_value + 1,
+    )
+    return {"pk": fresh.pk}
+
+
 #: The utility's pages, asked in ``UtilityWorld`` (the owner with two supply points).
 UTILITY_CASES: list[Case] = [
-    # The home shows the chosen point in the header (G1); a visitor gets the public home.
-    Case("portal:home", others=200, anonymous=200, shows=OWNER_POD, budget=8),
+    # The home shows the chosen point in the header (G1) and its latest bill, reading
+    # window, last reading and open tickets; a visitor gets the public home.
+    Case("portal:home", others=200, anonymous=200, shows=OWNER_POD, budget=13),
     # The header's selector: one of the user's own points, else a 404.
     Case("energy:choose", owner=302, post=_gas_point, budget=8),
+    # G7: each customer sees its own chosen point's readings and windows.
+    Case("energy:readings", others=200, shows=OWNER_POD, budget=12),
+    # Deleting the owner's pending reading: asked (the page without JavaScript), then done.
+    Case("energy:reading_delete", kwargs=_owner_reading, shows=OWNER_POD, budget=10),
+    # Each identity posts against a reading of its own ask: the sub-user may delete the
+    # customer's reading too, so the owner's would be gone by its turn.
+    Case(
+        "energy:reading_delete",
+        kwargs=_fresh_owner_reading,
+        owner=302,
+        post=_empty_post,
+        budget=10,
+    # G4-G6: each customer sees its own chosen point's data; the owner's first is electric.
+    Case("energy:consumption", others=200, shows=italian(OWNER_OVERDUE), budget=9),
+    Case("energy:technical", others=200, shows=f"M{OWNER_CONTRACT}", budget=7),
+    Case("energy:contract", others=200, shows="Luce Quaglierini", budget=7),
+    Case("energy:measures", others=200, shows="3,108", budget=11),
+    # Others have no measures: their download goes back to the page that says so.
+    Case("energy:measures_export", others=302, shows=OWNER_POD, budget=9),
+    Case(
+        "energy:measures_export",
+        query="?format=csv",
+        others=302,
+        shows=f"Pod: {OWNER_POD}",
+        budget=7,  # the rows are read while the file streams, after the view
+        label=" CSV",
+    ),
 ]
 
 

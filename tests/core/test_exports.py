@@ -94,3 +94,58 @@ def test_it_keeps_text_that_looks_like_a_formula_as_text() -> None:
 
     assert lines[1] == '"\'=HYPERLINK(""http://x"")";-1,00'
     assert lines[2] == '"Fiat ""Ducato""; 2.3";1234567,89'
+
+
+class Measured(Exporter):
+    """A file that says what it is about above its header and sums up below its rows."""
+
+    basename = "misure"
+    columns = [
+        Column("Quando", "datetime"),
+        Column("Fuso"),
+        Column("Energia", "quantity"),
+    ]
+
+    def preamble(self) -> Sequence[Sequence[str]]:
+        return [("Punto", "PR002874"), ("Periodo", "dal 25/10/2026 al 25/10/2026")]
+
+    def rows(self) -> Iterable[Sequence[Any]]:
+        yield (dt.datetime(2026, 10, 25, 2, 15), "UTC+02:00", Decimal("0.25"))
+        yield (dt.datetime(2026, 10, 25, 2, 15), "UTC+01:00", Decimal("1234.5675"))
+
+    def footer(self) -> Sequence[Any]:
+        return ("Totale", "", Decimal("1234.8175"))
+
+
+def test_it_writes_a_preamble_and_a_footer_in_the_csv() -> None:
+    lines = csv_text(csv_response(Measured())).split("\r\n")
+
+    assert lines == [
+        "Punto;PR002874",
+        "Periodo;dal 25/10/2026 al 25/10/2026",
+        "",
+        "Quando;Fuso;Energia",
+        "25/10/2026 02:15;UTC+02:00;0,250",
+        "25/10/2026 02:15;UTC+01:00;1234,568",
+        "Totale;;1234,818",
+        "",
+    ]
+
+
+def test_it_writes_a_preamble_and_a_footer_in_the_workbook() -> None:
+    content = b"".join(xlsx_response(Measured()).streaming_content)  # type: ignore[arg-type]
+
+    sheet = openpyxl.load_workbook(io.BytesIO(content)).active
+    assert sheet is not None
+    assert list(sheet.iter_rows(values_only=True)) == [
+        ("Punto", "PR002874", None),
+        ("Periodo", "dal 25/10/2026 al 25/10/2026", None),
+        (None, None, None),
+        ("Quando", "Fuso", "Energia"),
+        (dt.datetime(2026, 10, 25, 2, 15), "UTC+02:00", 0.25),
+        (dt.datetime(2026, 10, 25, 2, 15), "UTC+01:00", 1234.5675),
+        ("Totale", None, 1234.8175),
+    ]
+    assert sheet["A5"].number_format == "dd/mm/yyyy hh:mm"
+    assert sheet["C5"].number_format == "#,##0.000"
+    assert sheet.freeze_panes == "A5"

@@ -15,6 +15,7 @@ from sportello.core.formatting import (
     format_day,
     format_long_date,
     format_money,
+    format_quantity,
 )
 
 NBSP = "\u00a0"
@@ -51,6 +52,27 @@ def test_it_follows_the_active_language() -> None:
     with translation.override("en"):
         assert format_money(Decimal("2316.38")) == "€2,316.38"
     assert format_money(Decimal("2316.38")) == f"2.316,38{NBSP}€"
+
+
+@pytest.mark.parametrize(
+    ("amount", "italian", "english"),
+    [
+        (Decimal("2969"), "2.969", "2,969"),
+        (Decimal("2969.000"), "2.969", "2,969"),
+        (Decimal("230.125"), "230,125", "230.125"),
+        (Decimal("230.1"), "230,1", "230.1"),
+        (Decimal("1234567.8905"), "1.234.567,891", "1,234,567.891"),
+        (Decimal("-0.0004"), "0", "0"),
+        (Decimal("-3.5"), "-3,5", "-3.5"),
+        (0, "0", "0"),
+    ],
+)
+def test_it_shows_quantities_to_the_thousandth_without_trailing_zeros(
+    amount: Decimal, italian: str, english: str
+) -> None:
+    assert format_quantity(amount) == italian
+    assert format_quantity(amount, "en") == english
+    assert format_quantity(None) == ""
 
 
 def test_it_shows_nothing_for_a_missing_amount() -> None:

@@ -10,6 +10,11 @@ UTF-8 byte order mark so that accents survive.
 
 File names and headers are translated when the export is made, so they follow
 the language of the page the customer exported from.
+
+An exporter may also say what the file is about above the header (``preamble``:
+a few label/value lines, e.g. the supply point and the period) and close it with
+a totals line (``footer``: its first cell a label, the others typed as their
+columns); both come from the same figures the page shows.
 """
 
 from __future__ import annotations
@@ -43,7 +48,11 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 @dataclass(frozen=True)
 class Column:
-    """A column: its header (translated) and its kind: text, money, date, integer."""
+    """A column: its header (translated) and its kind: text, money, date, datetime,
+    integer, or quantity (a measure to the thousandth: kWh, kW).
+
+    A datetime is written as given: the exporter hands over local, naive times.
+    """
 
     header: str | Promise
     kind: str = "text"
@@ -65,6 +74,14 @@ class Exporter:
 
     def rows(self) -> Iterable[Sequence[Any]]:
         raise NotImplementedError
+
+    def preamble(self) -> Sequence[Sequence[str]]:
+        """Lines of text above the header (label, value…); none by default."""
+        return ()
+
+    def footer(self) -> Sequence[Any] | None:
+        """A last line after the rows: a text label, then values typed as their columns."""
+        return None
 
     def filename(self, extension: str) -> str:
         stem = f"{self.basename}-{self.suffix}" if self.suffix else str(self.basename)
@@ -98,28 +115,54 @@ def write_xlsx(exporter: Exporter, path: str) -> None:
     )
     formats = {
         "header": workbook.add_format({"bold": True, "bg_color": "#E9ECEF", "border": 1}),
+        "label": workbook.add_format({"bold": True}),
         "money": workbook.add_format({"num_format": "#,##0.00 [$€-410]"}),
         "date": workbook.add_format({"num_format": "dd/mm/yyyy"}),
+        "datetime": workbook.add_format({"num_format": "dd/mm/yyyy hh:mm"}),
         "integer": workbook.add_format({"num_format": "0"}),
+        "quantity": workbook.add_format({"num_format": "#,##0.000"}),
     }
     sheet = workbook.add_worksheet(str(exporter.sheet)[:31])
+    # constant_memory writes row after row: the preamble first, then the table.
+    preamble = exporter.preamble()
+    for row_number, line in enumerate(preamble):
+        for index, text in enumerate(line):
+            sheet.write_string(
+                row_number, index, str(text), formats["label"] if index == 0 else None
+            )
+    header_row = len(preamble) + 1 if preamble else 0
     for index, column in enumerate(exporter.columns):
         sheet.set_column(index, index, column.width)
-        sheet.write_string(0, index, str(column.header), formats["header"])
-    sheet.freeze_panes(1, 0)
-    for row_number, row in enumerate(exporter.rows(), start=1):
+        sheet.write_string(header_row, index, str(column.header), formats["header"])
+    sheet.freeze_panes(header_row + 1, 0)
+    row_number = header_row
+    for row_number, row in enumerate(exporter.rows(), start=header_row + 1):
         for index, (column, value) in enumerate(zip(exporter.columns, row, strict=True)):
-            if value is None or value == "":
-                sheet.write_blank(row_number, index, None)
-            elif column.kind == "money":
-                sheet.write_number(row_number, index, float(Decimal(value)), formats["money"])
-            elif column.kind == "date":
-                sheet.write_datetime(row_number, index, _as_datetime(value), formats["date"])
-            elif column.kind == "integer":
-                sheet.write_number(row_number, index, int(value), formats["integer"])
-            else:
-                sheet.write_string(row_number, index, str(value))
+            _write_cell(sheet, row_number, index, column, value, formats)
+    footer = exporter.footer()
+    if footer is not None:
+        label, *values = footer
+        sheet.write_string(row_number + 1, 0, str(label), formats["label"])
+        for index, (column, value) in enumerate(
+            zip(exporter.columns[1:], values, strict=True), start=1
+        ):
+            _write_cell(sheet, row_number + 1, index, column, value, formats)
     workbook.close()
+
+
+def _write_cell(
+    sheet: Any, row: int, index: int, column: Column, value: Any, formats: dict[str, Any]
+) -> None:
+    if value is None or value == "":
+        sheet.write_blank(row, index, None)
+    elif column.kind in ("money", "quantity"):
+        sheet.write_number(row, index, float(Decimal(value)), formats[column.kind])
+    elif column.kind in ("date", "datetime"):
+        sheet.write_datetime(row, index, _as_datetime(value), formats[column.kind])
+    elif column.kind == "integer":
+        sheet.write_number(row, index, int(value), formats["integer"])
+    else:
+        sheet.write_string(row, index, str(value))
 
 
 def _as_datetime(value: dt.date | dt.datetime) -> dt.datetime:
@@ -143,8 +186,12 @@ def csv_cell(column: Column, value: Any) -> str:
         return ""
     if column.kind == "money":
         return format(Decimal(value).quantize(Decimal("0.01")), "f").replace(".", ",")
+    if column.kind == "quantity":
+        return format(Decimal(value).quantize(Decimal("0.001")), "f").replace(".", ",")
     if column.kind == "date":
         return f"{value:%d/%m/%Y}"
+    if column.kind == "datetime":
+        return f"{value:%d/%m/%Y %H:%M}"
     if column.kind == "integer":
         return str(int(value))
     text = str(value)
@@ -166,10 +213,22 @@ def csv_rows(exporter: Exporter, language: str | None = None) -> Iterator[bytes]
     """
     writer = csv.writer(_Line(), delimiter=";", lineterminator="\r\n")
     with translation.override(language):
-        header = writer.writerow([str(column.header) for column in exporter.columns])
-        yield ("\ufeff" + str(header)).encode()
+        preamble = exporter.preamble()
+        lines = [
+            writer.writerow([csv_cell(Column(""), text) for text in line]) for line in preamble
+        ]
+        if preamble:
+            lines.append(writer.writerow([]))
+        lines.append(writer.writerow([str(column.header) for column in exporter.columns]))
+        yield ("\ufeff" + "".join(str(line) for line in lines)).encode()
         for row in exporter.rows():
             cells = [csv_cell(c, v) for c, v in zip(exporter.columns, row, strict=True)]
+            yield str(writer.writerow(cells)).encode()
+        footer = exporter.footer()
+        if footer is not None:
+            label, *values = footer
+            cells = [csv_cell(Column(""), label)]
+            cells += [csv_cell(c, v) for c, v in zip(exporter.columns[1:], values, strict=True)]
             yield str(writer.writerow(cells)).encode()
 
 

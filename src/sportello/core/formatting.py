@@ -28,6 +28,21 @@ def format_money(value: Decimal | int | None, language: str | None = None) -> st
     return f"{sign}{italian}\u00a0€"
 
 
+def format_quantity(value: Decimal | int | None, language: str | None = None) -> str:
+    """A measured quantity (kWh, Smc, kW) as stored, to the thousandth, without trailing
+    zeros: ``2.969`` and ``230,125`` in Italian, ``2,969`` and ``230.125`` in English;
+    empty for None. No rounding beyond the three places the data has, so a chart and a
+    table showing the same figure can never disagree."""
+    if value is None:
+        return ""
+    amount = Decimal(value).quantize(Decimal("0.001"), rounding=ROUND_HALF_UP)
+    grouped = f"{abs(amount):,.3f}".rstrip("0").rstrip(".")
+    sign = "-" if amount < 0 else ""
+    if (language or translation.get_language() or "it").startswith("en"):
+        return f"{sign}{grouped}"
+    return sign + grouped.replace(",", " ").replace(".", ",").replace(" ", ".")
+
+
 def _local(value: dt.date | dt.datetime) -> dt.date | dt.datetime:
     if isinstance(value, dt.datetime) and timezone.is_aware(value):
         return timezone.localtime(value)

@@ -6,3 +6,7 @@ class EnergyConfig(AppConfig):
     name = "sportello.energy"
     label = "energy"
     verbose_name = _("Energia e gas")
+
+    def ready(self) -> None:
+        # Periodic jobs register themselves when their modules are imported.
+        from . import jobs  # noqa: F401

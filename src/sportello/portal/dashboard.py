@@ -1,4 +1,5 @@
-"""The leasing home's panels (B1-B4), composed from billing, leasing and the service desk."""
+"""The homes' panels: leasing (B1-B4), composed from billing, leasing and the service
+desk; utility (G1), composed from the chosen supply point's bills, readings and tickets."""
 
 from __future__ import annotations
 
@@ -8,11 +9,14 @@ from typing import Any
 
 from django.db.models import Count
 
-from sportello.billing.services import Situation, situation
+from sportello.billing.models import Invoice
+from sportello.billing.services import Situation, published_invoices, situation
 from sportello.core.models import Company
+from sportello.energy.models import MeterReading, ReadingWindow, SupplyPoint
+from sportello.energy.readings import next_window, open_window, readings_of
 from sportello.leasing.models import Contract
 from sportello.servicedesk.customer_forms import SELF_SERVICE_KINDS, SelfServiceKind
-from sportello.servicedesk.models import ServiceRequest
+from sportello.servicedesk.models import RequestStatus, ServiceRequest
 
 from .menu import menu_for
 
@@ -56,4 +60,49 @@ def dashboard(user: Any, company: Company, today: dt.date) -> Dashboard:
         links=links,
         built=frozenset(entry.key for entry in menu if entry.is_built),
         self_service=list(SELF_SERVICE_KINDS.values()) if company.feature_requests else [],
+    )
+
+
+@dataclass(frozen=True)
+class UtilityDashboard:
+    """What the utility home shows about the supply point chosen in the header."""
+
+    point: SupplyPoint
+    latest_invoice: Invoice | None
+    open_window: ReadingWindow | None
+    next_window: ReadingWindow | None
+    last_reading: MeterReading | None
+    open_requests: int
+    links: dict[str, str] = field(default_factory=dict)
+
+
+def utility_dashboard(
+    user: Any, company: Company, point: SupplyPoint | None, now: dt.datetime
+) -> UtilityDashboard | None:
+    """The chosen point's latest bill, self-reading window and reading, and the open
+    tickets, in a fixed number of queries; None for a customer with no point."""
+    if point is None:
+        return None
+    window = open_window(company, point.commodity, now) if company.feature_self_reading else None
+    coming = (
+        next_window(company, point.commodity, now)
+        if company.feature_self_reading and window is None
+        else None
+    )
+    return UtilityDashboard(
+        point=point,
+        latest_invoice=published_invoices(user, company, now)
+        .filter(supply_point=point)
+        .order_by("-date", "-number")
+        .first(),
+        open_window=window,
+        next_window=coming,
+        last_reading=readings_of(user, point).first(),
+        open_requests=ServiceRequest.objects.for_user(user)
+        .exclude(status=RequestStatus.CLOSED)
+        .count(),
+        # Template keys: "self-reading" is not a name a template can look up.
+        links={
+            entry.key.replace("-", "_"): entry.url for entry in menu_for(company) if entry.is_built
+        },
     )

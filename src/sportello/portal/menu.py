@@ -55,13 +55,13 @@ UTILITY_MENU = [
     MenuEntry("home", _("Home page"), "portal:home"),
     MenuEntry("invoices", _("Elenco fatture"), "billing:invoices"),
     MenuEntry("password", _("Cambio password"), "accounts:password_change"),
-    MenuEntry("self-reading", _("Autolettura contatore")),
+    MenuEntry("self-reading", _("Autolettura contatore"), "energy:readings"),
     MenuEntry("personal-data", _("Dati anagrafici"), "accounts:personal_data"),
-    MenuEntry("consumption", _("Prelievi fatturati")),
+    MenuEntry("consumption", _("Prelievi fatturati"), "energy:consumption"),
     MenuEntry("requests", _("Ticket")),
-    MenuEntry("technical-data", _("Dati tecnici")),
-    MenuEntry("contract-data", _("Dati contrattuali")),
-    MenuEntry("measures", _("Misure elettriche")),
+    MenuEntry("technical-data", _("Dati tecnici"), "energy:technical"),
+    MenuEntry("contract-data", _("Dati contrattuali"), "energy:contract"),
+    MenuEntry("measures", _("Misure elettriche"), "energy:measures"),
     MenuEntry("my-documents", _("I miei documenti"), "documents:category", ("miei",)),
     MenuEntry(
         "generic-documents", _("Documentazione generica"), "documents:category", ("generica",)
@@ -80,7 +80,9 @@ UTILITY_MENU = [
 
 def menu_for(company: Company) -> list[MenuEntry]:
     if company.is_utility:
-        return UTILITY_MENU
+        if company.feature_self_reading:
+            return UTILITY_MENU
+        return [e for e in UTILITY_MENU if e.key != "self-reading"]
     hidden = {
         key
         for key, offered in (

@@ -9,8 +9,9 @@ from django.views.decorators.http import require_safe
 
 from sportello.accounts.http import CompanyRequest
 from sportello.core.decorators import company_required, customer_required
+from sportello.energy.selection import select_point
 
-from .dashboard import dashboard
+from .dashboard import dashboard, utility_dashboard
 from .menu import coming_entry
 
 
@@ -18,9 +19,14 @@ from .menu import coming_entry
 @company_required
 def home(request: CompanyRequest) -> HttpResponse:
     if request.user.is_authenticated and request.user.customer_id:
-        context = {}
+        context: dict[str, object] = {}
         if request.company.is_leasing:
             context["dashboard"] = dashboard(request.user, request.company, timezone.localdate())
+        else:
+            point = select_point(request).point
+            context["utility"] = utility_dashboard(
+                request.user, request.company, point, timezone.now()
+            )
         return render(request, "portal/customer_home.html", context)
     return render(request, "portal/public_home.html")
 

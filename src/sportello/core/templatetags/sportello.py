@@ -1,4 +1,4 @@
-"""Template filters for Sportello's one way of showing money and dates."""
+"""Template filters for Sportello's one way of showing money, quantities and dates."""
 
 from __future__ import annotations
 
@@ -15,6 +15,11 @@ register = template.Library()
 @register.filter
 def money(value: Decimal | int | None) -> str:
     return formatting.format_money(value)
+
+
+@register.filter
+def quantity(value: Decimal | int | None) -> str:
+    return formatting.format_quantity(value)
 
 
 @register.filter
