@@ -929,6 +929,7 @@ UTILITY_CASES: list[Case] = [
         owner=302,
         post=_empty_post,
         budget=10,
+    ),
     # G4-G6: each customer sees its own chosen point's data; the owner's first is electric.
     Case("energy:consumption", others=200, shows=italian(OWNER_OVERDUE), budget=9),
     Case("energy:technical", others=200, shows=f"M{OWNER_CONTRACT}", budget=7),
