@@ -58,6 +58,7 @@ from sportello.billing.models import Invoice
 from sportello.core.exports import XLSX_TYPE
 from sportello.core.middleware import company_for_host
 from sportello.core.models import CompanyKind
+from sportello.customers.models import Customer
 from sportello.documents.models import Document, DocumentCategory
 from sportello.energy.models import Consumption, Measure, MeterReading, SupplyPoint
 from sportello.leasing.models import Contract
@@ -712,6 +713,16 @@ CASES: list[Case] = [
         budget=7,
         label="(company-wide)",
     ),
+    Case(
+        "documents:category",
+        kwargs=lambda w: {"slug": "miei"},
+        others=200,
+        shows="contratto quaglierini",
+        budget=8,
+    ),
+    # The utility's «Dati anagrafici» and its reports do not exist on a leasing portal.
+    Case("accounts:personal_data", owner=404, others=404, budget=6),
+    Case("servicedesk:discrepancy", owner=404, others=404, budget=6),
     # Self-service requests: the area, a form (its contracts are the customer's own) and
     # E4's figures; another customer's contract posted or asked for is no choice, or a 404.
     Case("servicedesk:new", others=200, budget=6),
@@ -1024,6 +1035,102 @@ UTILITY_CASES: list[Case] = [
         label=" CSV",
     ),
 ]
+
+
+def _point_param(world: UtilityWorld) -> str:
+    """A notice's link to a bill of the gas point (``?punto=``)."""
+    return f"?punto={world.gas.pk}&number=2025"
+
+
+def _owner_contacts(world: UtilityWorld) -> Any:
+    return Customer.objects.filter(pk=world.owner.customer.pk).values_list("phone", "fax", "email")[
+        0
+    ]
+
+
+def _contacts_change(world: UtilityWorld) -> dict[str, Any]:
+    return {"phone": "+39 055 7770001", "fax": "", "email": "preso@example.test"}
+
+
+def _discrepancy(world: UtilityWorld) -> dict[str, Any]:
+    return {"field": "codice_fiscale", "correct_value": "RSSMRA80A01H501U"}
+
+
+def _category(slug: str) -> Callable[[World], dict[str, Any]]:
+    return lambda world: {"slug": slug}
+
+
+#: G2 (invoices of the chosen point), G3 (personal data) and G8 (documents by category).
+UTILITY_CASES += [
+    Case("billing:invoices", others=200, shows=italian(OWNER_INVOICE_TOTAL), budget=9),
+    # A notice's link chooses the bill's point: the owner's own only.
+    Case(
+        "billing:invoices",
+        query=_point_param,
+        owner=302,
+        budget=8,
+        label="?punto=",
+    ),
+    Case(
+        "billing:invoice_pdf",
+        kwargs=lambda w: {"uid": w.invoice.uid},
+        shows=OWNER_INVOICE,
+        # A refusal is the 404 page, with the header's supply point.
+        budget=8,
+    ),
+    # A utility has no page of all documents: it leads to «I miei documenti».
+    Case("documents:documents", owner=302, others=302, budget=6),
+    Case(
+        "documents:category",
+        kwargs=_category("miei"),
+        others=200,
+        shows="contratto di fornitura quaglierini",
+        budget=9,
+    ),
+    Case(
+        "documents:category",
+        kwargs=_category("modulistica"),
+        others=200,
+        shows="modulo di voltura",
+        budget=9,
+        label="(company-wide)",
+    ),
+    Case(
+        "documents:download",
+        kwargs=lambda w: {"uid": w.document.uid},
+        shows="contratto quaglierini",
+        budget=8,
+    ),
+    # «Dati anagrafici»: every user sees its customer's; only the main user edits.
+    Case(
+        "accounts:personal_data",
+        others=200,
+        shows="zebedeo@quaglierini.test",
+        budget=8,
+    ),
+    Case(
+        "accounts:personal_data",
+        owner=302,
+        sub_user=403,
+        others=302,
+        post=_contacts_change,
+        state=_owner_contacts,
+        budget=12,
+    ),
+    # «Segnala una difformità»: a request of the asker's own customer, sub-users too.
+    Case("servicedesk:discrepancy", others=200, shows=OWNER_NAME, budget=8),
+    Case(
+        "servicedesk:discrepancy",
+        owner=302,
+        sub_user=302,
+        others=302,
+        post=_discrepancy,
+        state=_owners_requests,
+        # The request, its counter, message, audit entry and the desk's e-mail.
+        budget=22,
+    ),
+]
+
 
 #: Company-site URLs that show nobody's data: the way in, the public pages.
 PUBLIC = {

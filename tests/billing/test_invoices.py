@@ -147,14 +147,21 @@ def test_it_names_the_pdf_in_the_language_of_the_page(archive: Tenant) -> None:
     assert response["Content-Disposition"] == 'attachment; filename="invoice-1-2024.pdf"'
 
 
-def test_it_has_no_invoice_pages_on_a_utilitys_portal(energia: Tenant) -> None:
-    # The utility's invoices wait for its area: the menu says "Elenco fatture — in arrivo".
-    own = invoice_with_pdf(energia.customer, number="E-1/2024")
-    client = energia.logged_in_client()
+def test_it_leads_an_invoice_notice_to_the_list_searched_by_its_number(archive: Tenant) -> None:
+    invoice = Invoice.objects.get(number="1/2024")
+    notice = Notification.objects.create(
+        company=archive.company,
+        recipient=archive.user,
+        invoice=invoice,
+        category=Category.DOCUMENTS,
+        title="Fattura n. 1/2024",
+        published_at=PUBLISHED,
+    )
 
-    assert client.get("/fatture-e-pagamenti/fatture/").status_code == 404
-    assert client.get(f"/fatture-e-pagamenti/fatture/{own.uid}/pdf/").status_code == 404
-    assert energia.client().get("/fatture-e-pagamenti/fatture/").status_code == 302
+    response = archive.logged_in_client().get(f"/notifiche/{notice.pk}/")
+
+    assert response.status_code == 302
+    assert response["Location"] == "/fatture-e-pagamenti/fatture/?number=1%2F2024"
 
 
 def test_it_refuses_the_pdf_to_others(archive: Tenant, energia: Tenant) -> None:

@@ -244,7 +244,8 @@ def test_it_says_in_the_menu_which_sections_are_not_built_yet(
     assert menu_item(page, "/notifiche/") == "Notifiche"
     assert menu_item(page, "/contratti/") == "Contratti"
     utility = energia.logged_in_client().get("/").content.decode()
-    assert menu_item(utility, "/in-arrivo/information/") == "Informazioni — in arrivo"
+    assert menu_item(utility, "/in-arrivo/requests/") == "Ticket — in arrivo"
+    assert menu_item(utility, "/documenti/informazioni/") == "Informazioni"
     assert menu_item(utility, "/fornitura/autoletture/") == "Autolettura contatore"
     assert menu_item(utility, "/notifiche/") == "Notifiche"
 
@@ -272,7 +273,8 @@ def test_it_marks_the_utility_home_sections_not_built_yet(energia: Tenant) -> No
     page = energia.logged_in_client().get("/").content.decode()
     sections = page[page.index("<main") : page.index("</main>")]
 
-    assert re.search(r"Informazioni</span>\s*<span[^>]*>— in arrivo</span>", sections)
+    assert re.search(r"Ticket</span>\s*<span[^>]*>— in arrivo</span>", sections)
+    assert not re.search(r"Informazioni</span>\s*<span[^>]*>— in arrivo", sections)
     assert not re.search(r"Autolettura contatore</span>\s*<span[^>]*>— in arrivo", sections)
     assert not re.search(r"Profilo utente</span>\s*<span[^>]*>— in arrivo", sections)
 

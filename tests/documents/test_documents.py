@@ -136,16 +136,6 @@ def test_it_has_no_documents_of_a_leasing_company_on_a_utilitys_portal(
         assert download(client, document).status_code == 404
 
 
-def test_it_has_no_documents_pages_on_a_utilitys_portal(energia: Tenant) -> None:
-    # The utility's own documents wait for its area: the menu says "in arrivo".
-    own = make_document(energia.company, "Condizioni di fornitura", customer=energia.customer)
-    client = energia.logged_in_client()
-
-    assert client.get("/documenti/").status_code == 404
-    assert download(client, own).status_code == 404
-    assert energia.client().get("/documenti/").status_code == 302
-
-
 def test_it_refuses_a_guessed_document_id(release: Tenant, documents: dict[str, Document]) -> None:
     client = release.logged_in_client()
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import login, notifications, profile, registration
+from .views import login, notifications, personal_data, profile, registration
 
 app_name = "accounts"
 
@@ -18,6 +18,7 @@ urlpatterns = [
     path("password-definitiva/", registration.choose_password_view, name="choose_password"),
     path("profilo/", profile.profile_view, name="profile"),
     path("profilo/password/", profile.password_change_view, name="password_change"),
+    path("dati-anagrafici/", personal_data.personal_data_view, name="personal_data"),
     path(
         "profilo/notifiche/",
         notifications.preferences_view,

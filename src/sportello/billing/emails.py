@@ -6,8 +6,6 @@ rendered in the recipient's language.
 
 from __future__ import annotations
 
-from django.urls import reverse
-
 from sportello.accounts.models import PortalUser
 from sportello.core.outbox import queue_templated_email
 
@@ -23,7 +21,8 @@ def send_invoice_published(user: PortalUser, invoice: Invoice) -> None:
         context={
             "user": user,
             "invoice": invoice,
-            "invoices_url": company.absolute_url(reverse("billing:invoices")),
+            # The list found by the invoice's number (on its supply point, for a utility).
+            "invoices_url": company.absolute_url(invoice.list_url()),
         },
         company=company,
         language=user.language,

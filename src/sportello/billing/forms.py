@@ -104,6 +104,11 @@ class InvoiceSearchForm(StyledForm):
             self.add_error("amount_max", _("L'importo massimo è minore di quello minimo."))
         return cleaned
 
+    @property
+    def narrows(self) -> bool:
+        """Whether the customer asked for anything (an empty list then means "no match")."""
+        return any(str(self.data.get(name, "")).strip() for name in self.fields)
+
     def search(self) -> InvoiceSearch:
         """The search asked for; nothing narrowed when the input is not valid."""
         if not self.is_valid():

@@ -5,11 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from decimal import Decimal
-from typing import ClassVar
+from typing import Any, ClassVar
+from urllib.parse import urlencode
 
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from sportello.core.fields import money_field
@@ -25,6 +27,9 @@ from sportello.leasing.models import (
 )
 
 HALF_CENT = Decimal("0.005")
+
+#: The invoice list's parameter that chooses the supply point (a notice's link, G2).
+POINT_PARAMETER = "punto"
 
 
 class EntryStatus(models.TextChoices):
@@ -183,6 +188,14 @@ class Invoice(models.Model):
     @property
     def is_credit_note(self) -> bool:
         return self.document_type == DocumentType.CREDIT_NOTE
+
+    def list_url(self) -> str:
+        """Where the customer finds this invoice: the list searched by its number and,
+        for a utility's bill, on its supply point (the list follows the header's choice)."""
+        query: dict[str, Any] = {"number": self.number}
+        if self.supply_point_id is not None:
+            query = {POINT_PARAMETER: self.supply_point_id} | query
+        return f"{reverse('billing:invoices')}?{urlencode(query)}"
 
     def clean(self) -> None:
         if self.customer_id and self.company_id != self.customer.company_id:

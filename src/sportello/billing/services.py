@@ -37,6 +37,7 @@ from sportello.accounts.models import PortalUser
 from sportello.core import audit
 from sportello.core.formatting import format_long_date, format_money
 from sportello.core.models import Company
+from sportello.energy.models import SupplyPoint
 from sportello.leasing.models import Contract, ContractStatus, PaymentReason
 from sportello.notices.delivery import deliver
 from sportello.notices.models import Category, Notification, bilingual_fields
@@ -224,10 +225,22 @@ def published_invoices(user: Any, company: Company, now: dt.datetime) -> Invoice
 
 
 def invoices(
-    user: Any, company: Company, search: InvoiceSearch, now: dt.datetime
+    user: Any,
+    company: Company,
+    search: InvoiceSearch,
+    now: dt.datetime,
+    point: SupplyPoint | None = None,
 ) -> QuerySet[Invoice]:
-    """The user's published invoices matching ``search``, newest first, contracts prefetched."""
+    """The user's published invoices matching ``search``, newest first.
+
+    A utility's list follows the supply point chosen in the header (``point``,
+    G2); a bill tied to no point in particular is the customer's under every
+    point, not hidden under none. A leasing list shows each invoice's contracts
+    (prefetched).
+    """
     found = published_invoices(user, company, now)
+    if point is not None:
+        found = found.filter(Q(supply_point=point) | Q(supply_point__isnull=True))
     if search.number:
         found = found.filter(number__icontains=search.number.strip())
     if search.date_from:
@@ -238,7 +251,9 @@ def invoices(
         found = found.filter(total__gte=search.amount_min)
     if search.amount_max is not None:
         found = found.filter(total__lte=search.amount_max)
-    return found.prefetch_related("contracts").order_by("-date", "-number", "-pk")
+    if company.is_leasing:
+        found = found.prefetch_related("contracts")
+    return found.order_by("-date", "-number", "-pk")
 
 
 # -- publication notices (C4) ---------------------------------------------------------

@@ -1,7 +1,9 @@
-"""Billing and payments (C1, C3) and invoices (C2, C5) of the customer area.
+"""Billing and payments (C1, C3) and invoices (C2, C5, G2) of the customer area.
 
 Everything is fetched through the logged-in user's customer: another
-customer's contract, invoice or PDF is a 404.
+customer's contract, invoice or PDF is a 404. The invoices serve both kinds of
+company: a utility's list follows the supply point chosen in the header, while
+an invoice's PDF opens for its customer whatever point is chosen.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ import re
 from uuid import UUID
 
 from django.db.models import QuerySet
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseRedirect
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,17 +21,18 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from sportello.accounts.http import CompanyRequest
-from sportello.core.decorators import leasing_customer_required
+from sportello.core.decorators import customer_required, leasing_customer_required
 from sportello.core.exports import export_query, export_response
 from sportello.core.files import PDF, private_file_response
 from sportello.core.pagination import paginate
 from sportello.core.scoping import get_for_user
+from sportello.energy.selection import choose_point, select_point
 from sportello.leasing.selection import ContractSelection, select_contract
 
 from . import services
 from .exports import ScheduleExporter
 from .forms import InvoiceSearchForm, ScheduleFilterForm
-from .models import Invoice, ScheduleEntry
+from .models import POINT_PARAMETER, Invoice, ScheduleEntry
 
 
 def schedule_rows(
@@ -90,10 +93,14 @@ def schedule_export(request: CompanyRequest) -> HttpResponseBase:
 
 
 @require_safe
-@leasing_customer_required
-def invoices_view(request: CompanyRequest) -> HttpResponse:
+@customer_required
+def invoices_view(request: CompanyRequest) -> HttpResponseBase:
+    utility = request.company.is_utility
+    if utility and POINT_PARAMETER in request.GET:
+        return follow_point(request)
+    point = select_point(request).point if utility else None
     form = InvoiceSearchForm(request.GET)
-    found = services.invoices(request.user, request.company, form.search(), timezone.now())
+    found = services.invoices(request.user, request.company, form.search(), timezone.now(), point)
     return render(
         request,
         "billing/invoices.html",
@@ -101,12 +108,23 @@ def invoices_view(request: CompanyRequest) -> HttpResponse:
             "active_menu": "invoices",
             "form": form,
             "page": paginate(request, found),
+            "utility": utility,
         },
     )
 
 
+def follow_point(request: CompanyRequest) -> HttpResponseRedirect:
+    """``?punto=`` (a notice's link to a bill): that point becomes the chosen one, and
+    the list loads again without the parameter, so that the header's selector stays
+    in charge. Another customer's point is a 404, as in the selector."""
+    choose_point(request, request.GET[POINT_PARAMETER])
+    query = request.GET.copy()
+    del query[POINT_PARAMETER]
+    return redirect(f"{request.path}?{query.urlencode()}" if query else request.path)
+
+
 @require_safe
-@leasing_customer_required
+@customer_required
 def invoice_pdf(request: CompanyRequest, uid: UUID) -> HttpResponseBase:
     """The stored PDF, inline (to open) or as an attachment with ``?download=1``."""
     visible = services.published_invoices(request.user, request.company, timezone.now())

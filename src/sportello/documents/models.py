@@ -23,6 +23,17 @@ class DocumentCategory(models.TextChoices):
     INFORMATION = "information", _("Informazioni")
 
 
+#: Each category's page in the address (``/documenti/<slug>/``), in the menu's order.
+CATEGORY_SLUGS = {
+    "miei": DocumentCategory.MINE,
+    "generica": DocumentCategory.GENERIC,
+    "modulistica": DocumentCategory.FORMS,
+    "normative": DocumentCategory.REGULATIONS,
+    "comunicati": DocumentCategory.COMMUNICATIONS,
+    "informazioni": DocumentCategory.INFORMATION,
+}
+
+
 class DocumentQuerySet(models.QuerySet["Document"]):
     def for_user(self, user: object) -> DocumentQuerySet:
         """Company-wide documents of the user's company, and the customer's own."""
@@ -32,6 +43,14 @@ class DocumentQuerySet(models.QuerySet["Document"]):
         return self.filter(
             Q(customer_id=customer_id)
             | Q(customer__isnull=True, company_id=getattr(user, "company_id", None))
+        )
+
+    def in_category(self, category: str) -> DocumentQuerySet:
+        """One category's documents, newest first, with their contract (one query)."""
+        return (
+            self.filter(category=category)
+            .select_related("contract")
+            .order_by("-published_on", "title", "pk")
         )
 
 

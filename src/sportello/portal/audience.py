@@ -9,7 +9,6 @@ and registers these functions in ``PortalConfig.ready``.
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
@@ -91,10 +90,8 @@ def target_url(notification: Notification, user: Any) -> str | None:
         )
         return reverse("servicedesk:detail", args=[notification.request.code]) if visible else None
     if notification.invoice_id:
+        # Either kind of company: a utility's bill leads to its supply point's list.
         invoices = published_invoices(user, company, timezone.now())
-        number = invoices.filter(pk=notification.invoice_id).values_list("number", flat=True)
-        found = number.first() if company.is_leasing else None
-        if found is None:
-            return None
-        return f"{reverse('billing:invoices')}?{urlencode({'number': found})}"
+        invoice = invoices.filter(pk=notification.invoice_id).only("number", "supply_point").first()
+        return invoice.list_url() if invoice is not None else None
     return ""

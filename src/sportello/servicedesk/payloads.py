@@ -12,6 +12,8 @@ them through ``typed_fields``, so both read the same data the same way.
 * ``complaint`` of an energy seller (TIQV art. 8): ``name``, ``supply_address``,
   ``reply_address`` (postal or e-mail), ``service`` (``ComplaintService``),
   ``point_code`` (POD or PDR, may be empty), ``customer_code``
+* ``data_discrepancy``: ``field`` (a key of ``customers.registry.REGISTRY_FIELDS``),
+  ``current_value`` (as the portal showed it), ``correct_value``
 * ``free``, a leasing ``complaint``, ``utility_ticket``: nothing beyond the
   message (the request type, the payment-service flag and the supply point
   are fields of the request; ``typed_fields`` shows a leasing complaint's
@@ -36,10 +38,12 @@ from django.utils.translation import gettext_lazy as _
 
 from sportello.core.templatetags.sportello import longdate, money
 from sportello.customers.identifiers import format_iban
+from sportello.customers.registry import REGISTRY_FIELDS
 
 from .models import ComplaintService, RequestKind, ServiceRequest
 
 _DATE, _MONEY, _TEXT, _FLAG, _IBAN, _SERVICE = "date", "money", "text", "flag", "iban", "service"
+_REGISTRY_FIELD = "registry_field"
 
 FIELDS: dict[str, list[tuple[str, Promise, str]]] = {
     RequestKind.IBAN_CHANGE: [
@@ -52,6 +56,11 @@ FIELDS: dict[str, list[tuple[str, Promise, str]]] = {
         ("current_address", _("Indirizzo attuale"), _TEXT),
         ("new_address", _("Nuovo indirizzo"), _TEXT),
         ("effective_from", _("A partire dal"), _DATE),
+    ],
+    RequestKind.DATA_DISCREPANCY: [
+        ("field", _("Dato da correggere"), _REGISTRY_FIELD),
+        ("current_value", _("Valore registrato"), _TEXT),
+        ("correct_value", _("Valore corretto"), _TEXT),
     ],
     RequestKind.EARLY_TERMINATION: [
         ("computed_on", _("Calcolato il"), _DATE),
@@ -83,6 +92,8 @@ def _shown(value: Any, how: str) -> str:
         return str(_("Sì") if value else _("No"))
     if how == _SERVICE and value in ComplaintService.values:
         return str(ComplaintService(value).label)
+    if how == _REGISTRY_FIELD:
+        return str(REGISTRY_FIELDS.get(str(value), value))
     if value in (None, ""):
         return "–"
     try:
