@@ -643,14 +643,6 @@ def _list_and_chosen(name: str, shows: str, budget: int, also: str = "") -> list
 CASES: list[Case] = [
     # The home's dashboard; a visitor gets the public home.
     Case("portal:home", others=200, anonymous=200, shows=italian(OWNER_OVERDUE), budget=11),
-    # Every leasing entry is built: a feature's "coming soon" page is a 404 once it is.
-    Case(
-        "portal:coming",
-        kwargs=lambda w: {"feature": "notifications"},
-        owner=404,
-        others=404,
-        budget=6,
-    ),
     # Billing and invoices.
     *_list_and_chosen("billing:schedule", shows=italian(OWNER_OVERDUE), budget=10),
     *_list_and_chosen("billing:schedule_export", shows=OWNER_OVERDUE, budget=7),

@@ -1,4 +1,4 @@
-"""The page shell: home, menu, coming-soon pages, error pages, language and brand."""
+"""The page shell: home, menu, error pages, language and brand."""
 
 from __future__ import annotations
 
@@ -69,7 +69,7 @@ def test_it_shows_initials_from_the_login_when_the_name_is_missing(release: Tena
 @pytest.mark.parametrize(
     ("tenant_name", "menu"), [("release", LEASING_MENU), ("energia", UTILITY_MENU)]
 )
-def test_it_shows_coming_soon_for_every_menu_entry_not_built_yet(
+def test_it_opens_a_page_from_every_menu_entry(
     request: pytest.FixtureRequest, tenant_name: str, menu: list[MenuEntry]
 ) -> None:
     tenant: Tenant = request.getfixturevalue(tenant_name)
@@ -79,23 +79,23 @@ def test_it_shows_coming_soon_for_every_menu_entry_not_built_yet(
     for entry in menu:
         url = entry.url
         assert f'href="{url}"' in page
-        response = client.get(url)
+        response = client.get(url, follow=True)
         assert response.status_code == 200, url
-        if not entry.url_name:
-            assert "Questa sezione è in arrivo" in response.content.decode()
+    assert "in arrivo" not in page
 
 
-def test_it_sends_a_visitor_from_a_coming_page_to_the_login(release: Tenant) -> None:
-    response = release.client().get("/in-arrivo/contracts/")
+def test_it_lists_the_utility_menu_in_seed_004s_order(energia: Tenant) -> None:
+    page = energia.logged_in_client().get("/").content.decode()
+    menu = page[page.index('class="sp-menu-list') : page.index("</ul>")]
 
-    assert response.status_code == 302
-    assert response["Location"] == "/accesso/?next=/in-arrivo/contracts/"
+    labels = re.findall(r'<a href="[^"]+"[^>]*>([^<]+)</a>', menu)
 
-
-def test_it_has_no_coming_page_for_another_kind_of_company(release: Tenant) -> None:
-    response = release.logged_in_client().get("/in-arrivo/self-reading/")
-
-    assert response.status_code == 404
+    assert labels[:16] == [
+        "Home page", "Elenco fatture", "Cambio password", "Autolettura contatore",
+        "Dati anagrafici", "Prelievi fatturati", "Ticket", "Dati tecnici",
+        "Dati contrattuali", "Misure elettriche", "I miei documenti",
+        "Documentazione generica", "Modulistica", "Normative", "Comunicati", "Informazioni",
+    ]  # fmt: skip
 
 
 def test_it_shows_a_branded_404_page(release: Tenant) -> None:
@@ -235,16 +235,14 @@ def menu_item(page: str, url: str) -> str:
     return re.sub(r"<[^>]+>", "", menu[start : menu.index("</a>", start)])
 
 
-def test_it_says_in_the_menu_which_sections_are_not_built_yet(
-    release: Tenant, energia: Tenant
-) -> None:
+def test_it_links_each_menu_entry_to_its_section(release: Tenant, energia: Tenant) -> None:
     page = release.logged_in_client().get("/").content.decode()
 
     assert menu_item(page, "/richieste/") == "Richieste"
     assert menu_item(page, "/notifiche/") == "Notifiche"
     assert menu_item(page, "/contratti/") == "Contratti"
     utility = energia.logged_in_client().get("/").content.decode()
-    assert menu_item(utility, "/in-arrivo/requests/") == "Ticket — in arrivo"
+    assert menu_item(utility, "/richieste/") == "Ticket"
     assert menu_item(utility, "/documenti/informazioni/") == "Informazioni"
     assert menu_item(utility, "/fornitura/autoletture/") == "Autolettura contatore"
     assert menu_item(utility, "/notifiche/") == "Notifiche"
@@ -269,14 +267,13 @@ def test_it_hides_the_requests_where_the_company_offers_none(release: Tenant) ->
     assert "Fai richiesta" not in page
 
 
-def test_it_marks_the_utility_home_sections_not_built_yet(energia: Tenant) -> None:
+def test_it_offers_every_utility_section_on_the_home(energia: Tenant) -> None:
     page = energia.logged_in_client().get("/").content.decode()
     sections = page[page.index("<main") : page.index("</main>")]
 
-    assert re.search(r"Ticket</span>\s*<span[^>]*>— in arrivo</span>", sections)
-    assert not re.search(r"Informazioni</span>\s*<span[^>]*>— in arrivo", sections)
-    assert not re.search(r"Autolettura contatore</span>\s*<span[^>]*>— in arrivo", sections)
-    assert not re.search(r"Profilo utente</span>\s*<span[^>]*>— in arrivo", sections)
+    assert "in arrivo" not in sections
+    for label in ("Ticket", "Informazioni", "Autolettura contatore", "Profilo utente"):
+        assert re.search(rf'<a class="card[^"]*" href="/[^"]+"><span[^>]*>{label}</span>', sections)
 
 
 def test_it_greets_a_sub_user_by_their_own_name(release: Tenant) -> None:
@@ -322,10 +319,10 @@ def test_it_remembers_a_sub_users_previous_access_through_the_login(release: Ten
     assert f"Ultimo accesso: {datetime_local(first)}" in page
 
 
-def test_it_promises_a_visitor_only_what_the_utility_portal_offers(energia: Tenant) -> None:
+def test_it_tells_a_visitor_what_the_utility_portal_offers(energia: Tenant) -> None:
     page = energia.client().get("/").content.decode()
     lead = page[page.index('<p class="lead">') : page.index("</p>", page.index('<p class="lead">'))]
 
-    for word in ["autolettur", "ticket", "consumi", "fatture"]:
-        assert word not in lead.lower()
-    assert "in arrivo" in lead
+    for word in ["autolettur", "ticket", "consumi", "fatture", "modulistica"]:
+        assert word in lead.lower()
+    assert "in arrivo" not in lead

@@ -13,7 +13,7 @@ from sportello.accounts.models import PortalUser
 from sportello.core.models import Company, Conformity
 from sportello.demo.builder import build_demo
 from sportello.demo.companies import COMPANIES, UTILITY_GUIDE, utility_guide
-from sportello.portal.menu import MenuEntry, menu_for
+from sportello.portal.menu import LEASING_MENU, UTILITY_MENU, MenuEntry, menu_for
 
 TODAY = dt.date(2026, 11, 22)
 
@@ -68,14 +68,25 @@ def content_of(company: Company) -> dict[str, str]:
     return texts
 
 
-def test_it_mentions_no_section_that_is_not_built_yet() -> None:
+#: The utility sections a company can switch off (``Company.feature_*``).
+SWITCHABLE = {"self-reading", "requests"}
+
+
+def switched_off(company: Company) -> list[MenuEntry]:
+    """The entries of the company's kind of menu that the company does not offer."""
+    offered = {entry.key for entry in menu_for(company)}
+    every = UTILITY_MENU if company.is_utility else LEASING_MENU
+    return [entry for entry in every if entry.key not in offered]
+
+
+def test_it_mentions_no_section_the_company_does_not_offer() -> None:
     promises = []
     for company in companies():
-        coming = [entry for entry in menu_for(company) if not entry.is_built]
+        coming = switched_off(company)
         for where, text in content_of(company).items():
             for entry in coming:
                 promises += [
-                    f"{company.slug} {where}: {word!r} ({entry.key} is coming soon)"
+                    f"{company.slug} {where}: {word!r} ({entry.key} is not offered)"
                     for word in words_of(entry)
                     if word in text.lower()
                 ]
@@ -84,9 +95,8 @@ def test_it_mentions_no_section_that_is_not_built_yet() -> None:
 
 
 def test_it_writes_each_guide_paragraph_and_answer_only_of_the_sections_it_names() -> None:
-    """So the demo shows each once its sections are built, and never one too early."""
-    company = Company.objects.get(slug="energia")
-    coming = [entry for entry in menu_for(company) if not entry.is_built]
+    """So a company that switches a section off shows no paragraph speaking of it."""
+    coming = [entry for entry in UTILITY_MENU if entry.key in SWITCHABLE]
     texts = [(p.sections, f"{p.it}\n{p.en}") for p in UTILITY_GUIDE] + [
         (faq.sections, "\n".join(faq[:4])) for faq in COMPANIES[-1].faq
     ]
@@ -105,7 +115,7 @@ def test_it_writes_each_guide_paragraph_and_answer_only_of_the_sections_it_names
 def test_it_describes_the_whole_utility_area_once_it_is_built() -> None:
     company = Company.objects.get(slug="energia")
     keys = [entry.key for entry in menu_for(company)]
-    italian, english = utility_guide(keys, coming=False)
+    italian, english = utility_guide(keys)
 
     for entry in menu_for(company):
         if entry.key in ("home", "guide", "faq"):
@@ -118,10 +128,7 @@ def test_it_describes_the_whole_utility_area_once_it_is_built() -> None:
             assert label_en.lower() in english.lower(), entry.key
     assert "in arrivo" not in italian and "coming soon" not in english
     assert "30 giorni" in italian and "Servizio Conciliazione" in italian
-    # While some sections are still to come, the guide says so and names none of them.
-    built = [entry.key for entry in menu_for(company) if entry.is_built]
-    if len(built) < len(keys):
-        assert "in arrivo" in company.guide and "coming soon" in company.guide_en
+    assert (company.guide, company.guide_en) == (italian, english)
 
 
 def test_it_writes_every_companys_content_in_english_too() -> None:

@@ -342,9 +342,8 @@ class DemoBuilder:
             payment_contact=spec.payment[2],
         )
         # The guide and the FAQ speak only of the sections the portal offers.
-        menu = menu_for(company)
-        built = {entry.key for entry in menu if entry.is_built}
-        company.guide, company.guide_en = spec.guides(built, coming=len(built) < len(menu))
+        built = {entry.key for entry in menu_for(company)}
+        company.guide, company.guide_en = spec.guides(built)
         company.full_clean()
         company.logo.save(f"{spec.slug}.svg", ContentFile(self._logo_svg(spec)), save=False)
         company.save()

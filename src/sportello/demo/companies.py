@@ -14,8 +14,8 @@ from sportello.documents.models import DocumentCategory
 class Paragraph:
     """A paragraph of a guide, in Italian and English, and the menu sections it speaks of.
 
-    The demo shows a paragraph only when all its sections are built, so the
-    guide never promises a page that opens "coming soon".
+    The demo shows a paragraph only when the company's menu offers all its
+    sections, so the guide never promises a page the company switched off.
     """
 
     it: str
@@ -24,7 +24,7 @@ class Paragraph:
 
 
 class Faq(NamedTuple):
-    """A frequently asked question in both languages, shown once its sections are built."""
+    """A frequently asked question in both languages, shown when its sections are offered."""
 
     question: str
     answer: str
@@ -64,10 +64,10 @@ class CompanySpec:
     faq: list[Faq] = field(default_factory=list)
     request_types: list[tuple[str, str]] = field(default_factory=list)
 
-    def guides(self, built: Collection[str], coming: bool) -> tuple[str, str]:
+    def guides(self, built: Collection[str]) -> tuple[str, str]:
         """The guide in Italian and in English, of the menu sections that are ``built``."""
         if self.kind == CompanyKind.UTILITY:
-            return utility_guide(built, coming)
+            return utility_guide(built)
         return LEASING_GUIDE, LEASING_GUIDE_EN
 
     def faq_of(self, built: Collection[str]) -> list[Faq]:
@@ -82,8 +82,8 @@ class CompanySpec:
         return LEASING_ACCESSIBILITY_ISSUES, LEASING_ACCESSIBILITY_ISSUES_EN
 
 
-# The guides describe only what each portal offers today: the sections the
-# menu marks "in arrivo" are not mentioned (tests/demo/test_demo_content.py).
+# The guides describe only what each portal offers: a section the company
+# switched off is not mentioned (tests/demo/test_demo_content.py).
 LEASING_GUIDE = """Benvenuto nell'Area Clienti.
 
 Home: la sezione «La tua situazione» riepiloga pagamenti scaduti, prossima scadenza, prossimo pagamento e anticipi versati; il pannello dei contratti attivi porta ai contratti e ai beni in locazione.
@@ -100,9 +100,7 @@ Rendiconti di trasparenza: il rendiconto annuale di ogni contratto, da consultar
 
 Documenti: i documenti che la società mette a disposizione.
 
-Profilo utente: lingua delle pagine e delle e-mail, e-mail principale e secondaria, invio cartaceo delle fatture, cambio password; l'utente principale crea e gestisce le sotto-utenze.
-
-Le voci del menu contrassegnate «in arrivo» non sono ancora disponibili."""
+Profilo utente: lingua delle pagine e delle e-mail, e-mail principale e secondaria, invio cartaceo delle fatture, cambio password; l'utente principale crea e gestisce le sotto-utenze."""
 
 LEASING_GUIDE_EN = """Welcome to the Customer Area.
 
@@ -120,9 +118,7 @@ Transparency statements: the yearly statement of each contract, to read on scree
 
 Documents: the documents the company makes available to you.
 
-User profile: the language of pages and e-mails, primary and secondary e-mail, paper invoices, password change; the main user creates and manages sub-users.
-
-Menu entries marked «coming soon» are not available yet."""
+User profile: the language of pages and e-mails, primary and secondary e-mail, paper invoices, password change; the main user creates and manages sub-users."""
 
 # Seed 004's guide and welcome text ("Gentile Cliente, nel ringraziarti per la
 # tua visita…"), section by section in the menu's order.
@@ -274,21 +270,13 @@ UTILITY_GUIDE = [
         "support, and answers to the most common questions.",
     ),
 ]
-#: Said at the end of the guide while some menu entries still open "coming soon".
-COMING_SOON_NOTE = (
-    "Le voci del menu contrassegnate «in arrivo» saranno disponibili in una prossima versione "
-    "del portale. Nel frattempo ci si rivolge agli sportelli o al numero verde indicati nella "
-    "pagina Contatti.",
-    "Menu entries marked «coming soon» will be available in a later version of the portal. "
-    "Meanwhile, please contact the service desks or the freephone number on the Contacts page.",
-)
 
 
-def utility_guide(built: Collection[str], coming: bool) -> tuple[str, str]:
+def utility_guide(built: Collection[str]) -> tuple[str, str]:
     """The guide of the sections that are ``built``, in Italian and in English."""
     paragraphs = built_only(UTILITY_GUIDE, built)
-    italian = [p.it for p in paragraphs] + ([COMING_SOON_NOTE[0]] if coming else [])
-    english = [p.en for p in paragraphs] + ([COMING_SOON_NOTE[1]] if coming else [])
+    italian = [p.it for p in paragraphs]
+    english = [p.en for p in paragraphs]
     return "\n\n".join(italian), "\n\n".join(english)
 
 

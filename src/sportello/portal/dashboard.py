@@ -31,7 +31,6 @@ class Dashboard:
     contracts: list[Contract]
     requests: list[ServiceRequest]
     links: dict[str, str] = field(default_factory=dict)
-    built: frozenset[str] = frozenset()
     #: The self-service panel's kinds (B4): none when the company offers no requests.
     self_service: list[SelfServiceKind] = field(default_factory=list)
 
@@ -49,16 +48,13 @@ def dashboard(user: Any, company: Company, today: dt.date) -> Dashboard:
         .select_related("request_type")
         .order_by("-last_activity_at", "-pk")[:LATEST_REQUESTS]
     )
-    # The panels link where the menu does; a section not built yet says it is
-    # coming instead of offering a link that leads nowhere useful.
-    menu = menu_for(company)
-    links = {entry.key: entry.url for entry in menu}
+    # The panels link where the menu does (a section switched off has no link).
+    links = {entry.key: entry.url for entry in menu_for(company)}
     return Dashboard(
         situation=situation(user.customer_id, today),
         contracts=contracts,
         requests=requests,
         links=links,
-        built=frozenset(entry.key for entry in menu if entry.is_built),
         self_service=list(self_service_kinds(company).values()),
     )
 
@@ -102,7 +98,5 @@ def utility_dashboard(
         .exclude(status=RequestStatus.CLOSED)
         .count(),
         # Template keys: "self-reading" is not a name a template can look up.
-        links={
-            entry.key.replace("-", "_"): entry.url for entry in menu_for(company) if entry.is_built
-        },
+        links={entry.key.replace("-", "_"): entry.url for entry in menu_for(company)},
     )

@@ -1,9 +1,5 @@
-"""The main menu (B5): the same entries on every page, by company kind.
-
-An entry whose feature is not built yet says so in the menu itself ("— in
-arrivo") and points to the "coming soon" page, so no link in the portal is
-ever broken and nobody looks for what is not there.
-"""
+"""The main menu (B5): the same entries on every page, by company kind; entries of
+features a company switched off are left out."""
 
 from __future__ import annotations
 
@@ -20,18 +16,12 @@ from sportello.core.models import Company
 class MenuEntry:
     key: str
     label: str | Promise
-    url_name: str | None = None  # None: not built yet, shown as coming soon
+    url_name: str
     url_args: tuple[str, ...] = ()
 
     @property
-    def is_built(self) -> bool:
-        return self.url_name is not None
-
-    @property
     def url(self) -> str:
-        if self.url_name:
-            return reverse(self.url_name, args=self.url_args)
-        return reverse("portal:coming", args=[self.key])
+        return reverse(self.url_name, args=self.url_args)
 
 
 LEASING_MENU = [
@@ -90,7 +80,3 @@ def menu_for(company: Company) -> list[MenuEntry]:
         if not offered
     }
     return [e for e in entries if e.key not in hidden]
-
-
-def coming_entry(company: Company, key: str) -> MenuEntry | None:
-    return next((e for e in menu_for(company) if e.key == key and not e.url_name), None)

@@ -6,5 +6,4 @@ app_name = "portal"
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("in-arrivo/<slug:feature>/", views.coming, name="coming"),
 ]

@@ -1,18 +1,17 @@
-"""The home page of every company portal and the "coming soon" page of the menu."""
+"""The home page of every company portal."""
 
 from __future__ import annotations
 
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from sportello.accounts.http import CompanyRequest
-from sportello.core.decorators import company_required, customer_required
+from sportello.core.decorators import company_required
 from sportello.energy.selection import select_point
 
 from .dashboard import dashboard, utility_dashboard
-from .menu import coming_entry
 
 
 @require_safe
@@ -29,12 +28,3 @@ def home(request: CompanyRequest) -> HttpResponse:
             )
         return render(request, "portal/customer_home.html", context)
     return render(request, "portal/public_home.html")
-
-
-@require_safe
-@customer_required
-def coming(request: CompanyRequest, feature: str) -> HttpResponse:
-    entry = coming_entry(request.company, feature)
-    if entry is None:
-        raise Http404
-    return render(request, "portal/coming.html", {"entry": entry})
