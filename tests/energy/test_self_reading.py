@@ -314,6 +314,28 @@ def test_it_refuses_a_consumption_above_twice_the_annual_one(
         assert add(energia, point, LAST_VALUE + implied, confirmed=True).implied_consumption == 7300
 
 
+@pytest.mark.parametrize(("corrected", "refused"), [(7300, False), (7301, True)])
+def test_it_holds_the_corrector_to_twice_the_annual_consumption_too(
+    energia: Tenant, point: SupplyPoint, corrected: int, refused: bool
+) -> None:
+    """A plausible meter beside an absurd corrector (999999999 in a demo) is refused."""
+    value = LAST_VALUE + 100
+    if refused:
+        with pytest.raises(ReadingRefused) as refusal:
+            add(energia, point, value, corrector_value=LAST_CORRECTOR + corrected, confirmed=True)
+        assert refusal.value.field == "corrector_value"
+        assert refusal.value.message.startswith(
+            "La lettura del correttore implica un consumo di 7.301 Smc dal 28/02/2026, "
+            "oltre 2 volte il consumo annuo del punto (3.650 Smc)"
+        )
+        assert not MeterReading.objects.filter(reading_date=TODAY).exists()
+    else:
+        saved = add(
+            energia, point, value, corrector_value=LAST_CORRECTOR + corrected, confirmed=True
+        )
+        assert saved.corrector_value == LAST_CORRECTOR + corrected
+
+
 def test_it_uses_the_companys_factor(energia: Tenant, point: SupplyPoint) -> None:
     energia.company.reading_max_annual_factor = Decimal("1.5")
     energia.company.save()

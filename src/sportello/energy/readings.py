@@ -206,6 +206,25 @@ def assess(
                 },
                 "meter_value",
             )
+        if corrector_value is not None and last.corrector_value is not None:
+            # The corrector's count (standard cubic metres) is what a corrected
+            # point is billed on: the same ceiling holds for it.
+            corrected = corrector_value - last.corrector_value
+            if corrected > limit:
+                raise ReadingRefused(
+                    _(
+                        "La lettura del correttore implica un consumo di %(implied)s "
+                        "%(unit)s dal %(date)s, oltre %(factor)s volte il consumo annuo "
+                        "del punto (%(annual)s %(unit)s): controlla le cifre del correttore."
+                    )
+                    % {
+                        **values,
+                        "implied": _number(corrected),
+                        "factor": _number(company.reading_max_annual_factor),
+                        "annual": _number(annual),
+                    },
+                    "corrector_value",
+                )
         expected = annual * (day - last.reading_date).days / DAYS_A_YEAR
     if implied == 0:
         message = _(

@@ -321,6 +321,17 @@ class AddressChangeForm(SelfServiceForm):
         }
 
 
+def offer_request_types(form: SelfServiceForm) -> None:
+    """The company's active request types in the form's choice; a company that keeps
+    no list gets no choice (the message or the subject says what the request is about)."""
+    types = form.company.request_types.filter(is_active=True).order_by("position", "pk")
+    field = form.fields["request_type"]
+    assert isinstance(field, RequestTypeChoiceField)
+    field.queryset = types
+    if not types.exists():
+        del form.fields["request_type"]
+
+
 class FreeRequestForm(SelfServiceForm, AttachmentsForm):
     """E3: one of the company's request types, a message and files."""
 
@@ -335,13 +346,7 @@ class FreeRequestForm(SelfServiceForm, AttachmentsForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        types = self.company.request_types.filter(is_active=True).order_by("position", "pk")
-        field = self.fields["request_type"]
-        assert isinstance(field, RequestTypeChoiceField)
-        field.queryset = types
-        if not types.exists():
-            # A company without a list: the message says it all.
-            del self.fields["request_type"]
+        offer_request_types(self)
 
     def opening(self) -> Opening:
         data = self.cleaned_data
@@ -565,13 +570,7 @@ class UtilityTicketForm(UtilityRequestForm, AttachmentsForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        types = self.company.request_types.filter(is_active=True).order_by("position", "pk")
-        field = self.fields["request_type"]
-        assert isinstance(field, RequestTypeChoiceField)
-        field.queryset = types
-        if not types.exists():
-            # A company without a list: the subject says what the ticket is about.
-            del self.fields["request_type"]
+        offer_request_types(self)
 
     def opening(self) -> Opening:
         data = self.cleaned_data
