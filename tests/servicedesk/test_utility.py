@@ -476,6 +476,19 @@ def test_it_takes_either_code_for_both_services(utility: UtilityCustomer, code: 
     assert the_request().payload["service"] == "both"
 
 
+def test_it_refuses_the_code_of_a_point_that_is_not_the_customers(
+    utility: UtilityCustomer,
+) -> None:
+    response = utility.client().post(
+        COMPLAINT, complaint_post(utility.gas, service="gas", point_code="00000000000001")
+    )
+
+    assert response.status_code == 200
+    error = response.content.decode().split('id="id_point_code_error"', 1)[1]
+    assert "non è di un tuo punto di fornitura" in error.split("</div>", 1)[0]
+    assert nothing_saved()
+
+
 def test_it_refuses_a_malformed_email_reply_address(utility: UtilityCustomer) -> None:
     response = utility.client().post(
         COMPLAINT, complaint_post(utility.gas, reply_address="anna@@example")
