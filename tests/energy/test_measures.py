@@ -14,7 +14,7 @@ from tests.energy.pages import count_queries, text, tree
 from tests.factories import Tenant, make_supply_point
 
 from sportello.core.formatting import format_quantity
-from sportello.energy.measures import LocalTime, Period, local_time
+from sportello.energy.measures import LocalTime, Period, local_time, period_totals
 from sportello.energy.models import Commodity, Measure, SupplyPoint
 
 URL = "/fornitura/misure/"
@@ -285,3 +285,20 @@ def test_it_never_shows_another_points_measures(energia: Tenant, point: SupplyPo
 
 def test_it_is_a_utility_page(release: Tenant) -> None:
     assert release.logged_in_client().get(URL).status_code == 404
+
+
+def test_it_sums_to_the_thousandth_without_floating_point_noise(point: SupplyPoint) -> None:
+    start = dt.datetime(2026, 10, 1, 0, 0, tzinfo=dt.UTC)
+    for quarter in range(30):
+        Measure.objects.create(
+            supply_point=point,
+            measured_at=start + dt.timedelta(minutes=15 * quarter),
+            active_energy=Decimal("0.1"),
+            reactive_energy=Decimal("0.2"),
+        )
+
+    totals = period_totals(point, Period(dt.date(2026, 10, 1), dt.date(2026, 10, 1)))
+
+    # The file's total cell is exactly 3 and 6, not 3.0000000000000004.
+    assert (totals.active_energy, totals.reactive_energy) == (Decimal("3.000"), Decimal("6.000"))
+    assert str(totals.active_energy) == "3.000"

@@ -113,7 +113,7 @@ def test_it_tells_the_gas_customers_users_when_the_window_opens_once(
         assert notify_reading_windows() == 2
         assert notify_reading_windows() == 0
 
-    title = "Il periodo di autolettura è aperto fino al 15/03/2026"
+    title = "Autolettura gas: periodo aperto fino al 15/03/2026"
     assert notices() == [(energia.user.pk, title), (customers["sub_user"].pk, title)]
     notice = Notification.objects.filter(recipient=energia.user).get()
     assert notice.category == Category.SELF_READING
@@ -143,7 +143,7 @@ def test_it_tells_them_again_two_days_before_the_close_once(
 
     closing = Notification.objects.filter(recipient=energia.user).order_by("pk").last()
     assert closing is not None
-    assert closing.title == "Il periodo di autolettura chiude il 15/03/2026"
+    assert closing.title == "Autolettura gas: il periodo chiude il 15/03/2026"
     assert closing.body.startswith("Hai tempo fino al 15/03/2026 alle ore 22:00")
 
 
@@ -155,7 +155,7 @@ def test_it_sends_only_the_closing_notice_for_a_window_first_seen_near_its_close
         assert notify_reading_windows() == 0
 
     assert {title for _user, title in notices()} == {
-        "Il periodo di autolettura chiude il 15/03/2026"
+        "Autolettura gas: il periodo chiude il 15/03/2026"
     }
 
 

@@ -56,7 +56,7 @@ def test_it_shows_the_chosen_points_bill_window_reading_and_tickets(
 
     assert "N. G-1 del" in page and "122,00" in page and "E-9" not in page
     assert "Puoi inserire l'autolettura fino al 16/02/2026 10:00" in page
-    assert "Ultima lettura: 4521 del 05/01/26 (Da acquisire)" in page
+    assert "Ultima lettura: 4.521 del 05/01/2026 (Da acquisire)" in page
     assert "1 ticket aperto" in page
 
 

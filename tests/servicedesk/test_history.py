@@ -705,9 +705,14 @@ def test_it_shows_no_clock_once_a_complaint_is_closed(release: Tenant) -> None:
             outcome="accepted",
             referral=services.referral_text("it"),
         )
-        page = release.logged_in_client().get(LIST).content.decode()
+        client = release.logged_in_client()
+        page = client.get(LIST).content.decode()
+        detail = client.get(detail_url(complaint)).content.decode()
 
     assert "Termine scaduto" not in page and "Risposta entro" not in page
+    # The customer reads the outcome the desk gave, as the back office does.
+    outcome = detail.split('id="complaint-outcome"', 1)[1].split("</div>", 1)[0]
+    assert "Esito" in outcome and "Accolto" in outcome
 
 
 def test_it_shows_the_new_date_after_an_interim_reply(release: Tenant) -> None:

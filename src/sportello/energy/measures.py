@@ -87,7 +87,18 @@ def period_totals(point: SupplyPoint, period: Period) -> PeriodTotals:
         reactive=Sum("reactive_energy"),
         peak=Max("peak_power"),
     )
-    return PeriodTotals(figures["count"], figures["active"], figures["reactive"], figures["peak"])
+    return PeriodTotals(
+        figures["count"],
+        _thousandths(figures["active"]),
+        _thousandths(figures["reactive"]),
+        figures["peak"],
+    )
+
+
+def _thousandths(total: Decimal | None) -> Decimal | None:
+    """A sum to the thousandth the values have: SQLite sums decimals as floats
+    (199.000000000001), which a spreadsheet would keep."""
+    return None if total is None else total.quantize(Decimal("0.001"))
 
 
 @dataclass(frozen=True)

@@ -406,7 +406,7 @@ def _window_texts(window: ReadingWindow, closing: bool) -> dict[str, str]:
 
     if closing:
         return bilingual_fields(
-            title=lambda: _("Il periodo di autolettura chiude il %(date)s") % values(),
+            title=lambda: _("Autolettura %(commodity)s: il periodo chiude il %(date)s") % values(),
             body=lambda: (
                 _(
                     "Hai tempo fino al %(date)s alle ore %(time)s per inserire l'autolettura "
@@ -416,7 +416,7 @@ def _window_texts(window: ReadingWindow, closing: bool) -> dict[str, str]:
             ),
         )
     return bilingual_fields(
-        title=lambda: _("Il periodo di autolettura è aperto fino al %(date)s") % values(),
+        title=lambda: _("Autolettura %(commodity)s: periodo aperto fino al %(date)s") % values(),
         body=lambda: (
             _(
                 "Fino al %(date)s alle ore %(time)s puoi inserire l'autolettura "

@@ -695,9 +695,10 @@ class UtilityComplaintForm(UtilityRequestForm, AttachmentsForm):
                 )
         elif problem := identifier_problem(service, code):
             self.add_error("point_code", ValidationError(str(problem), code="shape"))
-        if "point_code" not in self.errors and not self.customer.supply_points.filter(
-            code=code
-        ).exists():
+        if (
+            "point_code" not in self.errors
+            and not self.customer.supply_points.filter(code=code).exists()
+        ):
             # The complaint names one of the customer's own points, or none (the
             # customer code then identifies it): a stranger's code would point
             # the desk at someone else's supply.
