@@ -672,7 +672,8 @@ CASES: list[Case] = [
     Case("transparency:detail", kwargs=_statement, shows=OWNER_CONTRACT, budget=11),
     Case("transparency:pdf", kwargs=_statement, shows=OWNER_CONTRACT, budget=11),
     # Documents.
-    Case("documents:documents", others=200, shows="contratto quaglierini", budget=7),
+    # The customer's own a page at a time (their count), then the company's.
+    Case("documents:documents", others=200, shows="contratto quaglierini", budget=9),
     Case(
         "documents:download",
         kwargs=lambda w: {"uid": w.document.uid},

@@ -177,3 +177,20 @@ def test_it_marks_the_italian_titles_on_an_english_page(
     # The company writes its titles in Italian: a screen reader must read them so.
     assert '<th scope="row" lang="it">Lettera di benvenuto</th>' in english
     assert '<th scope="row">Lettera di benvenuto</th>' in italian
+
+
+def test_it_pages_a_fleets_documents_in_the_database(
+    release: Tenant, django_assert_num_queries: Any
+) -> None:
+    for number in range(30):
+        make_document(release.company, f"Contratto flotta {number:02d}", customer=release.customer)
+    client = release.logged_in_client()
+    client.get("/documenti/")  # the bell's audience, computed once
+
+    # The same 9 with 30 documents as with 3: the page's 25 and their count.
+    with django_assert_num_queries(9):
+        first = client.get("/documenti/").content.decode()
+    second = client.get("/documenti/?page=2").content.decode()
+
+    assert "1 - 25 di 30" in first and "26 - 30 di 30" in second
+    assert first.count("Contratto flotta") == 25 * 2  # title and the download's hidden name

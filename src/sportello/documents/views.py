@@ -41,8 +41,12 @@ def document_list_view(request: CompanyRequest) -> HttpResponseBase:
         # A utility's menu has a page per category and no page of them all.
         return redirect("documents:category", "miei")
     documents = Document.objects.for_user(request.user).select_related("contract")
-    mine = [d for d in documents if d.customer_id is not None]
-    company_wide = [d for d in documents if d.customer_id is None]
+    # A fleet's contract documents run into the hundreds: they come a page at a
+    # time; the company's own are a handful it publishes for everyone.
+    mine = paginate(
+        request, documents.filter(customer__isnull=False).order_by("-published_on", "-pk")
+    )
+    company_wide = documents.filter(customer__isnull=True).order_by("category", "-published_on")
     return render(
         request,
         "documents/document_list.html",
