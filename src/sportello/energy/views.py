@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -105,15 +106,11 @@ def reading_delete_view(request: CompanyRequest, pk: int) -> HttpResponse:
     return render(request, "energy/reading_delete.html", {"reading": reading})
 
 
-def _chosen_point(request: CompanyRequest) -> SupplyPoint | None:
-    return select_point(request).point
-
-
 @require_safe
 @utility_customer_required
 def consumption_view(request: CompanyRequest) -> HttpResponse:
     """«Prelievi fatturati» (G4): a year beside the one before, as tables and charts."""
-    point = _chosen_point(request)
+    point = select_point(request).point
     raw = request.GET.get("anno", "")
     asked = int(raw) if raw.isascii() and raw.isdigit() else None
     report = consumption_report(point, asked) if point else None
@@ -133,25 +130,29 @@ def consumption_view(request: CompanyRequest) -> HttpResponse:
 @utility_customer_required
 def technical_data_view(request: CompanyRequest) -> HttpResponse:
     """«Dati tecnici» (G5), read-only."""
-    point = _chosen_point(request)
-    facts = technical_data(point) if point else []
-    return render(
-        request,
-        "energy/datasheet.html",
-        {"title": _("Dati tecnici"), "facts": facts, "active_menu": "technical-data"},
-    )
+    return _datasheet(request, _("Dati tecnici"), technical_data, "technical-data")
 
 
 @require_safe
 @utility_customer_required
 def contract_data_view(request: CompanyRequest) -> HttpResponse:
     """«Dati contrattuali» (G5), read-only."""
-    point = _chosen_point(request)
-    facts = contract_data(point) if point else []
+    return _datasheet(request, _("Dati contrattuali"), contract_data, "contract-data")
+
+
+def _datasheet(
+    request: CompanyRequest,
+    title: str,
+    facts_of: Callable[[SupplyPoint], list[Any]],
+    menu_key: str,
+) -> HttpResponse:
+    """One of the chosen point's two read-only sheets; no point, no facts."""
+    point = select_point(request).point
+    facts = facts_of(point) if point else []
     return render(
         request,
         "energy/datasheet.html",
-        {"title": _("Dati contrattuali"), "facts": facts, "active_menu": "contract-data"},
+        {"title": title, "facts": facts, "active_menu": menu_key},
     )
 
 
@@ -159,7 +160,7 @@ def contract_data_view(request: CompanyRequest) -> HttpResponse:
 @utility_customer_required
 def measures_view(request: CompanyRequest) -> HttpResponse:
     """«Misure elettriche» (G6): a period's measures, 100 a page, and its totals."""
-    point = _chosen_point(request)
+    point = select_point(request).point
     form = period = page = totals = None
     if point is not None and point.is_electricity:
         form = measure_period_form(request.GET, lambda: last_measured_day(point))
@@ -184,7 +185,7 @@ def measures_view(request: CompanyRequest) -> HttpResponse:
 @utility_customer_required
 def measures_export_view(request: CompanyRequest) -> HttpResponseBase:
     """The period's measures as XLSX or CSV; a bad period goes back to the page that says why."""
-    point = _chosen_point(request)
+    point = select_point(request).point
     form = None
     if point is not None and point.is_electricity:
         form = measure_period_form(request.GET, lambda: last_measured_day(point))
