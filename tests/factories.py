@@ -289,7 +289,7 @@ def make_one_of_each(tenant: Tenant, marker: str) -> dict[str, Any]:
     from sportello.core.models import FaqEntry, OutboxEmail
     from sportello.documents.models import Document
     from sportello.energy.models import Consumption, MeterReading, ReadingWindow, SupplyPoint
-    from sportello.integration.models import ApiKey, ImportBatch
+    from sportello.integration.models import ApiKey, ImportRun
     from sportello.leasing.models import Asset, PlanInstalment, TransparencyStatement
     from sportello.notices.models import Notification
     from sportello.servicedesk.models import RequestMessage, RequestType, ServiceRequest
@@ -416,8 +416,11 @@ def make_one_of_each(tenant: Tenant, marker: str) -> dict[str, Any]:
         "integration.apikey": ApiKey.objects.create(
             company=company, name=f"{marker} chiave {n}", prefix=f"k{n:07d}", key_hash=f"{n:064d}"
         ),
-        "integration.importbatch": ImportBatch.objects.create(
-            company=company, kind=f"{marker} import {n}", file=f"imports/{marker.lower()}{n}.csv"
+        "integration.importrun": ImportRun.objects.create(
+            company=company,
+            kind=f"{marker} import {n}",
+            source="command",
+            file_name=f"{marker.lower()}{n}.csv",
         ),
     }
 

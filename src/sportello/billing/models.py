@@ -81,8 +81,12 @@ class ScheduleEntry(models.Model):
                 condition=Q(paid__lte=models.F("amount")) | Q(amount__lt=0),
                 name="schedule_paid_at_most_amount",
             ),
+            # The core system's natural key of an entry: what an import matches on.
+            models.UniqueConstraint(
+                fields=["contract", "due_date", "instalment_number", "reason"],
+                name="unique_schedule_entry",
+            ),
         ]
-        indexes = [models.Index(fields=["contract", "due_date"])]
 
     def __str__(self) -> str:
         return f"{self.contract.number} {self.due_date:%d/%m/%Y} {self.amount}"
@@ -109,6 +113,18 @@ class DocumentType(models.TextChoices):
     ADVANCE_INVOICE = "TD02", _("Acconto/anticipo su fattura")
     CREDIT_NOTE = "TD04", _("Nota di credito")
     DEBIT_NOTE = "TD05", _("Nota di debito")
+
+
+class DeliveryStatus(models.TextChoices):
+    """What SdI's receipts say of an e-invoice (RC, MC, NS and the PA outcomes)."""
+
+    UNKNOWN = "", _("Non nota")
+    DELIVERED = "delivered", _("Consegnata")
+    NOT_DELIVERED = "not_delivered", _("Non recapitata")
+    REJECTED = "rejected", _("Scartata")
+    ACCEPTED = "accepted", _("Accettata")
+    REFUSED = "refused", _("Rifiutata")
+    EXPIRED = "expired", _("Decorsi i termini")
 
 
 class InvoiceQuerySet(OwnedQuerySet["Invoice"]):
@@ -146,6 +162,8 @@ class Invoice(models.Model):
     uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     number = models.CharField(_("numero"), max_length=30)
     date = models.DateField(_("data"))
+    #: The year of ``date``, kept so the database can hold one number per year (set on save).
+    year = models.PositiveSmallIntegerField(_("anno"), editable=False)
     document_type = models.CharField(
         _("tipo documento"),
         max_length=4,
@@ -157,6 +175,19 @@ class Invoice(models.Model):
     total = money_field(_("totale"))
     pdf = models.FileField(_("PDF"), upload_to=invoice_upload_path, blank=True)
     xml = models.FileField(_("FatturaPA XML"), upload_to=invoice_upload_path, blank=True)
+    #: Which FatturaElettronicaBody of ``xml`` this invoice is (1 for the first).
+    xml_body = models.PositiveSmallIntegerField(_("corpo FatturaPA"), null=True, blank=True)
+    #: SdI's identity of the file, which its receipts name.
+    sdi_identifier = models.CharField(_("identificativo SdI"), max_length=20, blank=True)
+    sdi_file_name = models.CharField(_("nome file SdI"), max_length=60, blank=True)
+    delivery_status = models.CharField(
+        _("esito consegna"),
+        max_length=16,
+        choices=DeliveryStatus.choices,
+        blank=True,
+        default=DeliveryStatus.UNKNOWN,
+    )
+    delivery_at = models.DateTimeField(_("data esito"), null=True, blank=True)
     published_at = models.DateTimeField(_("pubblicata il"), null=True, blank=True)
     notified_at = models.DateTimeField(_("notificata il"), null=True, blank=True)
 
@@ -168,7 +199,7 @@ class Invoice(models.Model):
         ordering = ["-date", "-number"]
         constraints = [
             models.UniqueConstraint(
-                fields=["company", "document_type", "number", "date"], name="unique_invoice_number"
+                fields=["company", "document_type", "number", "year"], name="unique_invoice_number"
             ),
             # Within half a cent: SQLite compares decimals as floating point.
             models.CheckConstraint(
@@ -196,6 +227,10 @@ class Invoice(models.Model):
         if self.supply_point_id is not None:
             query = {POINT_PARAMETER: self.supply_point_id} | query
         return f"{reverse('billing:invoices')}?{urlencode(query)}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.year = self.date.year
+        super().save(*args, **kwargs)
 
     def clean(self) -> None:
         if self.customer_id and self.company_id != self.customer.company_id:

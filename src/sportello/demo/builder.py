@@ -884,6 +884,7 @@ class DemoBuilder:
         for invoice, _, _, _ in invoices:
             sequence[invoice.date.year] += 1
             invoice.number = f"{sequence[invoice.date.year]}/{invoice.date:%Y}"
+            invoice.year = invoice.date.year
             published = dt.datetime.combine(invoice.date, dt.time(8, 0))
             invoice.published_at = invoice.notified_at = timezone.make_aware(published)
         created = Invoice.objects.bulk_create([item[0] for item in invoices], batch_size=2000)
@@ -1327,6 +1328,7 @@ class DemoBuilder:
         for invoice, _, _, _ in invoices:
             sequence[invoice.date.year] += 1
             invoice.number = f"E{invoice.date:%y}{sequence[invoice.date.year]:06d}"
+            invoice.year = invoice.date.year
             invoice.published_at = invoice.notified_at = timezone.make_aware(
                 dt.datetime.combine(invoice.date, dt.time(8, 0))
             )

@@ -70,6 +70,9 @@ class Document(models.Model):
     contract = models.ForeignKey(
         Contract, on_delete=models.CASCADE, null=True, blank=True, related_name="documents"
     )
+    #: The core system's code of the document, its natural key in imports (blank when
+    #: an operator uploaded it).
+    code = models.CharField(_("codice"), max_length=60, blank=True)
     category = models.CharField(_("categoria"), max_length=16, choices=DocumentCategory.choices)
     title = models.CharField(_("titolo"), max_length=200)
     uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -91,6 +94,9 @@ class Document(models.Model):
             models.CheckConstraint(
                 condition=~Q(category="mine") | Q(customer__isnull=False),
                 name="my_documents_have_customer",
+            ),
+            models.UniqueConstraint(
+                fields=["company", "code"], condition=~Q(code=""), name="unique_document_code"
             ),
         ]
 

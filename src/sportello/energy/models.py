@@ -166,7 +166,10 @@ class ReadingWindow(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(closes_at__gt=models.F("opens_at")), name="window_closes_after_opening"
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["company", "commodity", "opens_at"], name="unique_reading_window"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -223,6 +226,8 @@ class MeterReading(models.Model):
     expected_consumption = models.IntegerField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     acquired_at = models.DateTimeField(null=True, blank=True)
+    #: When the core system acknowledged it through the API: each reading is exported once.
+    exported_at = models.DateTimeField(null=True, blank=True)
 
     objects: ClassVar[SupplyPointOwnedQuerySet[MeterReading]]
     objects = SupplyPointOwnedQuerySet.as_manager()  # type: ignore[assignment]

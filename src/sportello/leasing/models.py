@@ -303,6 +303,10 @@ class PlanInstalment(models.Model):
                 condition=Q(kind="indexation"),
                 name="one_indexation_per_date",
             ),
+            # The core system's natural key of a row: what an import matches on.
+            models.UniqueConstraint(
+                fields=["contract", "number", "kind", "due_date"], name="unique_plan_row"
+            ),
             models.CheckConstraint(
                 condition=Q(accrual_end__gte=models.F("accrual_start")),
                 name="plan_accrual_in_order",
