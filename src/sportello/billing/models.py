@@ -216,6 +216,10 @@ class Invoice(models.Model):
     def __str__(self) -> str:
         return f"{self.get_document_type_display()} {self.number} {self.date:%d/%m/%Y}"
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.year = self.date.year
+        super().save(*args, **kwargs)
+
     @property
     def is_credit_note(self) -> bool:
         return self.document_type == DocumentType.CREDIT_NOTE
@@ -227,10 +231,6 @@ class Invoice(models.Model):
         if self.supply_point_id is not None:
             query = {POINT_PARAMETER: self.supply_point_id} | query
         return f"{reverse('billing:invoices')}?{urlencode(query)}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        self.year = self.date.year
-        super().save(*args, **kwargs)
 
     def clean(self) -> None:
         if self.customer_id and self.company_id != self.customer.company_id:
