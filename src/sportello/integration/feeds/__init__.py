@@ -1,0 +1,8 @@
+"""The kinds of data a core system sends, each with its loader (docs/feeds.md)."""
+
+from __future__ import annotations
+
+from ..services import FeedKind
+
+#: Every kind by the name the command, the back office and the API use.
+KINDS: dict[str, FeedKind] = {}
