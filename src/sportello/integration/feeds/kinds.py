@@ -1,0 +1,361 @@
+"""The tabular kinds of feed: one per object the portal shows (docs/feeds.md).
+
+Each names its model's fields as columns, the references by code (always within
+the importing company) and its natural key, the one the database holds unique.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Model
+
+from sportello.billing.models import Invoice, ScheduleEntry
+from sportello.core.models import Company
+from sportello.customers.models import Customer
+from sportello.energy.identifiers import identifier_problem
+from sportello.energy.models import Consumption, Measure, ReadingWindow, SupplyPoint
+from sportello.leasing.models import (
+    Asset,
+    CompanyReference,
+    Contract,
+    PlanInstalment,
+    Product,
+    ReferenceRate,
+    Subsidy,
+)
+
+from .tabular import NEW_UUID, Reference, TabularKind, now
+
+Problems = Iterable[tuple[str, str, str]]
+HALF_CENT = Decimal("0.005")
+
+
+def _codes(model: type[Model], company_field: str = "company", code: str = "code") -> Any:
+    def lookup(company: Company) -> dict[Any, int]:
+        rows = model._default_manager.filter(**{company_field: company}).values_list(code, "pk")
+        return dict(rows)
+
+    return lookup
+
+
+def _reference_data(model: type[CompanyReference]) -> Any:
+    """Reference data the core system names by code: an unknown code is created,
+    named by its code until operators name it in the back office."""
+
+    def create(company: Company, code: str) -> int:
+        row, _created = model.objects.get_or_create(
+            company=company, code=code, defaults={"name_it": code, "name_en": ""}
+        )
+        return row.pk
+
+    return create
+
+
+def _customer(required: bool = True) -> Reference:
+    return Reference(
+        "customer_code",
+        "customer",
+        _codes(Customer),
+        required,
+        "Cliente sconosciuto per questa società.",
+    )
+
+
+def _contract(required: bool = True) -> Reference:
+    return Reference(
+        "contract_number",
+        "contract",
+        _codes(Contract, code="number"),
+        required,
+        "Contratto sconosciuto per questa società.",
+    )
+
+
+def _supply_point() -> Reference:
+    return Reference(
+        "supply_point_code",
+        "supply_point",
+        _codes(SupplyPoint),
+        True,
+        "Punto di fornitura (POD/PDR) sconosciuto per questa società.",
+    )
+
+
+# -- row checks ------------------------------------------------------------
+
+
+def _contract_check(row: Mapping[str, Any]) -> Problems:
+    if row["end_date"] < row["start_date"]:
+        yield "end_date", "dates", "La data termine precede la data inizio."
+    if row["amount"] <= 0:
+        yield "amount", "positive", "L'importo deve essere maggiore di zero."
+    for name in ("advance", "residual_value"):
+        if row[name] < 0:
+            yield name, "negative", "L'importo non può essere negativo."
+
+
+def _plan_check(row: Mapping[str, Any]) -> Problems:
+    if row["accrual_end"] < row["accrual_start"]:
+        yield "accrual_end", "dates", "La fine competenza precede l'inizio."
+
+
+def _schedule_check(row: Mapping[str, Any]) -> Problems:
+    paid = row["paid"] if row["paid"] is not None else Decimal("0.00")
+    if paid < 0:
+        yield "paid", "negative", "Il pagato non può essere negativo."
+    elif row["amount"] >= 0 and paid > row["amount"]:
+        yield "paid", "paid_too_much", "Il pagato supera l'importo."
+
+
+def _invoice_check(row: Mapping[str, Any]) -> Problems:
+    if abs(row["total"] - row["taxable"] - row["vat"]) > HALF_CENT:
+        yield "total", "total", "Il totale non è imponibile + IVA."
+
+
+def _point_check(row: Mapping[str, Any]) -> Problems:
+    problem = identifier_problem(row["commodity"], row["code"])
+    if problem is not None:
+        yield "code", "identifier", str(problem)
+    if row["has_corrector"] and row["commodity"] != "gas":
+        yield "has_corrector", "corrector", "Il correttore c'è solo sui punti gas."
+
+
+def _consumption_check(row: Mapping[str, Any]) -> Problems:
+    if not 1 <= row["month"] <= 12:
+        yield "month", "month", "Il mese va da 1 a 12."
+
+
+def _measure_check(row: Mapping[str, Any]) -> Problems:
+    if row["interval_minutes"] not in (15, 60):
+        yield "interval_minutes", "interval", "Intervallo di 15 o 60 minuti."
+
+
+def _window_check(row: Mapping[str, Any]) -> Problems:
+    if row["closes_at"] <= row["opens_at"]:
+        yield "closes_at", "dates", "La chiusura deve seguire l'apertura."
+
+
+TABULAR = [
+    TabularKind(
+        name="customers",
+        label="Clienti",
+        model=Customer,
+        fields=[
+            "code",
+            "kind",
+            "name",
+            "codice_fiscale",
+            "partita_iva",
+            "address",
+            "postcode",
+            "city",
+            "province",
+            "pec",
+            "email",
+            "phone",
+            "fax",
+            "paper_invoices",
+        ],
+        key=["company", "code"],
+    ),
+    TabularKind(
+        name="contracts",
+        label="Contratti",
+        model=Contract,
+        references=[
+            _customer(),
+            Reference("product_code", "product", _codes(Product), create=_reference_data(Product)),
+            Reference(
+                "reference_rate_code",
+                "reference_rate",
+                _codes(ReferenceRate),
+                required=False,
+                create=_reference_data(ReferenceRate),
+            ),
+            Reference(
+                "subsidy_code",
+                "subsidy",
+                _codes(Subsidy),
+                required=False,
+                create=_reference_data(Subsidy),
+            ),
+        ],
+        fields=[
+            "number",
+            "module_number",
+            "status",
+            "stipulated_on",
+            "start_date",
+            "end_date",
+            "amount",
+            "first_instalment",
+            "advance",
+            "residual_value",
+            "periodicity",
+            "instalment_count",
+            "instalment_amount",
+            "duration_months",
+            "beneficiary_code",
+            "beneficiary_name",
+            "payment_iban",
+        ],
+        key=["company", "number"],
+        check=_contract_check,
+    ),
+    TabularKind(
+        name="plan",
+        label="Piano di ammortamento",
+        model=PlanInstalment,
+        company_field=None,
+        references=[_contract()],
+        fields=[
+            "number",
+            "due_date",
+            "kind",
+            "amount",
+            "capital_share",
+            "interest_share",
+            "residual_capital",
+            "payment_method",
+            "accrual_start",
+            "accrual_end",
+            "collection_date",
+        ],
+        key=["contract", "number", "kind", "due_date"],
+        check=_plan_check,
+    ),
+    TabularKind(
+        name="schedule",
+        label="Scadenziario",
+        model=ScheduleEntry,
+        company_field=None,
+        references=[_contract()],
+        fields=[
+            "due_date",
+            "instalment_number",
+            "reason",
+            "payment_method",
+            "amount",
+            "paid",
+            "paid_on",
+        ],
+        # The core system's causale is kept as sent, also one the portal does not know yet.
+        open_choices=["reason"],
+        key=["contract", "due_date", "instalment_number", "reason"],
+        check=_schedule_check,
+    ),
+    TabularKind(
+        name="assets",
+        label="Beni in locazione",
+        model=Asset,
+        company_field=None,
+        references=[_contract()],
+        fields=[
+            "code",
+            "asset_type",
+            "financial_value",
+            "future_value",
+            "description",
+            "lease_end",
+        ],
+        key=["contract", "code"],
+    ),
+    TabularKind(
+        name="invoices",
+        label="Fatture (dati)",
+        model=Invoice,
+        references=[
+            _customer(),
+            Reference(
+                "supply_point_code",
+                "supply_point",
+                _codes(SupplyPoint),
+                required=False,
+                message="Punto di fornitura (POD/PDR) sconosciuto per questa società.",
+            ),
+        ],
+        fields=["number", "date", "document_type", "taxable", "vat", "total"],
+        derived={"year": lambda row: row["date"].year},
+        key=["company", "document_type", "number", "year"],
+        check=_invoice_check,
+        on_insert={"uid": NEW_UUID, "published_at": now},
+    ),
+    TabularKind(
+        name="supply_points",
+        label="Punti di fornitura",
+        model=SupplyPoint,
+        references=[_customer()],
+        fields=[
+            "number",
+            "code",
+            "commodity",
+            "address",
+            "active_from",
+            "annual_consumption",
+            "distributor",
+            "meter_number",
+            "voltage",
+            "contracted_power",
+            "available_power",
+            "has_time_bands",
+            "meter_class",
+            "has_corrector",
+            "corrector_number",
+            "remi_code",
+            "usage",
+            "offer",
+            "market",
+            "contract_start",
+            "billing_frequency",
+            "payment_method",
+        ],
+        key=["company", "code"],
+        check=_point_check,
+    ),
+    TabularKind(
+        name="consumption",
+        label="Prelievi fatturati",
+        model=Consumption,
+        company_field=None,
+        references=[_supply_point()],
+        fields=[
+            "year",
+            "month",
+            "energy",
+            "power",
+            "energy_f1",
+            "energy_f2",
+            "energy_f3",
+            "is_estimated",
+        ],
+        key=["supply_point", "year", "month"],
+        check=_consumption_check,
+    ),
+    TabularKind(
+        name="measures",
+        label="Misure elettriche",
+        model=Measure,
+        company_field=None,
+        references=[_supply_point()],
+        fields=[
+            "measured_at",
+            "interval_minutes",
+            "active_energy",
+            "reactive_energy",
+            "peak_power",
+        ],
+        key=["supply_point", "measured_at"],
+        check=_measure_check,
+    ),
+    TabularKind(
+        name="reading_windows",
+        label="Finestre di autolettura",
+        model=ReadingWindow,
+        fields=["commodity", "opens_at", "closes_at"],
+        key=["company", "commodity", "opens_at"],
+        check=_window_check,
+    ),
+]

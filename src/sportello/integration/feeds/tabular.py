@@ -1,0 +1,381 @@
+"""The loader of tabular kinds, on the database's own bulk path.
+
+Every row is read and checked in Python once (the parsers of ``values``, the
+references looked up in maps loaded with one query each); the valid rows go
+into a temporary staging table (PostgreSQL: ``COPY``; SQLite: one
+``executemany`` over a generator), and from there set-based statements do the
+rest, whatever the number of rows:
+
+1. the keys repeated inside the file are rejected (one window query);
+2. created / updated / unchanged are counted against the target (one join);
+3. one ``INSERT … SELECT … ON CONFLICT (natural key) DO UPDATE … WHERE …
+   IS DISTINCT FROM …`` writes only the rows that differ.
+
+So the number of queries does not grow with the rows, and the file is never
+held in memory: the rows stream from the reader into the staging table.
+References are resolved only within the importing company, so another
+company's customer or contract is "unknown", never matched.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import IO, Any
+
+from django.db import IntegrityError, connection, models, transaction
+from django.utils import timezone
+
+from sportello.core.models import Company
+
+from ..models import ImportRun
+from ..services import Outcome, Rejection
+from . import values
+from .readers import FileError, read_rows
+
+#: ``on_insert`` marker: a new random UUID for each new row (an object's ``uid``).
+NEW_UUID: Any = object()
+_NEW_UUID_SQL = {"postgresql": "gen_random_uuid()", "sqlite": "lower(hex(randomblob(16)))"}
+
+#: A row's own check beyond its cells (dates in order, totals adding up):
+#: it returns (column, code, message) for each problem.
+RowCheck = Callable[[Mapping[str, Any]], Iterable[tuple[str, str, str]]]
+
+
+@dataclass(frozen=True)
+class Reference:
+    """A column naming another object by its code, within the company.
+
+    ``lookup`` loads every code of the company with one query; ``create``
+    (reference data such as products) makes an unknown code instead of
+    rejecting the row.
+    """
+
+    column: str
+    field: str
+    lookup: Callable[[Company], dict[Any, int]]
+    required: bool = True
+    message: str = "Codice sconosciuto per questa società."
+    create: Callable[[Company, str], int] | None = None
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    field: str
+    parse: values.Parser
+    required: bool
+    description: str
+
+
+@dataclass
+class TabularKind:
+    """A kind of feed whose rows map onto one model.
+
+    ``fields`` are the model's fields the feed carries, in the column order of
+    the documentation; ``key`` the natural key (model field names); ``on_insert``
+    values given only to new rows (a uid, the publication time).
+    """
+
+    name: str
+    label: str
+    model: type[models.Model]
+    fields: Sequence[str]
+    key: Sequence[str]
+    references: Sequence[Reference] = ()
+    company_field: str | None = "company"
+    optional: Sequence[str] = ()
+    open_choices: Sequence[str] = ()
+    check: RowCheck | None = None
+    derived: Mapping[str, Callable[[Mapping[str, Any]], Any]] = field(default_factory=dict)
+    on_insert: Mapping[str, Any] = field(default_factory=dict)
+    conflict_where: str = ""
+
+    def columns(self) -> list[Column]:
+        opts = self.model._meta
+        result = [
+            Column(
+                ref.column,
+                ref.field,
+                values.text(60),
+                ref.required,
+                str(opts.get_field(ref.field).verbose_name),
+            )
+            for ref in self.references
+        ]
+        for name in self.fields:
+            model_field = opts.get_field(name)
+            assert isinstance(model_field, models.Field)
+            if name in self.open_choices:
+                parse = values.text(model_field.max_length)
+            else:
+                parse = values.for_field(model_field)
+            required = not (
+                model_field.null
+                or model_field.blank
+                or model_field.has_default()
+                or name in self.optional
+            )
+            result.append(
+                Column(name, name, parse, required, str(model_field.verbose_name).capitalize())
+            )
+        return result
+
+    def load_file(self, company: Company, source: IO[bytes], *, file_name: str) -> Outcome:
+        outcome = Outcome()
+        try:
+            rows = read_rows(source, file_name)
+            return _Load(self, company, outcome).run(rows)
+        except FileError as error:
+            outcome.reject(Rejection(0, "", "", "file", str(error)))
+            return outcome
+
+    def load_rows(self, company: Company, rows: Iterable[tuple[int, Mapping[str, Any]]]) -> Outcome:
+        return _Load(self, company, Outcome()).run(rows)
+
+
+def _db_value(model_field: models.Field[Any, Any], value: Any) -> Any:
+    if value is None:
+        return None
+    if connection.vendor == "postgresql":
+        return value  # psycopg's COPY adapts Python values itself
+    return model_field.get_db_prep_save(value, connection)
+
+
+class _Load:
+    STAGE = "sportello_import_stage"
+
+    def __init__(self, kind: TabularKind, company: Company, outcome: Outcome) -> None:
+        self.kind = kind
+        self.company = company
+        self.outcome = outcome
+        self.opts = kind.model._meta
+        self.columns = kind.columns()
+        self.known = {column.name for column in self.columns}
+        self.maps = {ref.column: ref.lookup(company) for ref in kind.references}
+        # The staged model fields: FKs by their column, then the feed's, derived, fixed.
+        targets: list[str] = []
+        if kind.company_field:
+            targets.append(kind.company_field)
+        targets += [ref.field for ref in kind.references]
+        targets += list(kind.fields) + list(kind.derived)
+        self.targets = targets
+        self.model_fields = [self.opts.get_field(name) for name in targets]
+        self.db_columns = [f.column for f in self.model_fields]  # type: ignore[union-attr]
+
+    # -- reading -----------------------------------------------------------
+
+    def _staged(self, rows: Iterable[tuple[int, Mapping[str, Any]]]) -> Iterator[tuple[Any, ...]]:
+        reject = self.outcome.reject
+        columns = self.columns
+        kind = self.kind
+        header_checked = False
+        for number, raw in rows:
+            self.outcome.rows += 1
+            if "__error__" in raw:
+                error = raw["__error__"]
+                reject(Rejection(number, "", "", error.code, error.message))
+                continue
+            if not header_checked:
+                header_checked = True
+                for unknown in sorted(set(raw) - self.known - {"__extra__"}):
+                    reject(Rejection(1, unknown, "", "unknown_column", "Colonna sconosciuta."))
+            if raw.get("__extra__"):
+                reject(Rejection(number, "", "", "extra_cells", "Più celle che colonne."))
+            row: dict[str, Any] = {}
+            failed = False
+            for column in columns:
+                value = raw.get(column.name)
+                if values.is_empty(value):
+                    if column.required:
+                        reject(
+                            Rejection(
+                                number, column.name, "", "required", "Dato obbligatorio mancante."
+                            )
+                        )
+                        failed = True
+                    row[column.name] = None
+                    continue
+                try:
+                    row[column.name] = column.parse(value)
+                except values.CellError as error:
+                    reject(Rejection(number, column.name, str(value), error.code, error.message))
+                    failed = True
+            for ref in kind.references:
+                code = row.get(ref.column)
+                if code is None:
+                    row[ref.field] = None
+                    continue
+                found = self.maps[ref.column].get(code)
+                if found is None and ref.create is not None:
+                    found = self.maps[ref.column][code] = ref.create(self.company, code)
+                if found is None:
+                    reject(Rejection(number, ref.column, code, "unknown", ref.message))
+                    failed = True
+                row[ref.field] = found
+            if failed:
+                continue
+            if kind.check is not None:
+                problems = list(kind.check(row))
+                for column_name, code, message in problems:
+                    reject(
+                        Rejection(number, column_name, str(row.get(column_name, "")), code, message)
+                    )
+                if problems:
+                    continue
+            for name, derive in kind.derived.items():
+                row[name] = derive(row)
+            if kind.company_field:
+                row[kind.company_field] = self.company.pk
+            yield (
+                *(
+                    _db_value(model_field, row[name])  # type: ignore[arg-type]
+                    for name, model_field in zip(self.targets, self.model_fields, strict=True)
+                ),
+                number,
+            )
+
+    # -- the staging table -------------------------------------------------
+
+    def _create_stage(self, cursor: Any) -> None:
+        quote = connection.ops.quote_name
+        definitions = [
+            f"{quote(column)} {model_field.db_type(connection)}"  # type: ignore[union-attr]
+            for column, model_field in zip(self.db_columns, self.model_fields, strict=True)
+        ]
+        cursor.execute(f"DROP TABLE IF EXISTS {self.STAGE}")
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE {self.STAGE} ({', '.join(definitions)}, row_no integer)"
+        )
+
+    def _fill_stage(self, cursor: Any, rows: Iterator[tuple[Any, ...]]) -> None:
+        quote = connection.ops.quote_name
+        names = ", ".join([*(quote(c) for c in self.db_columns), "row_no"])
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {self.STAGE} ({names}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            marks = ", ".join(["%s"] * (len(self.db_columns) + 1))
+            cursor.executemany(f"INSERT INTO {self.STAGE} ({names}) VALUES ({marks})", rows)
+
+    # -- set-based steps ---------------------------------------------------
+
+    def _key_columns(self) -> list[str]:
+        return [self.opts.get_field(name).column for name in self.kind.key]  # type: ignore[union-attr]
+
+    def _duplicates(self, cursor: Any) -> None:
+        quote = connection.ops.quote_name
+        key = ", ".join(quote(c) for c in self._key_columns())
+        cursor.execute(
+            f"SELECT row_no, first_row FROM (SELECT row_no, MIN(row_no) OVER "
+            f"(PARTITION BY {key}) AS first_row FROM {self.STAGE}) AS ranked "
+            f"WHERE row_no <> first_row ORDER BY row_no LIMIT %s",
+            [ImportRun.REPORT_LIMIT],
+        )
+        for row_no, first in cursor.fetchall():
+            self.outcome.reject(
+                Rejection(
+                    row_no,
+                    ", ".join(self.kind.key),
+                    "",
+                    "duplicate",
+                    f"Stesso codice della riga {first}: ogni oggetto una volta sola per file.",
+                )
+            )
+
+    def _distinct(self, left: str, right: str, columns: Sequence[str]) -> str:
+        quote = connection.ops.quote_name
+        if not columns:
+            return "1 = 0"
+        lhs = ", ".join(f"{left}.{quote(c)}" for c in columns)
+        rhs = ", ".join(f"{right}.{quote(c)}" for c in columns)
+        operator = "IS DISTINCT FROM" if connection.vendor == "postgresql" else "IS NOT"
+        if len(columns) == 1:
+            return f"{lhs} {operator} {rhs}"
+        return f"({lhs}) {operator} ({rhs})"
+
+    def _compared(self) -> list[str]:
+        keys = set(self._key_columns())
+        return [c for c in self.db_columns if c not in keys]
+
+    def _count(self, cursor: Any) -> None:
+        quote = connection.ops.quote_name
+        table = quote(self.opts.db_table)
+        join = " AND ".join(f"t.{quote(c)} = s.{quote(c)}" for c in self._key_columns())
+        where = f" AND t.{self.kind.conflict_where}" if self.kind.conflict_where else ""
+        changed = self._distinct("t", "s", self._compared())
+        cursor.execute(
+            f"SELECT COUNT(*), COUNT(t.id), "
+            f"SUM(CASE WHEN t.id IS NOT NULL AND {changed} THEN 1 ELSE 0 END) "
+            f"FROM {self.STAGE} s LEFT JOIN {table} t ON {join}{where}"
+        )
+        total, matched, changed_rows = cursor.fetchone()
+        self.outcome.created = total - matched
+        self.outcome.updated = changed_rows or 0
+        self.outcome.unchanged = matched - (changed_rows or 0)
+
+    def _upsert(self, cursor: Any) -> None:
+        quote = connection.ops.quote_name
+        table = quote(self.opts.db_table)
+        columns = list(self.db_columns)
+        selected = [f"s.{quote(c)}" for c in self.db_columns]
+        params = []
+        for name, make in self.kind.on_insert.items():
+            model_field = self.opts.get_field(name)
+            columns.append(model_field.column)  # type: ignore[union-attr]
+            if make is NEW_UUID:
+                selected.append(_NEW_UUID_SQL[connection.vendor])
+            else:
+                selected.append("%s")
+                params.append(_db_value(model_field, make()))  # type: ignore[arg-type,operator]
+        compared = self._compared()
+        updates = ", ".join(f"{quote(c)} = excluded.{quote(c)}" for c in compared)
+        key = ", ".join(quote(c) for c in self._key_columns())
+        target_where = f" WHERE {self.kind.conflict_where}" if self.kind.conflict_where else ""
+        action = (
+            f"DO UPDATE SET {updates} WHERE {self._distinct(table, 'excluded', compared)}"
+            if compared
+            else "DO NOTHING"
+        )
+        cursor.execute(
+            f"INSERT INTO {table} ({', '.join(quote(c) for c in columns)}) "
+            f"SELECT {', '.join(selected)} FROM {self.STAGE} s WHERE true "
+            f"ON CONFLICT ({key}){target_where} {action}",
+            params,
+        )
+
+    # -- the run -----------------------------------------------------------
+
+    def run(self, rows: Iterable[tuple[int, Mapping[str, Any]]]) -> Outcome:
+        with connection.cursor() as cursor:
+            self._create_stage(cursor)
+            try:
+                self._fill_stage(cursor, self._staged(rows))
+                if self.outcome.rows == 0 and not self.outcome.errors:
+                    self.outcome.reject(Rejection(0, "", "", "empty", "Il file non ha righe."))
+                self._duplicates(cursor)
+                if not self.outcome.errors:
+                    self._count(cursor)
+                    try:
+                        with transaction.atomic():
+                            self._upsert(cursor)
+                    except IntegrityError as error:
+                        self.outcome.reject(
+                            Rejection(
+                                0,
+                                "",
+                                "",
+                                "conflict",
+                                "I dati contrastano con quelli già presenti: "
+                                f"{str(error).splitlines()[0]}",
+                            )
+                        )
+            finally:
+                cursor.execute(f"DROP TABLE IF EXISTS {self.STAGE}")
+        return self.outcome
+
+
+def now() -> dt.datetime:
+    return timezone.now()

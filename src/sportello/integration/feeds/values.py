@@ -1,0 +1,205 @@
+"""Reading one cell of a feed: the Italian ways (decimal comma, dd/mm/yyyy) and the ISO ones.
+
+A parser takes what the reader gives (text from CSV, a typed value from XLSX or
+JSON) and returns the Python value, or raises :class:`CellError` with a code
+and a message a person understands. Parsers are built once per column from the
+model's field, so a row costs a few function calls.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import models
+from django.utils import timezone
+
+Parser = Callable[[Any], Any]
+
+_EUROPE_ROME = timezone.get_default_timezone()
+_ITALIAN_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})$")
+_TRUE = {"1", "true", "si", "sì", "s", "yes", "y", "vero", "x"}
+_FALSE = {"0", "false", "no", "n", "falso"}
+
+
+class CellError(ValueError):
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+def is_empty(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def text(max_length: int | None, choices: frozenset[str] = frozenset()) -> Parser:
+    def parse(value: Any) -> str:
+        result = str(value).strip()
+        if max_length is not None and len(result) > max_length:
+            raise CellError("too_long", f"Al massimo {max_length} caratteri.")
+        if choices and result not in choices:
+            raise CellError("choice", f"Valore non ammesso; ammessi: {', '.join(sorted(choices))}.")
+        return result
+
+    return parse
+
+
+def email(max_length: int | None) -> Parser:
+    base = text(max_length)
+
+    def parse(value: Any) -> str:
+        result = base(value)
+        try:
+            validate_email(result)
+        except ValidationError:
+            raise CellError("email", "Indirizzo e-mail non valido.") from None
+        return result
+
+    return parse
+
+
+def decimal(max_digits: int, places: int) -> Parser:
+    """1234,56 or 1.234,56 (Italian) or 1234.56 (a dot alone, as decimal point)."""
+    limit = Decimal(10) ** (max_digits - places)
+    quantum = Decimal(1).scaleb(-places)
+
+    def parse(value: Any) -> Decimal:
+        if isinstance(value, bool):
+            raise CellError("number", "Non è un numero.")
+        if isinstance(value, int | Decimal):
+            number = Decimal(value)
+        elif isinstance(value, float):
+            number = Decimal(repr(value))
+        else:
+            raw = str(value).strip().replace(" ", "").replace("€", "")
+            if "," in raw:
+                raw = raw.replace(".", "").replace(",", ".")
+            try:
+                number = Decimal(raw)
+            except InvalidOperation:
+                raise CellError("number", "Non è un numero (es. 1.234,56).") from None
+        if not number.is_finite():
+            raise CellError("number", "Non è un numero (es. 1.234,56).")
+        if number.quantize(quantum) != number:
+            raise CellError("decimals", f"Al massimo {places} decimali.")
+        if abs(number) >= limit:
+            raise CellError("too_large", "Numero troppo grande.")
+        return number.quantize(quantum)
+
+    return parse
+
+
+def integer(minimum: int | None = None, maximum: int | None = None) -> Parser:
+    def parse(value: Any) -> int:
+        if isinstance(value, bool):
+            raise CellError("integer", "Non è un numero intero.")
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        try:
+            number = int(str(value).strip())
+        except ValueError:
+            raise CellError("integer", "Non è un numero intero.") from None
+        if minimum is not None and number < minimum:
+            raise CellError("too_small", f"Almeno {minimum}.")
+        if maximum is not None and number > maximum:
+            raise CellError("too_large", f"Al massimo {maximum}.")
+        return number
+
+    return parse
+
+
+def date(value: Any) -> dt.date:
+    """30/04/2024 or 2024-04-30 (an XLSX date cell as it is)."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    raw = str(value).strip()
+    try:
+        match = _ITALIAN_DATE.match(raw)
+        if match:
+            day, month, year = (int(part) for part in match.groups())
+            return dt.date(year, month, day)
+        return dt.date.fromisoformat(raw)
+    except ValueError:
+        raise CellError("date", "Data non valida (gg/mm/aaaa o aaaa-mm-gg).") from None
+
+
+def datetime(value: Any) -> dt.datetime:
+    """ISO 8601; without an offset, the time is read in Europe/Rome (stored in UTC).
+
+    A local time that does not exist (the spring change) or exists twice (the
+    autumn one) needs its offset: guessing would move a measure by an hour.
+    """
+    if isinstance(value, dt.datetime):
+        moment = value
+    else:
+        raw = str(value).strip()
+        match = re.match(r"(\d{1,2})/(\d{1,2})/(\d{4})[ T](\d{1,2}):(\d{2})(?::(\d{2}))?$", raw)
+        try:
+            if match:
+                day, month, year, hour, minute, second = match.groups()
+                moment = dt.datetime(
+                    int(year), int(month), int(day), int(hour), int(minute), int(second or 0)
+                )
+            else:
+                moment = dt.datetime.fromisoformat(raw)
+        except ValueError:
+            raise CellError(
+                "datetime", "Data e ora non valide (aaaa-mm-ggThh:mm+01:00 o gg/mm/aaaa hh:mm)."
+            ) from None
+    if timezone.is_naive(moment):
+        earlier = moment.replace(tzinfo=_EUROPE_ROME, fold=0)
+        later = moment.replace(tzinfo=_EUROPE_ROME, fold=1)
+        if earlier.utcoffset() != later.utcoffset():
+            raise CellError(
+                "ambiguous_time",
+                "Ora inesistente o ripetuta al cambio d'ora: indicare lo scarto (+01:00 o +02:00).",
+            )
+        round_trip = earlier.astimezone(dt.UTC).astimezone(_EUROPE_ROME)
+        if round_trip.replace(tzinfo=None) != moment:
+            raise CellError(
+                "ambiguous_time",
+                "Ora inesistente o ripetuta al cambio d'ora: indicare lo scarto (+01:00 o +02:00).",
+            )
+        moment = earlier
+    return moment.astimezone(dt.UTC)
+
+
+def boolean(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    raw = str(value).strip().lower()
+    if raw in _TRUE:
+        return True
+    if raw in _FALSE:
+        return False
+    raise CellError("boolean", "Valore sì/no non valido (sì, no, 1, 0).")
+
+
+def for_field(field: models.Field[Any, Any]) -> Parser:
+    """The parser of a model field's column."""
+    if isinstance(field, models.BooleanField):
+        return boolean
+    if isinstance(field, models.DecimalField):
+        return decimal(field.max_digits or 12, field.decimal_places or 2)
+    if isinstance(field, models.DateTimeField):
+        return datetime
+    if isinstance(field, models.DateField):
+        return date
+    if isinstance(field, models.PositiveIntegerField | models.PositiveSmallIntegerField):
+        return integer(minimum=0, maximum=32767 if "Small" in type(field).__name__ else None)
+    if isinstance(field, models.IntegerField):
+        return integer()
+    if isinstance(field, models.EmailField):
+        return email(field.max_length)
+    if isinstance(field, models.CharField):
+        choices = frozenset(str(key) for key, _label in field.flatchoices if key != "")
+        return text(field.max_length, choices)
+    raise TypeError(f"No feed parser for {field!r}")
