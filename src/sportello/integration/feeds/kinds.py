@@ -46,10 +46,10 @@ def _reference_data(model: type[CompanyReference]) -> Any:
     named by its code until operators name it in the back office."""
 
     def create(company: Company, code: str) -> int:
-        row, _created = model.objects.get_or_create(
+        row, _created = model._default_manager.get_or_create(
             company=company, code=code, defaults={"name_it": code, "name_en": ""}
         )
-        return row.pk
+        return int(row.pk)
 
     return create
 

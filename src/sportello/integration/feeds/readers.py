@@ -85,8 +85,10 @@ def _csv_rows(stream: IO[bytes]) -> Iterator[Row]:
             number += 1
             if not any(cells):
                 continue
-            yield number, dict(zip(header, cells, strict=False)) | (
-                {"__extra__": cells[len(header) :]} if len(cells) > len(header) else {}
+            yield (
+                number,
+                dict(zip(header, cells, strict=False))
+                | ({"__extra__": cells[len(header) :]} if len(cells) > len(header) else {}),
             )
     except UnicodeDecodeError:
         raise FileError(f"Riga {number + 1}: il file non è in UTF-8.") from None

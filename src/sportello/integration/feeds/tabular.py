@@ -67,6 +67,9 @@ class Column:
     parse: values.Parser
     required: bool
     description: str
+    #: What an empty cell of an optional column stores: the field's default,
+    #: else NULL where allowed, else an empty text.
+    empty: Any = None
 
 
 @dataclass
@@ -93,32 +96,40 @@ class TabularKind:
     conflict_where: str = ""
 
     def columns(self) -> list[Column]:
-        opts = self.model._meta
         result = [
             Column(
                 ref.column,
                 ref.field,
                 values.text(60),
                 ref.required,
-                str(opts.get_field(ref.field).verbose_name),
+                str(model_field(self.model, ref.field).verbose_name),
             )
             for ref in self.references
         ]
         for name in self.fields:
-            model_field = opts.get_field(name)
-            assert isinstance(model_field, models.Field)
+            target = model_field(self.model, name)
             if name in self.open_choices:
-                parse = values.text(model_field.max_length)
+                parse = values.text(target.max_length)
             else:
-                parse = values.for_field(model_field)
+                parse = values.for_field(target)
             required = not (
-                model_field.null
-                or model_field.blank
-                or model_field.has_default()
-                or name in self.optional
+                target.null or target.blank or target.has_default() or name in self.optional
             )
+            if target.has_default():
+                empty = target.get_default()
+            elif target.null:
+                empty = None
+            else:
+                empty = ""
             result.append(
-                Column(name, name, parse, required, str(model_field.verbose_name).capitalize())
+                Column(
+                    name,
+                    name,
+                    parse,
+                    required,
+                    str(target.verbose_name).capitalize(),
+                    empty,
+                )
             )
         return result
 
@@ -133,6 +144,12 @@ class TabularKind:
 
     def load_rows(self, company: Company, rows: Iterable[tuple[int, Mapping[str, Any]]]) -> Outcome:
         return _Load(self, company, Outcome()).run(rows)
+
+
+def model_field(model: type[models.Model], name: str) -> models.Field[Any, Any]:
+    found = model._meta.get_field(name)
+    assert isinstance(found, models.Field)
+    return found
 
 
 def _db_value(model_field: models.Field[Any, Any], value: Any) -> Any:
@@ -161,8 +178,8 @@ class _Load:
         targets += [ref.field for ref in kind.references]
         targets += list(kind.fields) + list(kind.derived)
         self.targets = targets
-        self.model_fields = [self.opts.get_field(name) for name in targets]
-        self.db_columns = [f.column for f in self.model_fields]  # type: ignore[union-attr]
+        self.model_fields = [model_field(kind.model, name) for name in targets]
+        self.db_columns: list[str] = [str(f.column) for f in self.model_fields]
 
     # -- reading -----------------------------------------------------------
 
@@ -195,7 +212,7 @@ class _Load:
                             )
                         )
                         failed = True
-                    row[column.name] = None
+                    row[column.name] = column.empty
                     continue
                 try:
                     row[column.name] = column.parse(value)
@@ -230,19 +247,22 @@ class _Load:
                 row[kind.company_field] = self.company.pk
             yield (
                 *(
-                    _db_value(model_field, row[name])  # type: ignore[arg-type]
-                    for name, model_field in zip(self.targets, self.model_fields, strict=True)
+                    _db_value(target, row[name])
+                    for name, target in zip(self.targets, self.model_fields, strict=True)
                 ),
                 number,
             )
 
     # -- the staging table -------------------------------------------------
+    # The SQL below is built from model metadata (table and column names,
+    # quoted), never from the file: the file's values travel as parameters or
+    # through COPY, hence the ``noqa: S608``.
 
     def _create_stage(self, cursor: Any) -> None:
         quote = connection.ops.quote_name
         definitions = [
-            f"{quote(column)} {model_field.db_type(connection)}"  # type: ignore[union-attr]
-            for column, model_field in zip(self.db_columns, self.model_fields, strict=True)
+            f"{quote(column)} {target.db_type(connection)}"
+            for column, target in zip(self.db_columns, self.model_fields, strict=True)
         ]
         cursor.execute(f"DROP TABLE IF EXISTS {self.STAGE}")
         cursor.execute(
@@ -258,18 +278,19 @@ class _Load:
                     copy.write_row(row)
         else:
             marks = ", ".join(["%s"] * (len(self.db_columns) + 1))
-            cursor.executemany(f"INSERT INTO {self.STAGE} ({names}) VALUES ({marks})", rows)
+            insert = f"INSERT INTO {self.STAGE} ({names}) VALUES ({marks})"  # noqa: S608
+            cursor.executemany(insert, rows)
 
     # -- set-based steps ---------------------------------------------------
 
     def _key_columns(self) -> list[str]:
-        return [self.opts.get_field(name).column for name in self.kind.key]  # type: ignore[union-attr]
+        return [str(model_field(self.kind.model, name).column) for name in self.kind.key]
 
     def _duplicates(self, cursor: Any) -> None:
         quote = connection.ops.quote_name
         key = ", ".join(quote(c) for c in self._key_columns())
         cursor.execute(
-            f"SELECT row_no, first_row FROM (SELECT row_no, MIN(row_no) OVER "
+            f"SELECT row_no, first_row FROM (SELECT row_no, MIN(row_no) OVER "  # noqa: S608
             f"(PARTITION BY {key}) AS first_row FROM {self.STAGE}) AS ranked "
             f"WHERE row_no <> first_row ORDER BY row_no LIMIT %s",
             [ImportRun.REPORT_LIMIT],
@@ -307,7 +328,7 @@ class _Load:
         where = f" AND t.{self.kind.conflict_where}" if self.kind.conflict_where else ""
         changed = self._distinct("t", "s", self._compared())
         cursor.execute(
-            f"SELECT COUNT(*), COUNT(t.id), "
+            f"SELECT COUNT(*), COUNT(t.id), "  # noqa: S608
             f"SUM(CASE WHEN t.id IS NOT NULL AND {changed} THEN 1 ELSE 0 END) "
             f"FROM {self.STAGE} s LEFT JOIN {table} t ON {join}{where}"
         )
@@ -321,15 +342,15 @@ class _Load:
         table = quote(self.opts.db_table)
         columns = list(self.db_columns)
         selected = [f"s.{quote(c)}" for c in self.db_columns]
-        params = []
+        params: list[Any] = []
         for name, make in self.kind.on_insert.items():
-            model_field = self.opts.get_field(name)
-            columns.append(model_field.column)  # type: ignore[union-attr]
+            target = model_field(self.kind.model, name)
+            columns.append(str(target.column))
             if make is NEW_UUID:
                 selected.append(_NEW_UUID_SQL[connection.vendor])
             else:
                 selected.append("%s")
-                params.append(_db_value(model_field, make()))  # type: ignore[arg-type,operator]
+                params.append(_db_value(target, make()))
         compared = self._compared()
         updates = ", ".join(f"{quote(c)} = excluded.{quote(c)}" for c in compared)
         key = ", ".join(quote(c) for c in self._key_columns())
@@ -340,7 +361,7 @@ class _Load:
             else "DO NOTHING"
         )
         cursor.execute(
-            f"INSERT INTO {table} ({', '.join(quote(c) for c in columns)}) "
+            f"INSERT INTO {table} ({', '.join(quote(c) for c in columns)}) "  # noqa: S608
             f"SELECT {', '.join(selected)} FROM {self.STAGE} s WHERE true "
             f"ON CONFLICT ({key}){target_where} {action}",
             params,

@@ -54,7 +54,7 @@ def email(max_length: int | None) -> Parser:
     base = text(max_length)
 
     def parse(value: Any) -> str:
-        result = base(value)
+        result = str(base(value))
         try:
             validate_email(result)
         except ValidationError:

@@ -1,0 +1,122 @@
+"""Tabular imports: all or nothing, every error in one pass, idempotent, within one company."""
+
+from __future__ import annotations
+
+import io
+from decimal import Decimal
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from tests.conftest import Tenant
+from tests.factories import make_contract, make_customer
+
+from sportello.billing.models import ScheduleEntry
+from sportello.customers.models import Customer
+from sportello.integration.models import ImportRun, ImportSource, ImportStatus
+from sportello.integration.services import import_file
+
+CUSTOMERS = (
+    "code;kind;name;codice_fiscale;partita_iva;address;postcode;city;province;email\n"
+    "A001;legal;Alfa S.r.l.;;01234567897;Via Roma 1;20121;Milano;MI;alfa@example.test\n"
+    "A002;natural;Bruno Verdi;VRDBRN80A01F205X;;Via Po 2;10121;Torino;TO;\n"
+)
+
+
+def run(
+    tenant: Tenant, kind: str, text: str, *, dry_run: bool = False, name: str = "f.csv"
+) -> ImportRun:
+    return import_file(
+        tenant.company,
+        kind,
+        io.BytesIO(text.encode()),
+        file_name=name,
+        source_kind=ImportSource.COMMAND,
+        dry_run=dry_run,
+    )
+
+
+def schedule_csv(contract_number: str, rows: int, amount: str = "1.220,00") -> str:
+    lines = ["contract_number;due_date;instalment_number;reason;payment_method;amount;paid"]
+    for n in range(1, rows + 1):
+        year, month = 2020 + (n - 1) // 12, (n - 1) % 12 + 1
+        lines.append(f"{contract_number};01/{month:02d}/{year};{n};instalment;sepa;{amount};0")
+    return "\n".join(lines) + "\n"
+
+
+def test_customers_are_created_then_left_unchanged(release: Tenant) -> None:
+    first = run(release, "customers", CUSTOMERS)
+    assert (first.status, first.created, first.updated, first.unchanged) == ("done", 2, 0, 0)
+    alfa = Customer.objects.get(company=release.company, code="A001")
+    assert alfa.name == "Alfa S.r.l." and alfa.partita_iva == "01234567897"
+
+    second = run(release, "customers", CUSTOMERS)
+    assert (second.created, second.updated, second.unchanged) == (0, 0, 2)
+
+    changed = run(release, "customers", CUSTOMERS.replace("Bruno Verdi", "Bruno Verdi Rossi"))
+    assert (changed.created, changed.updated, changed.unchanged) == (0, 1, 1)
+    assert Customer.objects.get(company=release.company, code="A002").name == "Bruno Verdi Rossi"
+
+
+def test_a_file_with_errors_writes_nothing_and_reports_every_error(release: Tenant) -> None:
+    contract = make_contract(release.customer, number="900001")
+    text = schedule_csv(contract.number, 3)
+    text = text.replace("01/02/2020", "31/02/2020").replace(
+        ";3;instalment;sepa;1.220,00", ";3;instalment;sepa;abc"
+    )
+    text += "999999;01/01/2030;1;instalment;sepa;10,00;0\n"
+    result = run(release, "schedule", text)
+    assert result.status == ImportStatus.REJECTED
+    assert ScheduleEntry.objects.filter(contract=contract).count() == 0
+    found = {(line["row"], line["column"], line["code"]) for line in result.report}
+    assert found == {
+        (3, "due_date", "date"),
+        (4, "amount", "number"),
+        (5, "contract_number", "unknown"),
+    }
+    assert result.rejected == 3 and result.rows == 4
+
+
+def test_a_dry_run_counts_without_writing(release: Tenant) -> None:
+    contract = make_contract(release.customer, number="900002")
+    result = run(release, "schedule", schedule_csv(contract.number, 5), dry_run=True)
+    assert (result.status, result.created) == (ImportStatus.DRY_RUN, 5)
+    assert not ScheduleEntry.objects.filter(contract=contract).exists()
+
+
+def test_another_companys_contract_is_never_matched(release: Tenant, energia: Tenant) -> None:
+    theirs = make_contract(make_customer(energia.company), number="700001")
+    result = run(release, "schedule", schedule_csv(theirs.number, 2))
+    assert result.status == ImportStatus.REJECTED
+    assert {line["code"] for line in result.report} == {"unknown"}
+    assert not ScheduleEntry.objects.filter(contract=theirs).exists()
+
+
+def test_a_changed_amount_updates_only_that_row(release: Tenant) -> None:
+    contract = make_contract(release.customer, number="900003")
+    run(release, "schedule", schedule_csv(contract.number, 12))
+    text = schedule_csv(contract.number, 12).replace(
+        "01/05/2020;5;instalment;sepa;1.220,00", "01/05/2020;5;instalment;sepa;1.250,50"
+    )
+    result = run(release, "schedule", text)
+    assert (result.created, result.updated, result.unchanged) == (0, 1, 11)
+    entry = ScheduleEntry.objects.get(contract=contract, instalment_number=5)
+    assert entry.amount == Decimal("1250.50")
+
+
+def test_repeated_keys_in_one_file_are_rejected(release: Tenant) -> None:
+    contract = make_contract(release.customer, number="900004")
+    text = schedule_csv(contract.number, 2)
+    text += text.splitlines()[1] + "\n"
+    result = run(release, "schedule", text)
+    assert result.status == ImportStatus.REJECTED
+    assert [(line["row"], line["code"]) for line in result.report] == [(4, "duplicate")]
+
+
+def test_queries_do_not_grow_with_the_rows(release: Tenant) -> None:
+    small = make_contract(release.customer, number="900005")
+    large = make_contract(release.customer, number="900006")
+    with CaptureQueriesContext(connection) as few:
+        assert run(release, "schedule", schedule_csv(small.number, 1_000)).created == 1_000
+    with CaptureQueriesContext(connection) as many:
+        assert run(release, "schedule", schedule_csv(large.number, 10_000)).created == 10_000
+    assert len(many) == len(few)
