@@ -17,8 +17,8 @@ from sportello.integration.services import import_file
 
 CUSTOMERS = (
     "code;kind;name;codice_fiscale;partita_iva;address;postcode;city;province;email\n"
-    "A001;legal;Alfa S.r.l.;;01234567897;Via Roma 1;20121;Milano;MI;alfa@example.test\n"
-    "A002;natural;Bruno Verdi;VRDBRN80A01F205X;;Via Po 2;10121;Torino;TO;\n"
+    "A001;legal;Alfa S.r.l.;;00743110157;Via Roma 1;20121;Milano;MI;alfa@example.test\n"
+    "A002;natural;Bruno Verdi;VRDBRN80A01F205V;;Via Po 2;10121;Torino;TO;\n"
 )
 
 
@@ -47,7 +47,7 @@ def test_customers_are_created_then_left_unchanged(release: Tenant) -> None:
     first = run(release, "customers", CUSTOMERS)
     assert (first.status, first.created, first.updated, first.unchanged) == ("done", 2, 0, 0)
     alfa = Customer.objects.get(company=release.company, code="A001")
-    assert alfa.name == "Alfa S.r.l." and alfa.partita_iva == "01234567897"
+    assert alfa.name == "Alfa S.r.l." and alfa.partita_iva == "00743110157"
 
     second = run(release, "customers", CUSTOMERS)
     assert (second.created, second.updated, second.unchanged) == (0, 0, 2)
@@ -120,3 +120,13 @@ def test_queries_do_not_grow_with_the_rows(release: Tenant) -> None:
     with CaptureQueriesContext(connection) as many:
         assert run(release, "schedule", schedule_csv(large.number, 10_000)).created == 10_000
     assert len(many) == len(few)
+
+
+def test_a_customer_needs_a_valid_tax_code(release: Tenant) -> None:
+    text = CUSTOMERS.replace("VRDBRN80A01F205V", "VRDBRN80A01F205X").replace("00743110157", "")
+    result = run(release, "customers", text)
+    assert result.status == ImportStatus.REJECTED
+    assert {(line["row"], line["column"]) for line in result.report} == {
+        (2, "codice_fiscale"),
+        (3, "codice_fiscale"),
+    }

@@ -45,7 +45,12 @@ class ScheduleEntry(models.Model):
     """
 
     contract = models.ForeignKey(
-        Contract, on_delete=models.CASCADE, related_name="schedule", verbose_name=_("contratto")
+        Contract,
+        on_delete=models.CASCADE,
+        related_name="schedule",
+        verbose_name=_("contratto"),
+        # The natural key's unique index starts with this column: no second index.
+        db_index=False,
     )
     due_date = models.DateField(_("scadenza"))
     instalment_number = models.PositiveSmallIntegerField(_("n. canone"))

@@ -201,6 +201,8 @@ class MeterReading(models.Model):
         on_delete=models.CASCADE,
         related_name="readings",
         verbose_name=_("punto di fornitura"),
+        # The natural key's unique index starts with this column: no second index.
+        db_index=False,
     )
     reading_date = models.DateField(_("data lettura"))
     meter_value = models.PositiveIntegerField(_("lettura contatore"))
@@ -250,7 +252,11 @@ class Consumption(models.Model):
     """Billed consumption of one period (G4): energy, and power for electricity."""
 
     supply_point = models.ForeignKey(
-        SupplyPoint, on_delete=models.CASCADE, related_name="consumptions"
+        SupplyPoint,
+        on_delete=models.CASCADE,
+        related_name="consumptions",
+        # The natural key's unique index starts with this column: no second index.
+        db_index=False,
     )
     year = models.PositiveSmallIntegerField(_("anno"))
     month = models.PositiveSmallIntegerField(_("mese"))
@@ -299,6 +305,8 @@ class Measure(models.Model):
         on_delete=models.CASCADE,
         related_name="measures",
         verbose_name=_("punto di fornitura"),
+        # The natural key's unique index starts with this column: no second index.
+        db_index=False,
     )
     measured_at = models.DateTimeField(_("data e ora"))
     interval_minutes = models.PositiveSmallIntegerField(_("intervallo (minuti)"), default=15)

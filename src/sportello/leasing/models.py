@@ -232,7 +232,12 @@ class Asset(models.Model):
     """A leased asset (bene in locazione)."""
 
     contract = models.ForeignKey(
-        Contract, on_delete=models.CASCADE, related_name="assets", verbose_name=_("contratto")
+        Contract,
+        on_delete=models.CASCADE,
+        related_name="assets",
+        verbose_name=_("contratto"),
+        # The natural key's unique index starts with this column: no second index.
+        db_index=False,
     )
     code = models.CharField(_("codice del bene"), max_length=20)
     asset_type = models.CharField(_("tipo bene"), max_length=100)
@@ -270,7 +275,12 @@ class PlanInstalment(models.Model):
     """
 
     contract = models.ForeignKey(
-        Contract, on_delete=models.CASCADE, related_name="plan", verbose_name=_("contratto")
+        Contract,
+        on_delete=models.CASCADE,
+        related_name="plan",
+        verbose_name=_("contratto"),
+        # The natural key's unique index starts with this column: no second index.
+        db_index=False,
     )
     number = models.PositiveSmallIntegerField(_("num. rata"))
     due_date = models.DateField(_("data scadenza"))

@@ -6,14 +6,16 @@ the importing company) and its natural key, the one the database holds unique.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db.models import Model
 
 from sportello.billing.models import Invoice, ScheduleEntry
 from sportello.core.models import Company
+from sportello.customers.identifiers import clean_codice_fiscale, clean_iban, clean_partita_iva
 from sportello.customers.models import Customer
 from sportello.energy.identifiers import identifier_problem
 from sportello.energy.models import Consumption, Measure, ReadingWindow, SupplyPoint
@@ -87,7 +89,23 @@ def _supply_point() -> Reference:
 # -- row checks ------------------------------------------------------------
 
 
-def _contract_check(row: Mapping[str, Any]) -> Problems:
+def _canonical(row: dict[str, Any], name: str, clean: Any) -> Problems:
+    if row.get(name):
+        try:
+            row[name] = clean(row[name])
+        except ValidationError as error:
+            yield name, error.code or "invalid", " ".join(str(m) for m in error.messages)
+
+
+def _customer_check(row: dict[str, Any]) -> Problems:
+    if not row["codice_fiscale"] and not row["partita_iva"]:
+        yield "codice_fiscale", "tax_id", "Serve il codice fiscale o la partita IVA."
+    yield from _canonical(row, "codice_fiscale", clean_codice_fiscale)
+    yield from _canonical(row, "partita_iva", clean_partita_iva)
+
+
+def _contract_check(row: dict[str, Any]) -> Problems:
+    yield from _canonical(row, "payment_iban", clean_iban)
     if row["end_date"] < row["start_date"]:
         yield "end_date", "dates", "La data termine precede la data inizio."
     if row["amount"] <= 0:
@@ -97,12 +115,12 @@ def _contract_check(row: Mapping[str, Any]) -> Problems:
             yield name, "negative", "L'importo non può essere negativo."
 
 
-def _plan_check(row: Mapping[str, Any]) -> Problems:
+def _plan_check(row: dict[str, Any]) -> Problems:
     if row["accrual_end"] < row["accrual_start"]:
         yield "accrual_end", "dates", "La fine competenza precede l'inizio."
 
 
-def _schedule_check(row: Mapping[str, Any]) -> Problems:
+def _schedule_check(row: dict[str, Any]) -> Problems:
     paid = row["paid"] if row["paid"] is not None else Decimal("0.00")
     if paid < 0:
         yield "paid", "negative", "Il pagato non può essere negativo."
@@ -110,12 +128,12 @@ def _schedule_check(row: Mapping[str, Any]) -> Problems:
         yield "paid", "paid_too_much", "Il pagato supera l'importo."
 
 
-def _invoice_check(row: Mapping[str, Any]) -> Problems:
+def _invoice_check(row: dict[str, Any]) -> Problems:
     if abs(row["total"] - row["taxable"] - row["vat"]) > HALF_CENT:
         yield "total", "total", "Il totale non è imponibile + IVA."
 
 
-def _point_check(row: Mapping[str, Any]) -> Problems:
+def _point_check(row: dict[str, Any]) -> Problems:
     problem = identifier_problem(row["commodity"], row["code"])
     if problem is not None:
         yield "code", "identifier", str(problem)
@@ -123,17 +141,17 @@ def _point_check(row: Mapping[str, Any]) -> Problems:
         yield "has_corrector", "corrector", "Il correttore c'è solo sui punti gas."
 
 
-def _consumption_check(row: Mapping[str, Any]) -> Problems:
+def _consumption_check(row: dict[str, Any]) -> Problems:
     if not 1 <= row["month"] <= 12:
         yield "month", "month", "Il mese va da 1 a 12."
 
 
-def _measure_check(row: Mapping[str, Any]) -> Problems:
+def _measure_check(row: dict[str, Any]) -> Problems:
     if row["interval_minutes"] not in (15, 60):
         yield "interval_minutes", "interval", "Intervallo di 15 o 60 minuti."
 
 
-def _window_check(row: Mapping[str, Any]) -> Problems:
+def _window_check(row: dict[str, Any]) -> Problems:
     if row["closes_at"] <= row["opens_at"]:
         yield "closes_at", "dates", "La chiusura deve seguire l'apertura."
 
@@ -160,6 +178,7 @@ TABULAR = [
             "paper_invoices",
         ],
         key=["company", "code"],
+        check=_customer_check,
     ),
     TabularKind(
         name="contracts",

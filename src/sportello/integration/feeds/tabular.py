@@ -38,9 +38,10 @@ from .readers import FileError, read_rows
 NEW_UUID: Any = object()
 _NEW_UUID_SQL = {"postgresql": "gen_random_uuid()", "sqlite": "lower(hex(randomblob(16)))"}
 
-#: A row's own check beyond its cells (dates in order, totals adding up):
-#: it returns (column, code, message) for each problem.
-RowCheck = Callable[[Mapping[str, Any]], Iterable[tuple[str, str, str]]]
+#: A row's own check beyond its cells (dates in order, totals adding up, tax
+#: codes): it yields (column, code, message) for each problem, and may put a
+#: value in its canonical form (a codice fiscale in capitals).
+RowCheck = Callable[[dict[str, Any]], Iterable[tuple[str, str, str]]]
 
 
 @dataclass(frozen=True)
@@ -155,9 +156,19 @@ def model_field(model: type[models.Model], name: str) -> models.Field[Any, Any]:
 def _db_value(model_field: models.Field[Any, Any], value: Any) -> Any:
     if value is None:
         return None
-    if connection.vendor == "postgresql":
-        return value  # psycopg's COPY adapts Python values itself
     return model_field.get_db_prep_save(value, connection)
+
+
+def _as_is(value: Any) -> Any:
+    return value
+
+
+def _converter(model_field: models.Field[Any, Any]) -> Callable[[Any], Any]:
+    """How a parsed value goes into the staging table: psycopg's COPY adapts
+    Python values itself; SQLite gets what Django would write."""
+    if connection.vendor == "postgresql":
+        return _as_is
+    return lambda value: None if value is None else model_field.get_db_prep_save(value, connection)
 
 
 class _Load:
@@ -180,12 +191,15 @@ class _Load:
         self.targets = targets
         self.model_fields = [model_field(kind.model, name) for name in targets]
         self.db_columns: list[str] = [str(f.column) for f in self.model_fields]
+        self.converters = [_converter(f) for f in self.model_fields]
 
     # -- reading -----------------------------------------------------------
 
     def _staged(self, rows: Iterable[tuple[int, Mapping[str, Any]]]) -> Iterator[tuple[Any, ...]]:
         reject = self.outcome.reject
-        columns = self.columns
+        columns = [(c.name, c.parse, c.required, c.empty) for c in self.columns]
+        targets = list(zip(self.targets, self.converters, strict=True))
+        is_empty = values.is_empty
         kind = self.kind
         header_checked = False
         for number, raw in rows:
@@ -202,22 +216,20 @@ class _Load:
                 reject(Rejection(number, "", "", "extra_cells", "Più celle che colonne."))
             row: dict[str, Any] = {}
             failed = False
-            for column in columns:
-                value = raw.get(column.name)
-                if values.is_empty(value):
-                    if column.required:
+            for name, parse, required, empty in columns:
+                value = raw.get(name)
+                if is_empty(value):
+                    if required:
                         reject(
-                            Rejection(
-                                number, column.name, "", "required", "Dato obbligatorio mancante."
-                            )
+                            Rejection(number, name, "", "required", "Dato obbligatorio mancante.")
                         )
                         failed = True
-                    row[column.name] = column.empty
+                    row[name] = empty
                     continue
                 try:
-                    row[column.name] = column.parse(value)
+                    row[name] = parse(value)
                 except values.CellError as error:
-                    reject(Rejection(number, column.name, str(value), error.code, error.message))
+                    reject(Rejection(number, name, str(value), error.code, error.message))
                     failed = True
             for ref in kind.references:
                 code = row.get(ref.column)
@@ -245,13 +257,7 @@ class _Load:
                 row[name] = derive(row)
             if kind.company_field:
                 row[kind.company_field] = self.company.pk
-            yield (
-                *(
-                    _db_value(target, row[name])
-                    for name, target in zip(self.targets, self.model_fields, strict=True)
-                ),
-                number,
-            )
+            yield (*[convert(row[name]) for name, convert in targets], number)
 
     # -- the staging table -------------------------------------------------
     # The SQL below is built from model metadata (table and column names,

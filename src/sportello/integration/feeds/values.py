@@ -35,7 +35,7 @@ class CellError(ValueError):
 
 
 def is_empty(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
+    return value is None or (value.__class__ is str and (value == "" or value.isspace()))
 
 
 def text(max_length: int | None, choices: frozenset[str] = frozenset()) -> Parser:
@@ -67,30 +67,42 @@ def email(max_length: int | None) -> Parser:
 def decimal(max_digits: int, places: int) -> Parser:
     """1234,56 or 1.234,56 (Italian) or 1234.56 (a dot alone, as decimal point)."""
     limit = Decimal(10) ** (max_digits - places)
-    quantum = Decimal(1).scaleb(-places)
 
     def parse(value: Any) -> Decimal:
-        if isinstance(value, bool):
-            raise CellError("number", "Non è un numero.")
-        if isinstance(value, int | Decimal):
-            number = Decimal(value)
-        elif isinstance(value, float):
-            number = Decimal(repr(value))
-        else:
-            raw = str(value).strip().replace(" ", "").replace("€", "")
+        if value.__class__ is str:
+            raw = value.replace(" ", "").replace("€", "")
             if "," in raw:
                 raw = raw.replace(".", "").replace(",", ".")
+            point = raw.find(".")
             try:
                 number = Decimal(raw)
             except InvalidOperation:
                 raise CellError("number", "Non è un numero (es. 1.234,56).") from None
-        if not number.is_finite():
+            # The common case, checked on the text: plain digits, few enough both sides.
+            sign = raw.startswith("-")
+            whole = (len(raw) if point == -1 else point) - sign
+            if (
+                (point == -1 or len(raw) - point - 1 <= places)
+                and whole <= max_digits - places
+                and raw[sign:].replace(".", "", 1).isdigit()
+            ):
+                return number
+        elif isinstance(value, bool):
+            raise CellError("number", "Non è un numero.")
+        elif isinstance(value, int | Decimal):
+            number = Decimal(value)
+        elif isinstance(value, float):
+            number = Decimal(repr(value))
+        else:
             raise CellError("number", "Non è un numero (es. 1.234,56).")
-        if number.quantize(quantum) != number:
+        exponent = number.as_tuple().exponent
+        if not isinstance(exponent, int):
+            raise CellError("number", "Non è un numero (es. 1.234,56).")
+        if exponent < -places:
             raise CellError("decimals", f"Al massimo {places} decimali.")
         if abs(number) >= limit:
             raise CellError("too_large", "Numero troppo grande.")
-        return number.quantize(quantum)
+        return number
 
     return parse
 
@@ -102,7 +114,7 @@ def integer(minimum: int | None = None, maximum: int | None = None) -> Parser:
         if isinstance(value, float) and value.is_integer():
             value = int(value)
         try:
-            number = int(str(value).strip())
+            number = int(value if value.__class__ is str else str(value))
         except ValueError:
             raise CellError("integer", "Non è un numero intero.") from None
         if minimum is not None and number < minimum:
@@ -116,6 +128,11 @@ def integer(minimum: int | None = None, maximum: int | None = None) -> Parser:
 
 def date(value: Any) -> dt.date:
     """30/04/2024 or 2024-04-30 (an XLSX date cell as it is)."""
+    if value.__class__ is str and len(value) == 10 and value[2] == "/" and value[5] == "/":
+        try:
+            return dt.date(int(value[6:]), int(value[3:5]), int(value[:2]))
+        except ValueError:
+            raise CellError("date", "Data non valida (gg/mm/aaaa o aaaa-mm-gg).") from None
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):
