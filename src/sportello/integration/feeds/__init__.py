@@ -6,3 +6,7 @@ from ..services import FeedKind
 
 #: Every kind by the name the command, the back office and the API use.
 KINDS: dict[str, FeedKind] = {}
+
+from . import fatturapa  # noqa: E402
+
+KINDS.update(fatturapa.KINDS)
