@@ -58,11 +58,13 @@ def zip_members(data: bytes) -> Iterator[tuple[str, bytes]]:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         for info in archive.infolist():
-            if info.is_dir():
+            name = info.filename.rsplit("/", 1)[-1]
+            # Folders and the metadata some archivers add are no invoices.
+            if info.is_dir() or name.startswith(".") or info.filename.startswith("__MACOSX/"):
                 continue
             if info.file_size > MAX_BYTES:
                 raise InvalidFile(_("Un file dell'archivio ZIP è troppo grande."))
-            yield info.filename.rsplit("/", 1)[-1], archive.read(info)
+            yield name, archive.read(info)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, RuntimeError):
         raise InvalidFile(_("L'archivio ZIP è danneggiato o non leggibile.")) from None
 

@@ -45,6 +45,8 @@ KINDS: dict[str, tuple[str, DeliveryStatus | None, str]] = {
     "NotificaEsito": ("NE", None, ""),
     "NotificaDecorrenzaTermini": ("DT", DeliveryStatus.EXPIRED, ""),
 }
+#: Invoice.sdi_identifier's length.
+SDI_IDENTIFIER_LENGTH = 20
 OUTCOMES = {"EC01": DeliveryStatus.ACCEPTED, "EC02": DeliveryStatus.REFUSED}
 
 
@@ -76,13 +78,16 @@ def read_receipt(data: bytes) -> Receipt:
     file_name = _text(root, "NomeFile")
     if not file_name:
         raise InvalidFile(_("La ricevuta non indica il nome del file (NomeFile)."))
+    identifier = _text(root, "IdentificativoSdI")
+    if not identifier.isdigit() or len(identifier) > SDI_IDENTIFIER_LENGTH:
+        raise InvalidFile(_("L'identificativo SdI della ricevuta non è valido."))
     position = _text(root, "EsitoCommittente/RiferimentoFattura/PosizioneFattura") or _text(
         root, "RiferimentoFattura/PosizioneFattura"
     )
     return Receipt(
         kind=kind,
         file_name=file_name,
-        sdi_identifier=_text(root, "IdentificativoSdI"),
+        sdi_identifier=identifier,
         status=status,
         at=_datetime(_text(root, time_element)) if time_element else None,
         body=int(position) if position.isdigit() else None,
