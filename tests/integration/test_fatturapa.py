@@ -8,6 +8,7 @@ import base64
 import csv
 import datetime as dt
 import io
+import subprocess
 import zipfile
 from decimal import Decimal
 from pathlib import Path
@@ -393,3 +394,24 @@ def test_it_adds_one_more_customer_with_the_same_tax_id_as_an_error(beta: Tenant
 
     assert run.status == ImportStatus.REJECTED
     assert run.report[0]["code"] == "customer_ambiguous"
+
+
+def test_it_tries_again_without_verifying_the_signed_attributes(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Some signers write signed attributes openssl refuses while the content is intact.
+    real_run = subprocess.run
+    calls: list[list[str]] = []
+
+    def run(command: list[str], **options: Any) -> subprocess.CompletedProcess[bytes]:
+        calls.append(command)
+        if "-no_attr_verify" not in command:
+            return subprocess.CompletedProcess(command, 4, b"", b"CMS Verification failure")
+        return real_run(command, **options)  # type: ignore[no-any-return]
+
+    monkeypatch.setattr(containers.subprocess, "run", run)
+
+    content = containers.unwrap(SIGNED_DER.read_bytes())
+
+    assert xml.validation_errors(xml.parse(content)) == []
+    assert [command[-1] for command in calls] == ["-binary", "-no_attr_verify"]
