@@ -112,12 +112,21 @@ class ScheduleEntry(models.Model):
 
 
 class DocumentType(models.TextChoices):
-    """FatturaPA TipoDocumento codes the portal shows."""
+    """FatturaPA TipoDocumento codes the portal shows: those a company issues to its
+    customers. The self-invoices a buyer issues to itself (TD16-TD23, TD26-TD29)
+    never reach a customer area."""
 
     INVOICE = "TD01", _("Fattura")
     ADVANCE_INVOICE = "TD02", _("Acconto/anticipo su fattura")
+    ADVANCE_FEE_NOTE = "TD03", _("Acconto/anticipo su parcella")
     CREDIT_NOTE = "TD04", _("Nota di credito")
     DEBIT_NOTE = "TD05", _("Nota di debito")
+    FEE_NOTE = "TD06", _("Parcella")
+    DEFERRED_INVOICE = "TD24", _("Fattura differita")
+    DEFERRED_INVOICE_THIRD_PARTY = "TD25", _("Fattura differita (art. 21, c. 4, lett. b)")
+    SIMPLIFIED_INVOICE = "TD07", _("Fattura semplificata")
+    SIMPLIFIED_CREDIT_NOTE = "TD08", _("Nota di credito semplificata")
+    SIMPLIFIED_DEBIT_NOTE = "TD09", _("Nota di debito semplificata")
 
 
 class DeliveryStatus(models.TextChoices):
@@ -227,7 +236,7 @@ class Invoice(models.Model):
 
     @property
     def is_credit_note(self) -> bool:
-        return self.document_type == DocumentType.CREDIT_NOTE
+        return self.document_type in (DocumentType.CREDIT_NOTE, DocumentType.SIMPLIFIED_CREDIT_NOTE)
 
     def list_url(self) -> str:
         """Where the customer finds this invoice: the list searched by its number and,

@@ -14,7 +14,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import IO, Any, Protocol
+from typing import IO, TYPE_CHECKING, Any, Protocol
 
 from django.db import transaction
 from django.utils import timezone
@@ -23,6 +23,9 @@ from sportello.core import audit
 from sportello.core.models import Company
 
 from .models import ApiKey, ImportRun, ImportSource, ImportStatus
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 @dataclass(frozen=True)
@@ -73,7 +76,7 @@ class FeedKind:
     """A kind of data the core system sends: from a file, and (tabular kinds) as rows."""
 
     name: str
-    label: str
+    label: StrOrPromise
     load_file: FileLoader
     load_rows: RowsLoader | None = None
 

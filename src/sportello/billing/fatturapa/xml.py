@@ -73,10 +73,15 @@ def schema(root: str) -> etree.XMLSchema:
 
 def validation_errors(tree: etree._ElementTree) -> list[str]:
     """The schema's errors for the file (none when valid), as lxml words them."""
+    return [message for _path, message in located_validation_errors(tree)]
+
+
+def located_validation_errors(tree: etree._ElementTree) -> list[tuple[str, str]]:
+    """Each schema error with the path of the element it is about ("" when unknown)."""
     root = root_name(tree)
     if root not in SCHEMA_FILES:
-        return [f"L'elemento radice {root} non è una FatturaPA."]
+        return [("", f"L'elemento radice {root} non è una FatturaPA.")]
     checker = schema(root)
     if checker.validate(tree):
         return []
-    return [entry.message for entry in checker.error_log]
+    return [(entry.path or "", entry.message) for entry in checker.error_log]
