@@ -103,7 +103,7 @@ class TabularKind:
                 ref.field,
                 values.text(60),
                 ref.required,
-                str(model_field(self.model, ref.field).verbose_name),
+                _label(model_field(self.model, ref.field).verbose_name),
             )
             for ref in self.references
         ]
@@ -128,7 +128,7 @@ class TabularKind:
                     name,
                     parse,
                     required,
-                    str(target.verbose_name).capitalize(),
+                    _label(target.verbose_name),
                     empty,
                 )
             )
@@ -145,6 +145,11 @@ class TabularKind:
 
     def load_rows(self, company: Company, rows: Iterable[tuple[int, Mapping[str, Any]]]) -> Outcome:
         return _Load(self, company, Outcome()).run(rows)
+
+
+def _label(name: Any) -> str:
+    text = str(name)
+    return text[:1].upper() + text[1:]
 
 
 def model_field(model: type[models.Model], name: str) -> models.Field[Any, Any]:
