@@ -104,6 +104,19 @@ def test_a_later_receipt_moves_the_status_on(release: Tenant, sent: list[Invoice
     }
 
 
+def test_a_receipt_imported_late_does_not_undo_the_outcome(
+    release: Tenant, sent: list[Invoice]
+) -> None:
+    load(release, "sdi_receipts", RECEIPTS / "IT01234567890_FPA03_NE_001.xml")
+
+    run = load(release, "sdi_receipts", RECEIPTS / "IT01234567890_FPA03_RC_001.xml")
+
+    assert (run.updated, run.unchanged) == (0, 2)
+    assert set(Invoice.objects.values_list("delivery_status", flat=True)) == {
+        DeliveryStatus.ACCEPTED
+    }
+
+
 def test_it_never_touches_another_companys_invoice_of_the_same_file_name(
     release: Tenant, energia: Tenant
 ) -> None:

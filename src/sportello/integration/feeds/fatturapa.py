@@ -29,7 +29,7 @@ from django.utils.translation import gettext_lazy
 
 from sportello.billing.fatturapa import containers, extract, receipts
 from sportello.billing.fatturapa.xml import InvalidFile, located_validation_errors, parse
-from sportello.billing.models import DocumentType, Invoice
+from sportello.billing.models import DeliveryStatus, DocumentType, Invoice
 from sportello.core.models import Company
 from sportello.customers.models import Customer
 from sportello.leasing.models import Contract
@@ -234,6 +234,18 @@ def _upsert_invoice(
         outcome.updated += 1
 
 
+#: How far along SdI's sequence each status is: delivery (or not), then the outcome.
+_STAGE = {
+    DeliveryStatus.UNKNOWN: 0,
+    DeliveryStatus.NOT_DELIVERED: 1,
+    DeliveryStatus.DELIVERED: 1,
+    DeliveryStatus.REJECTED: 2,
+    DeliveryStatus.ACCEPTED: 2,
+    DeliveryStatus.REFUSED: 2,
+    DeliveryStatus.EXPIRED: 2,
+}
+
+
 def _apply_receipt(company: Company, receipt: receipts.Receipt, row: int, outcome: Outcome) -> None:
     invoices = Invoice.objects.filter(company=company, sdi_file_name=receipt.file_name)
     if receipt.body is not None:
@@ -252,6 +264,10 @@ def _apply_receipt(company: Company, receipt: receipts.Receipt, row: int, outcom
         return
     now = timezone.now()
     for invoice in found:
+        if _STAGE[receipt.status] < _STAGE[invoice.delivery_status]:
+            # A receipt imported late (an RC after the PA's outcome) does not undo a later one.
+            outcome.unchanged += 1
+            continue
         if (
             invoice.delivery_status == receipt.status
             and invoice.sdi_identifier == receipt.sdi_identifier
