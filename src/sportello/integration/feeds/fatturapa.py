@@ -235,7 +235,7 @@ def _upsert_invoice(
 
 
 #: How far along SdI's sequence each status is: delivery (or not), then the outcome.
-_STAGE = {
+_STAGE: dict[str, int] = {
     DeliveryStatus.UNKNOWN: 0,
     DeliveryStatus.NOT_DELIVERED: 1,
     DeliveryStatus.DELIVERED: 1,
