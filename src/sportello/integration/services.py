@@ -12,7 +12,7 @@ the ones a real run would give.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import IO, TYPE_CHECKING, Any, Protocol
 
@@ -50,6 +50,9 @@ class Outcome:
     rejections: list[Rejection] = field(default_factory=list)
     #: Every error counted, also those beyond the report's limit.
     errors: int = 0
+    #: What undoes, when the run is rolled back, the changes a loader made
+    #: outside the database (the files it stored).
+    on_rollback: list[Callable[[], None]] = field(default_factory=list)
 
     def reject(self, rejection: Rejection) -> None:
         self.errors += 1
@@ -191,7 +194,8 @@ def _apply(load: Any, dry_run: bool) -> Outcome:
             if dry_run or outcome.errors:
                 raise _RollBack
     except _RollBack:
-        pass
+        for undo in outcome.on_rollback:
+            undo()
     return outcome
 
 

@@ -17,6 +17,7 @@ from sportello.billing.models import Invoice, ScheduleEntry
 from sportello.core.models import Company
 from sportello.customers.identifiers import clean_codice_fiscale, clean_iban, clean_partita_iva
 from sportello.customers.models import Customer
+from sportello.documents.models import Document, DocumentCategory
 from sportello.energy.identifiers import identifier_problem
 from sportello.energy.models import Consumption, Measure, ReadingWindow, SupplyPoint
 from sportello.leasing.models import (
@@ -29,7 +30,7 @@ from sportello.leasing.models import (
     Subsidy,
 )
 
-from .tabular import NEW_UUID, Reference, TabularKind, now
+from .tabular import NEW_UUID, Reference, RowStep, TabularKind, now
 
 Problems = Iterable[tuple[str, str, str]]
 HALF_CENT = Decimal("0.005")
@@ -155,6 +156,42 @@ def _window_check(row: dict[str, Any]) -> Problems:
     if row["closes_at"] <= row["opens_at"]:
         yield "closes_at", "dates", "La chiusura deve seguire l'apertura."
 
+
+def _document_check(row: dict[str, Any]) -> Problems:
+    if not row["code"]:
+        yield "code", "required", "Dato obbligatorio mancante."
+    if row["contract"] is not None and row["customer"] is None:
+        yield "customer_code", "required", "Un documento di contratto va legato al suo cliente."
+    elif row["category"] == DocumentCategory.MINE and row["customer"] is None:
+        yield "customer_code", "required", "Un documento «I miei documenti» va legato a un cliente."
+
+
+def _document_contract(company: Company) -> RowStep:
+    """A contract's document belongs to that contract's customer (``Document.clean``)."""
+    holders = dict(Contract.objects.filter(company=company).values_list("pk", "customer_id"))
+
+    def step(row: dict[str, Any]) -> Problems:
+        if row["contract"] is not None and holders[row["contract"]] != row["customer"]:
+            yield "contract_number", "other_customer", "Il contratto è di un altro cliente."
+
+    return step
+
+
+#: Rows of documents; their files come with them in a ZIP (``archives``).
+DOCUMENTS = TabularKind(
+    name="documents",
+    label="Documenti",
+    model=Document,
+    references=[_customer(required=False), _contract(required=False)],
+    fields=["code", "category", "title", "file", "original_name", "published_on"],
+    optional=["original_name"],
+    key=["company", "code"],
+    # Documents an operator uploaded have no code and are never matched.
+    conflict_where="NOT (code = '')",
+    check=_document_check,
+    complete=_document_contract,
+    on_insert={"uid": NEW_UUID},
+)
 
 TABULAR = [
     TabularKind(

@@ -12,6 +12,8 @@ import codecs
 import csv
 import io
 import json
+import shutil
+import tempfile
 from collections.abc import Iterator
 from decimal import Decimal
 from typing import IO, Any
@@ -99,9 +101,15 @@ def _csv_rows(stream: IO[bytes]) -> Iterator[Row]:
 def _xlsx_rows(stream: IO[bytes]) -> Iterator[Row]:
     from openpyxl import load_workbook
 
+    # An XLSX is a ZIP, read from its end: the upload's stream only goes forward,
+    # so it is copied to a spooled file first (memory up to 8 MB, then disk).
+    spool = tempfile.SpooledTemporaryFile(max_size=8 << 20)  # noqa: SIM115 (closed below)
+    shutil.copyfileobj(stream, spool, 1 << 16)
+    spool.seek(0)
     try:
-        workbook = load_workbook(stream, read_only=True, data_only=True)
+        workbook = load_workbook(spool, read_only=True, data_only=True)
     except Exception:
+        spool.close()
         raise FileError("Il file non è un foglio Excel (.xlsx) leggibile.") from None
     try:
         sheet = workbook.worksheets[0]
@@ -115,6 +123,7 @@ def _xlsx_rows(stream: IO[bytes]) -> Iterator[Row]:
             yield number, {name: cell for name, cell in zip(header, cells, strict=False) if name}
     finally:
         workbook.close()
+        spool.close()
 
 
 def _jsonl_rows(stream: IO[bytes]) -> Iterator[Row]:

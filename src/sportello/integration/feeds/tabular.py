@@ -43,6 +43,12 @@ _NEW_UUID_SQL = {"postgresql": "gen_random_uuid()", "sqlite": "lower(hex(randomb
 #: value in its canonical form (a codice fiscale in capitals).
 RowCheck = Callable[[dict[str, Any]], Iterable[tuple[str, str, str]]]
 
+#: A step built once per run for the company (loading what it needs with one
+#: query): it checks a row that passed every other check against data beyond
+#: its cells, and may complete it (a document's file, stored under its
+#: generated name). It returns problems like a ``RowCheck``.
+RowStep = Callable[[dict[str, Any]], Iterable[tuple[str, str, str]]]
+
 
 @dataclass(frozen=True)
 class Reference:
@@ -94,7 +100,11 @@ class TabularKind:
     check: RowCheck | None = None
     derived: Mapping[str, Callable[[Mapping[str, Any]], Any]] = field(default_factory=dict)
     on_insert: Mapping[str, Any] = field(default_factory=dict)
+    #: The WHERE of a partial unique index on ``key``, written as the database
+    #: has it (SQLite matches an ``ON CONFLICT`` target to the index by its text:
+    #: ``NOT (code = '')`` matches Django's ``~Q(code="")``, ``code <> ''`` does not).
     conflict_where: str = ""
+    complete: Callable[[Company], RowStep] | None = None
 
     def columns(self) -> list[Column]:
         result = [
@@ -187,6 +197,7 @@ class _Load:
         self.columns = kind.columns()
         self.known = {column.name for column in self.columns}
         self.maps = {ref.column: ref.lookup(company) for ref in kind.references}
+        self.complete = kind.complete(company) if kind.complete is not None else None
         # The staged model fields: FKs by their column, then the feed's, derived, fixed.
         targets: list[str] = []
         if kind.company_field:
@@ -260,6 +271,14 @@ class _Load:
                     continue
             for name, derive in kind.derived.items():
                 row[name] = derive(row)
+            if self.complete is not None:
+                problems = list(self.complete(row))
+                for column_name, code, message in problems:
+                    reject(
+                        Rejection(number, column_name, str(row.get(column_name, "")), code, message)
+                    )
+                if problems:
+                    continue
             if kind.company_field:
                 row[kind.company_field] = self.company.pk
             yield (*[convert(row[name]) for name, convert in targets], number)
@@ -336,12 +355,14 @@ class _Load:
         quote = connection.ops.quote_name
         table = quote(self.opts.db_table)
         join = " AND ".join(f"t.{quote(c)} = s.{quote(c)}" for c in self._key_columns())
-        where = f" AND t.{self.kind.conflict_where}" if self.kind.conflict_where else ""
+        if self.kind.conflict_where:
+            # Only the rows of the partial unique index can be matched.
+            table = f"(SELECT * FROM {table} WHERE {self.kind.conflict_where})"  # noqa: S608
         changed = self._distinct("t", "s", self._compared())
         cursor.execute(
             f"SELECT COUNT(*), COUNT(t.id), "  # noqa: S608
             f"SUM(CASE WHEN t.id IS NOT NULL AND {changed} THEN 1 ELSE 0 END) "
-            f"FROM {self.STAGE} s LEFT JOIN {table} t ON {join}{where}"
+            f"FROM {self.STAGE} s LEFT JOIN {table} t ON {join}"
         )
         total, matched, changed_rows = cursor.fetchone()
         self.outcome.created = total - matched
@@ -362,6 +383,10 @@ class _Load:
             else:
                 selected.append("%s")
                 params.append(_db_value(target, make()))
+        for target, value in self._insert_defaults(columns):
+            columns.append(str(target.column))
+            selected.append("%s")
+            params.append(_db_value(target, value))
         compared = self._compared()
         updates = ", ".join(f"{quote(c)} = excluded.{quote(c)}" for c in compared)
         key = ", ".join(quote(c) for c in self._key_columns())
@@ -377,6 +402,20 @@ class _Load:
             f"ON CONFLICT ({key}){target_where} {action}",
             params,
         )
+
+    def _insert_defaults(
+        self, given: Sequence[str]
+    ) -> Iterator[tuple[models.Field[Any, Any], Any]]:
+        """What a new row stores in the NOT NULL columns the feed does not carry:
+        the field's default, or an empty text (``INSERT … SELECT`` bypasses Django's
+        defaults: a new invoice without its ``xml`` column failed NOT NULL)."""
+        for target in self.opts.concrete_fields:
+            if target.primary_key or target.null or target.column in given or target.unique:
+                continue
+            if target.has_default():
+                yield target, target.get_default()
+            elif target.blank and isinstance(target, models.CharField | models.FileField):
+                yield target, ""
 
     # -- the run -----------------------------------------------------------
 

@@ -216,6 +216,9 @@ def for_field(field: models.Field[Any, Any]) -> Parser:
         return integer()
     if isinstance(field, models.EmailField):
         return email(field.max_length)
+    if isinstance(field, models.FileField):
+        # The cell names the file (a member of the feed's ZIP); the kind stores it.
+        return text(field.max_length)
     if isinstance(field, models.CharField):
         choices = frozenset(str(key) for key, _label in field.flatchoices if key != "")
         return text(field.max_length, choices)
