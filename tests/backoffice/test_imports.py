@@ -266,3 +266,17 @@ def test_it_shows_another_companys_operator_a_404_and_imports_nothing(
     assert codes(release.company) == set()
     own = client.get(url("imports", energia.company))
     assert own.status_code == 200 and list(own.context["rows"]) == []
+
+
+def test_it_says_why_a_file_that_cannot_be_read_is_refused(desk: Client, release: Tenant) -> None:
+    response = desk.post(
+        url("imports", release.company),
+        {"kind": "customers", "file": SimpleUploadedFile("clienti.csv", b"code;name\n\xff\xfe\n")},
+        follow=True,
+    )
+
+    assert ImportRun.objects.get().status == ImportStatus.REJECTED
+    assert page_messages(response) == [
+        "File rifiutato: nessuna riga è stata importata. "
+        "Il file non è in UTF-8: salvarlo come «CSV UTF-8»."
+    ]

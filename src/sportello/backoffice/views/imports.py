@@ -64,6 +64,12 @@ def outcome_message(run: ImportRun) -> str:
             )
             % counts
         )
+    unreadable = [line["message"] for line in run.report[:1] if line["row"] == 0]
+    if unreadable:
+        # The file as a whole could not be read (not UTF-8, not a spreadsheet): say why.
+        return _("File rifiutato: nessuna riga è stata importata. %(reason)s") % {
+            "reason": unreadable[0]
+        }
     return ngettext(
         "File rifiutato: nessuna riga è stata importata. %(count)s riga con errori.",
         "File rifiutato: nessuna riga è stata importata. %(count)s righe con errori.",
