@@ -416,7 +416,7 @@ def broadcast_initial(broadcast: Notification) -> dict[str, Any]:
 
 def import_kind_choices() -> list[tuple[str, str]]:
     """The feed kinds an operator may upload, by label."""
-    return sorted(((name, kind.label) for name, kind in KINDS.items()), key=lambda c: c[1])
+    return sorted(((name, str(kind.label)) for name, kind in KINDS.items()), key=lambda c: c[1])
 
 
 class ImportForm(StyledForm):
@@ -425,14 +425,15 @@ class ImportForm(StyledForm):
     kind = forms.ChoiceField(label=_("Tipo di dati"), choices=import_kind_choices)
     file = forms.FileField(
         label=_("File"),
-        widget=forms.FileInput(attrs={"accept": ".csv,.xlsx,.jsonl,.ndjson,.json"}),
+        widget=forms.FileInput(attrs={"accept": ".csv,.xlsx,.jsonl,.ndjson,.json,.xml,.p7m,.zip"}),
     )
     dry_run = forms.BooleanField(label=_("Solo prova (nessuna scrittura)"), required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["file"].help_text = _(
-            "CSV (separato da «;» o «,»), XLSX o JSON lines, al massimo %(limit)s MB."
+            "CSV (separato da «;» o «,»), XLSX o JSON lines; le fatture FatturaPA e le "
+            "ricevute SdI in XML, P7M o ZIP. Al massimo %(limit)s MB."
         ) % {"limit": megabytes(settings.FILE_UPLOAD_MAX_BYTES)}
 
     def clean_file(self) -> UploadedFile[bytes]:

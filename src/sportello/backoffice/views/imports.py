@@ -42,7 +42,7 @@ OUTCOME_LEVEL: dict[str, int] = {
 
 def kind_label(run: ImportRun) -> str:
     feed = KINDS.get(run.kind)
-    return feed.label if feed is not None else run.kind
+    return str(feed.label) if feed is not None else run.kind
 
 
 def outcome_message(run: ImportRun) -> str:
