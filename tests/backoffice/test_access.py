@@ -28,6 +28,7 @@ from tests.factories import (
 
 from sportello.accounts.models import PortalUser
 from sportello.core.models import AuditEvent, OutboxEmail
+from sportello.integration.models import ImportRun, ImportSource
 from sportello.notices.models import Notification
 from sportello.servicedesk.models import (
     RequestAttachment,
@@ -85,6 +86,9 @@ def complaint(release: Tenant) -> ServiceRequest:
 def urls_of(request: ServiceRequest) -> list[str]:
     slug, code = request.company.slug, request.code
     attachment = RequestAttachment.objects.get(message__request=request)
+    run, _created = ImportRun.objects.get_or_create(
+        company=request.company, kind="customers", source=ImportSource.COMMAND
+    )
     return [
         reverse("backoffice:queue", args=[slug]),
         reverse("backoffice:request", args=[slug, code]),
@@ -92,6 +96,9 @@ def urls_of(request: ServiceRequest) -> list[str]:
         reverse("backoffice:complaints", args=[slug]),
         reverse("backoffice:complaints_register", args=[slug]),
         reverse("backoffice:complaints_register", args=[slug]) + "?format=csv",
+        reverse("backoffice:imports", args=[slug]),
+        reverse("backoffice:imports_run", args=[slug, run.pk]),
+        reverse("backoffice:imports_report", args=[slug, run.pk]) + "?format=csv",
         # The actions' addresses, reached by GET after a form error (a reload, a language switch).
         *[reverse(name, args=[slug, code]) for name in POSTS],
     ]

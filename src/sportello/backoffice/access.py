@@ -26,6 +26,7 @@ from sportello.accounts.http import PortalRequest
 from sportello.accounts.models import PortalUser
 from sportello.core.audit import Origin
 from sportello.core.models import Company
+from sportello.integration.models import ImportRun
 from sportello.notices.models import Notification
 from sportello.notices.services import company_broadcasts
 from sportello.servicedesk.models import ServiceRequest
@@ -98,3 +99,13 @@ def company_operators(company: Company) -> QuerySet[PortalUser]:
 def origin_for(request: OfficeRequest, company: Company) -> Origin:
     """The operator acting for ``company`` (a platform host has no company of its own)."""
     return dataclasses.replace(Origin.of(request), company=company)
+
+
+def company_imports(company: Company) -> QuerySet[ImportRun]:
+    """``company``'s import runs, newest first, without their (long) reports."""
+    return company.imports.select_related("actor", "api_key").defer("report")
+
+
+def import_run_for(company: Company, pk: int) -> ImportRun:
+    """``company``'s import run ``pk`` with its report, or a 404 (another company's too)."""
+    return get_object_or_404(company.imports.select_related("actor", "api_key"), pk=pk)

@@ -7,10 +7,12 @@ the page can hold them all without two fields sharing an id.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import IO, Any, cast
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -18,6 +20,10 @@ from sportello.accounts.models import PortalUser
 from sportello.core.audit import Origin
 from sportello.core.forms import StyledForm
 from sportello.core.models import Company, CompanyKind
+from sportello.core.uploads import check_size, megabytes
+from sportello.integration.feeds import KINDS
+from sportello.integration.models import ImportRun, ImportSource
+from sportello.integration.services import import_file
 from sportello.leasing.models import Product
 from sportello.notices.models import Audience, Notification
 from sportello.notices.services import (
@@ -406,3 +412,45 @@ def broadcast_initial(broadcast: Notification) -> dict[str, Any]:
         "published_at": broadcast.published_at,
         "expires_at": broadcast.expires_at,
     }
+
+
+def import_kind_choices() -> list[tuple[str, str]]:
+    """The feed kinds an operator may upload, by label."""
+    return sorted(((name, str(kind.label)) for name, kind in KINDS.items()), key=lambda c: c[1])
+
+
+class ImportForm(StyledForm):
+    """A feed file of one kind, checked for size here and read by the import service."""
+
+    kind = forms.ChoiceField(label=_("Tipo di dati"), choices=import_kind_choices)
+    file = forms.FileField(
+        label=_("File"),
+        widget=forms.FileInput(attrs={"accept": ".csv,.xlsx,.jsonl,.ndjson,.json,.xml,.p7m,.zip"}),
+    )
+    dry_run = forms.BooleanField(label=_("Solo prova (nessuna scrittura)"), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = _(
+            "CSV (separato da «;» o «,»), XLSX o JSON lines; le fatture FatturaPA e le "
+            "ricevute SdI in XML, P7M o ZIP. Al massimo %(limit)s MB."
+        ) % {"limit": megabytes(settings.FILE_UPLOAD_MAX_BYTES)}
+
+    def clean_file(self) -> UploadedFile[bytes]:
+        upload: UploadedFile[bytes] = self.cleaned_data["file"]
+        check_size(upload, max_bytes=settings.FILE_UPLOAD_MAX_BYTES)
+        return upload
+
+    def save(self, company: Company, operator: PortalUser) -> ImportRun:
+        """Import the file for ``company``, streamed from where Django put the upload."""
+        upload: UploadedFile[bytes] = self.cleaned_data["file"]
+        upload.seek(0)
+        return import_file(
+            company,
+            self.cleaned_data["kind"],
+            cast(IO[bytes], upload),
+            file_name=upload.name or "",
+            source_kind=ImportSource.BACKOFFICE,
+            actor=operator,
+            dry_run=self.cleaned_data["dry_run"],
+        )

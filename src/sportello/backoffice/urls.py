@@ -6,12 +6,13 @@ it works for; any other slug is a 404.
 
 from django.urls import path
 
-from .views import broadcasts, desk, register, requests
+from .views import broadcasts, desk, imports, register, requests
 
 app_name = "backoffice"
 
 REQUEST = "<slug:company>/richieste/<str:code>/"
 BROADCASTS = "<slug:company>/comunicazioni/"
+IMPORTS = "<slug:company>/importazioni/"
 
 urlpatterns = [
     path("", desk.home, name="home"),
@@ -34,4 +35,7 @@ urlpatterns = [
     path(f"{BROADCASTS}nuova/", broadcasts.new_broadcast, name="new_broadcast"),
     path(f"{BROADCASTS}<int:pk>/", broadcasts.change_broadcast, name="broadcast"),
     path(f"{BROADCASTS}<int:pk>/ritira/", broadcasts.withdraw, name="withdraw_broadcast"),
+    path(IMPORTS, imports.import_list, name="imports"),
+    path(f"{IMPORTS}<int:pk>/", imports.import_run, name="imports_run"),
+    path(f"{IMPORTS}<int:pk>/righe-rifiutate/", imports.import_report, name="imports_report"),
 ]

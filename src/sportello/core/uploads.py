@@ -87,6 +87,16 @@ def _detect(head: bytes) -> CheckedUpload | None:
     return None
 
 
+def check_size(file: _Readable | IO[bytes], *, max_bytes: int) -> None:
+    """``UploadRefused`` (``too_large``) when ``file`` is over ``max_bytes``; nothing is read."""
+    if _size(file) > max_bytes:
+        raise UploadRefused(
+            _("Il file supera la dimensione massima consentita (%(limit)s MB)."),
+            code="too_large",
+            params={"limit": megabytes(max_bytes)},
+        )
+
+
 def check_upload(file: _Readable | IO[bytes], *, max_bytes: int) -> CheckedUpload:
     """The content type and safe extension of ``file``, or ``UploadRefused``.
 
@@ -94,13 +104,7 @@ def check_upload(file: _Readable | IO[bytes], *, max_bytes: int) -> CheckedUploa
     Over ``max_bytes`` is refused (exactly ``max_bytes`` is fine); only the
     first bytes are read. The file is left at its start.
     """
-    size = _size(file)
-    if size > max_bytes:
-        raise UploadRefused(
-            _("Il file supera la dimensione massima consentita (%(limit)s MB)."),
-            code="too_large",
-            params={"limit": megabytes(max_bytes)},
-        )
+    check_size(file, max_bytes=max_bytes)
     file.seek(0)
     head = file.read(_P7M_OID_WITHIN)
     file.seek(0)
