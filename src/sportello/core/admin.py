@@ -275,7 +275,9 @@ def customer_paths_for(model: type[models.Model], depth: int = 2) -> list[str]:
     """The lookups from ``model`` to a customer, nearest first ("" is the customer itself).
 
     Derived from the foreign keys, so a new model that belongs to a customer is
-    audited when an operator reads it without anyone listing it here.
+    audited when an operator reads it without anyone listing it here. A key
+    without a reverse relation (``related_name="+"``: who created a notice, who
+    ran an import) names an author, not an owner, and is not followed.
     """
     if model._meta.label_lower == CUSTOMER_MODEL:
         return [""]
@@ -285,6 +287,8 @@ def customer_paths_for(model: type[models.Model], depth: int = 2) -> list[str]:
     for field in model._meta.get_fields():
         related = getattr(field, "related_model", None)
         if not (field.many_to_one and field.concrete) or related in (None, Company, model):
+            continue
+        if isinstance(field, models.ForeignKey) and field.remote_field.hidden:
             continue
         paths += [
             f"{field.name}__{rest}".removesuffix("__")
