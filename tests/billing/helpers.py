@@ -48,8 +48,13 @@ SELLER = Seller.with_check_digit(
 
 def e_invoice(customer: Customer, description: str = "Canone n. 1", **fields: Any) -> Invoice:
     """A published invoice that came as a FatturaPA file (one body, no PDF yet)."""
-    invoice = make_invoice(customer, published_at=PUBLISHED, **fields)
-    xml = fatturapa_xml(invoice, customer, SELLER, [Line(description, invoice.taxable)], 1)
+    return with_fatturapa(make_invoice(customer, published_at=PUBLISHED, **fields), description)
+
+
+def with_fatturapa(invoice: Invoice, description: str = "Canone n. 1") -> Invoice:
+    """``invoice`` with the FatturaPA file it came as (its only body)."""
+    lines = [Line(description, invoice.taxable)]
+    xml = fatturapa_xml(invoice, invoice.customer, SELLER, lines, 1)
     invoice.xml.save("fattura.xml", ContentFile(xml), save=False)
     invoice.xml_body = 1
     invoice.save()
