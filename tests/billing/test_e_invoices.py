@@ -255,3 +255,12 @@ def test_it_counts_the_queries_of_the_detail(
 
     with django_assert_max_num_queries(10):
         assert client.get(detail_url(invoice)).status_code == 200
+
+
+def test_it_answers_404_when_the_xml_is_lost(release: Tenant) -> None:
+    invoice = e_invoice(release.customer)
+    invoice.xml.storage.delete(invoice.xml.name)
+    client = release.logged_in_client()
+
+    for suffix in ["fattura/", "xml/", "pdf/"]:
+        assert client.get(f"{detail_url(invoice)}{suffix}").status_code == 404

@@ -35,6 +35,7 @@ from sportello.leasing.selection import ContractSelection, select_contract
 
 from . import services
 from .exports import ScheduleExporter
+from .fatturapa.xml import InvalidFile
 from .forms import InvoiceSearchForm, ScheduleFilterForm
 from .models import POINT_PARAMETER, Invoice, ScheduleEntry
 
@@ -151,7 +152,12 @@ def invoice_filename(invoice: Invoice, extension: str) -> str:
 def invoice_pdf(request: CompanyRequest, uid: UUID) -> HttpResponseBase:
     """The stored PDF, inline (to open) or as an attachment with ``?download=1``; an
     e-invoice's courtesy copy is printed on the first request and kept."""
-    invoice = services.courtesy_pdf(published_invoice(request, uid))
+    invoice = published_invoice(request, uid)
+    try:
+        invoice = services.courtesy_pdf(invoice)
+    except (OSError, InvalidFile):
+        # A lost or unreadable file: as with any missing file, a 404.
+        raise Http404 from None
     inline = request.GET.get("download") != "1"
     return private_file_response(invoice.pdf, invoice_filename(invoice, "pdf"), PDF, inline=inline)
 
@@ -184,8 +190,11 @@ RENDERING_POLICY: dict[str, Any] = {
 @csp_override(RENDERING_POLICY)
 def invoice_rendering(request: CompanyRequest, uid: UUID) -> HttpResponseBase:
     """The e-invoice's HTML from the Agenzia's stylesheet, for the detail page's frame."""
-    invoice = e_invoice(request, uid)
-    response = HttpResponse(services.invoice_html(invoice), content_type="text/html; charset=utf-8")
+    try:
+        html = services.invoice_html(e_invoice(request, uid))
+    except (OSError, InvalidFile):
+        raise Http404 from None
+    response = HttpResponse(html, content_type="text/html; charset=utf-8")
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Cache-Control"] = "no-store, private"
     return response
