@@ -39,7 +39,7 @@ from django.core.files.base import ContentFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from pypdf import PdfReader
-from tests.billing.helpers import entry, invoice_with_pdf
+from tests.billing.helpers import entry, invoice_with_pdf, with_fatturapa
 from tests.factories import (
     PASSWORD,
     Tenant,
@@ -228,6 +228,7 @@ def build_world(company_tenant: Tenant) -> World:
         vat=Decimal("579.03"),
         total=Decimal(OWNER_INVOICE_TOTAL),
     )
+    with_fatturapa(invoice)
     invoice.contracts.add(contract)
     entry(contract, dt.date(2025, 1, 31), OWNER_OVERDUE, number=31, invoice=invoice)
     entry(contract, dt.date(2025, 4, 30), "1000.00", number=32)
@@ -365,6 +366,7 @@ def build_utility_world(company_tenant: Tenant) -> UtilityWorld:
         total=Decimal(OWNER_INVOICE_TOTAL),
         supply_point=electricity,
     )
+    with_fatturapa(invoice)
     document = make_document(
         company,
         "Contratto di fornitura Quaglierini",
@@ -634,6 +636,25 @@ CASES: list[Case] = [
     Case("billing:invoices", others=200, shows=italian(OWNER_INVOICE_TOTAL), budget=9),
     Case(
         "billing:invoice_pdf",
+        kwargs=lambda w: {"uid": w.invoice.uid},
+        shows=OWNER_INVOICE,
+        budget=7,
+    ),
+    # An e-invoice: its page, the official rendering in the page's frame, the XML.
+    Case(
+        "billing:invoice_detail",
+        kwargs=lambda w: {"uid": w.invoice.uid},
+        shows=OWNER_INVOICE,
+        budget=8,
+    ),
+    Case(
+        "billing:invoice_rendering",
+        kwargs=lambda w: {"uid": w.invoice.uid},
+        shows=OWNER_INVOICE,
+        budget=7,
+    ),
+    Case(
+        "billing:invoice_xml",
         kwargs=lambda w: {"uid": w.invoice.uid},
         shows=OWNER_INVOICE,
         budget=7,
@@ -1053,6 +1074,24 @@ UTILITY_CASES += [
         kwargs=lambda w: {"uid": w.invoice.uid},
         shows=OWNER_INVOICE,
         # A refusal is the 404 page, with the header's supply point.
+        budget=8,
+    ),
+    Case(
+        "billing:invoice_detail",
+        kwargs=lambda w: {"uid": w.invoice.uid},
+        shows=OWNER_INVOICE,
+        budget=9,
+    ),
+    Case(
+        "billing:invoice_rendering",
+        kwargs=lambda w: {"uid": w.invoice.uid},
+        shows=OWNER_INVOICE,
+        budget=8,
+    ),
+    Case(
+        "billing:invoice_xml",
+        kwargs=lambda w: {"uid": w.invoice.uid},
+        shows=OWNER_INVOICE,
         budget=8,
     ),
     # A utility has no page of all documents: it leads to «I miei documenti».

@@ -12,6 +12,7 @@ from tests.factories import make_invoice
 
 from sportello.billing.models import Invoice, ScheduleEntry
 from sportello.customers.models import Customer
+from sportello.demo.fatturapa import Line, Seller, fatturapa_xml
 from sportello.leasing.models import Contract, PaymentMethod, PaymentReason
 
 PUBLISHED = timezone.make_aware(dt.datetime(2024, 1, 1, 8, 0))
@@ -37,6 +38,27 @@ def entry(
         paid=Decimal(paid),
         **fields,
     )
+
+
+#: The seller of the tests' e-invoices.
+SELLER = Seller.with_check_digit(
+    "Release S.p.A.", "0735261015", "Via Roma, 1", "20121", "Milano", "MI"
+)
+
+
+def e_invoice(customer: Customer, description: str = "Canone n. 1", **fields: Any) -> Invoice:
+    """A published invoice that came as a FatturaPA file (one body, no PDF yet)."""
+    return with_fatturapa(make_invoice(customer, published_at=PUBLISHED, **fields), description)
+
+
+def with_fatturapa(invoice: Invoice, description: str = "Canone n. 1") -> Invoice:
+    """``invoice`` with the FatturaPA file it came as (its only body)."""
+    lines = [Line(description, invoice.taxable)]
+    xml = fatturapa_xml(invoice, invoice.customer, SELLER, lines, 1)
+    invoice.xml.save("fattura.xml", ContentFile(xml), save=False)
+    invoice.xml_body = 1
+    invoice.save()
+    return invoice
 
 
 def invoice_with_pdf(customer: Customer, text: bytes = b"%PDF-1.4 test", **fields: Any) -> Invoice:

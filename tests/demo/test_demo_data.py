@@ -17,7 +17,14 @@ from stdnum import iban
 from stdnum.it import codicefiscale, iva
 
 from sportello.accounts.models import PortalUser
-from sportello.billing.models import DocumentType, EntryStatus, Invoice, ScheduleEntry
+from sportello.billing.fatturapa.xml import parse, validation_errors
+from sportello.billing.models import (
+    DeliveryStatus,
+    DocumentType,
+    EntryStatus,
+    Invoice,
+    ScheduleEntry,
+)
 from sportello.core.models import Company, CompanyHost, OutboxEmail
 from sportello.customers.models import Customer, PersonKind
 from sportello.demo.builder import DemoBuilder, build_demo
@@ -194,17 +201,50 @@ def test_it_issues_invoices_and_credit_notes_from_the_first_invoice_year() -> No
     assert Invoice.objects.filter(company__slug="release", date__year=2008).exists()
 
 
-def test_it_stores_a_real_pdf_for_the_invoices_of_the_base_data() -> None:
-    with_pdf = Invoice.objects.exclude(pdf="")
-    assert with_pdf.count() > 1000
-    for invoice in with_pdf.order_by("?")[:20]:
-        with invoice.pdf.open("rb") as handle:
-            content = handle.read()
-        assert content.startswith(b"%PDF-1.4")
-        assert invoice.number.encode() in content
-    # The utility has PDFs only for recent years, as seed 004 describes.
-    old = Invoice.objects.filter(company__slug="energia", date__year=2015)
-    assert old.exists() and not old.exclude(pdf="").exists()
+def test_it_stores_a_fatturapa_file_valid_against_the_xsd_for_every_invoice() -> None:
+    assert not Invoice.objects.filter(xml="").exists()
+    # No stub PDFs: the PDF is the portal's courtesy copy, printed when first asked for.
+    assert not Invoice.objects.exclude(pdf="").exists()
+    credit_note = Invoice.objects.filter(document_type=DocumentType.CREDIT_NOTE)[:1]
+    sample = list(Invoice.objects.select_related("customer").order_by("?")[:40]) + list(
+        credit_note.select_related("customer")
+    )
+    for invoice in sample:
+        with invoice.xml.open("rb") as handle:
+            tree = parse(handle.read())
+        assert validation_errors(tree) == [], invoice.number
+        assert invoice.xml_body == 1
+        body = tree.getroot().find("FatturaElettronicaBody")
+        assert body is not None
+        document = body.find("DatiGenerali/DatiGeneraliDocumento")
+        assert document is not None
+        assert document.findtext("TipoDocumento") == invoice.document_type
+        assert document.findtext("Numero") == invoice.number
+        assert Decimal(document.findtext("ImportoTotaleDocumento") or "") == invoice.total
+        assert Decimal(body.findtext("DatiBeniServizi/DatiRiepilogo/ImponibileImporto") or "") == (
+            invoice.taxable
+        )
+        assert Decimal(body.findtext("DatiBeniServizi/DatiRiepilogo/Imposta") or "") == invoice.vat
+        lines = body.findall("DatiBeniServizi/DettaglioLinee/PrezzoTotale")
+        assert sum(Decimal(line.text or "") for line in lines) == invoice.taxable
+        buyer = tree.getroot().find(
+            "FatturaElettronicaHeader/CessionarioCommittente/DatiAnagrafici"
+        )
+        assert buyer is not None
+        identifiers = {buyer.findtext("IdFiscaleIVA/IdCodice"), buyer.findtext("CodiceFiscale")}
+        assert invoice.customer.codice_fiscale in identifiers
+        seller = tree.getroot().findtext(
+            "FatturaElettronicaHeader/CedentePrestatore/DatiAnagrafici/IdFiscaleIVA/IdCodice"
+        )
+        assert iva.is_valid(seller or "")
+        assert (
+            invoice.sdi_file_name
+            == f"IT{seller}_{tree.getroot().findtext('.//ProgressivoInvio')}.xml"
+        )
+    assert {i.delivery_status for i in Invoice.objects.all()[:500]} >= {
+        DeliveryStatus.DELIVERED,
+        DeliveryStatus.NOT_DELIVERED,
+    }
 
 
 # The utility ----------------------------------------------------------------------

@@ -1,5 +1,6 @@
 """In a real browser: a leasing customer's home, billing and payments with its export,
-and an invoice PDF, each page checked with axe and its figures with the database."""
+and an e-invoice with its XML and courtesy PDF, each page checked with axe (the
+e-invoice also on a 390 px phone) and its figures with the database."""
 
 from __future__ import annotations
 
@@ -42,7 +43,7 @@ def table(page: Page, table_id: str) -> list[list[str]]:
     return [in_export_order(headers, row) for row in cells]
 
 
-def test_it_walks_a_customer_from_home_to_an_invoice_pdf(portal: Portal, page: Page) -> None:
+def test_it_walks_a_customer_from_home_to_an_e_invoice(portal: Portal, page: Page) -> None:
     login, _name = customer_login(portal, "claris")
     with portal.database.active():
         user = PortalUser.objects.get(company__slug="claris", login=login)
@@ -102,12 +103,34 @@ def test_it_walks_a_customer_from_home_to_an_invoice_pdf(portal: Portal, page: P
     expect(page.get_by_text("Per considerare fiscalmente valido")).to_be_visible()
     assert_accessible(page)
     number = table(page, "invoices")[0][0]
-    with page.expect_download() as download:
-        page.get_by_role("link", name=f"Scarica il PDF {number}").click()
-    text = "".join(p.extract_text() for p in PdfReader(download.value.path()).pages)
     with portal.database.active():
         invoice = Invoice.objects.for_user(user).get(number=number)
-    assert spaced(f"Totale documento: {format_money(invoice.total, 'it')}") in spaced(text)
+    total = str(invoice.total)
+
+    # The e-invoice's page: its rendering with the official stylesheet, SdI's outcome.
+    page.get_by_role("link", name=f"Apri la fattura {number}").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text(number)
+    expect(page.get_by_text("La fattura fiscalmente valida è il file XML")).to_be_visible()
+    expect(page.locator("#delivery-status")).to_have_text(invoice.delivery_text())
+    rendering = page.frame_locator(f'iframe[title="Fattura elettronica n. {number}"]')
+    expect(rendering.get_by_text("FATTURA ELETTRONICA")).to_be_visible()
+    expect(rendering.get_by_text(f"Importo totale documento: {total}")).to_be_visible()
+    assert_accessible(page)
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    expect(rendering.get_by_text(f"Importo totale documento: {total}")).to_be_visible()
+    assert_accessible(page)
+    page.set_viewport_size({"width": 1280, "height": 800})
+
+    # The XML as received, and the courtesy PDF printed from the same rendering.
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Scarica XML").click()
+    with portal.database.active(), invoice.xml.open("rb") as stored:
+        assert download.value.path().read_bytes() == stored.read()
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Scarica PDF").click()
+    text = "".join(p.extract_text() for p in PdfReader(download.value.path()).pages)
+    assert number in text and f"Importo totale documento: {total}" in spaced(text)
 
 
 def test_it_shows_filter_errors_and_english_pages_accessibly(portal: Portal, page: Page) -> None:

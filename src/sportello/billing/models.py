@@ -12,9 +12,11 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from sportello.core.fields import money_field
+from sportello.core.formatting import format_long_date
 from sportello.core.models import Company
 from sportello.core.scoping import OwnedQuerySet
 from sportello.customers.models import Customer
@@ -237,6 +239,39 @@ class Invoice(models.Model):
     @property
     def is_credit_note(self) -> bool:
         return self.document_type in (DocumentType.CREDIT_NOTE, DocumentType.SIMPLIFIED_CREDIT_NOTE)
+
+    @property
+    def is_e_invoice(self) -> bool:
+        """It came as a FatturaPA file: the XML is the invoice, the PDF a courtesy copy."""
+        return bool(self.xml)
+
+    def delivery_text(self) -> str:
+        """What SdI's last receipt says, in a sentence for the customer."""
+        when = format_long_date(self.delivery_at) if self.delivery_at else ""
+        status = self.delivery_status
+        if status == DeliveryStatus.NOT_DELIVERED:
+            return gettext(
+                "Non recapitata: la trovi nella tua area riservata Fatture e corrispettivi "
+                "dell'Agenzia delle Entrate"
+            )
+        if status == DeliveryStatus.REJECTED:
+            return gettext(
+                "Scartata dal Sistema di Interscambio: questo documento non è una fattura "
+                "valida e sarà sostituito"
+            )
+        if status == DeliveryStatus.UNKNOWN:
+            return gettext("Esito della consegna non ancora ricevuto dal Sistema di Interscambio")
+        if not when:
+            return str(self.get_delivery_status_display())
+        dated = {
+            DeliveryStatus.DELIVERED: gettext("Consegnata il %(date)s"),
+            DeliveryStatus.ACCEPTED: gettext("Accettata il %(date)s"),
+            DeliveryStatus.REFUSED: gettext("Rifiutata il %(date)s"),
+            DeliveryStatus.EXPIRED: gettext(
+                "Consegnata; decorsi i termini per accettarla o rifiutarla il %(date)s"
+            ),
+        }
+        return dated[DeliveryStatus(status)] % {"date": when}
 
     def list_url(self) -> str:
         """Where the customer finds this invoice: the list searched by its number and,

@@ -12,6 +12,7 @@ from decimal import Decimal
 from functools import partial
 from typing import Any
 
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import (
     Case,
@@ -37,13 +38,15 @@ from sportello.accounts.models import PortalUser
 from sportello.core import audit
 from sportello.core.formatting import format_long_date, format_money
 from sportello.core.models import Company
+from sportello.core.pdf import html_to_pdf
 from sportello.energy.models import SupplyPoint
 from sportello.leasing.models import Contract, ContractStatus, PaymentReason
 from sportello.notices.delivery import deliver
 from sportello.notices.models import Category, Notification, bilingual_fields
 
 from . import emails
-from .models import EntryStatus, Invoice, InvoiceQuerySet, ScheduleEntry
+from .fatturapa.rendering import render_html
+from .models import EntryStatus, Invoice, InvoiceQuerySet, ScheduleEntry, invoice_upload_path
 
 ZERO = Decimal("0.00")
 #: How many requests the home's panel lists.
@@ -254,6 +257,33 @@ def invoices(
     if company.is_leasing:
         found = found.prefetch_related("contracts")
     return found.order_by("-date", "-number", "-pk")
+
+
+# -- e-invoices (J2) ----------------------------------------------------------------
+
+
+def invoice_html(invoice: Invoice) -> str:
+    """The e-invoice's body as the Agenzia's official stylesheet shows it."""
+    with invoice.xml.open("rb") as handle:
+        data = handle.read()
+    return render_html(data, invoice.xml_body or 1)
+
+
+def courtesy_pdf(invoice: Invoice) -> Invoice:
+    """The invoice with its PDF: an e-invoice's courtesy copy is printed from the
+    official rendering the first time it is asked for, then kept.
+
+    Two first requests at once both print; the first to record its file wins and
+    the other's file is removed, so the invoice keeps one PDF.
+    """
+    if invoice.pdf or not invoice.xml:
+        return invoice
+    pdf = html_to_pdf(invoice_html(invoice))
+    name = invoice.pdf.storage.save(invoice_upload_path(invoice, "courtesy.pdf"), ContentFile(pdf))
+    if Invoice.objects.filter(pk=invoice.pk, pdf="").update(pdf=name) == 0:
+        invoice.pdf.storage.delete(name)
+    invoice.refresh_from_db(fields=["pdf"])
+    return invoice
 
 
 # -- publication notices (C4) ---------------------------------------------------------

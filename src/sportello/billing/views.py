@@ -9,21 +9,25 @@ an invoice's PDF opens for its customer whatever point is chosen.
 from __future__ import annotations
 
 import re
+from typing import Any
 from uuid import UUID
 
 from django.db.models import QuerySet
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.csp import CSP
 from django.utils.translation import gettext as _
+from django.views.decorators.clickjacking import xframe_options_sameorigin
+from django.views.decorators.csp import csp_override
 from django.views.decorators.http import require_safe
 
 from sportello.accounts.http import CompanyRequest
 from sportello.core.decorators import customer_required, leasing_customer_required
 from sportello.core.exports import export_query, export_response
-from sportello.core.files import PDF, private_file_response
+from sportello.core.files import PDF, XML, private_file_response
 from sportello.core.pagination import paginate
 from sportello.core.scoping import get_for_user
 from sportello.energy.selection import choose_point, select_point
@@ -31,6 +35,7 @@ from sportello.leasing.selection import ContractSelection, select_contract
 
 from . import services
 from .exports import ScheduleExporter
+from .fatturapa.xml import InvalidFile
 from .forms import InvoiceSearchForm, ScheduleFilterForm
 from .models import POINT_PARAMETER, Invoice, ScheduleEntry
 
@@ -123,13 +128,82 @@ def follow_point(request: CompanyRequest) -> HttpResponseRedirect:
     return redirect(f"{request.path}?{query.urlencode()}" if query else request.path)
 
 
+def published_invoice(request: CompanyRequest, uid: UUID) -> Invoice:
+    """One of the user's published invoices, else 404."""
+    visible = services.published_invoices(request.user, request.company, timezone.now())
+    return get_for_user(visible, request.user, uid=uid)
+
+
+def e_invoice(request: CompanyRequest, uid: UUID) -> Invoice:
+    """One of the user's published e-invoices (with a FatturaPA file), else 404."""
+    invoice = published_invoice(request, uid)
+    if not invoice.is_e_invoice:
+        raise Http404
+    return invoice
+
+
+def invoice_filename(invoice: Invoice, extension: str) -> str:
+    kind = _("nota-di-credito") if invoice.is_credit_note else _("fattura")
+    return f"{kind}-{re.sub(r'[^0-9A-Za-z-]+', '-', invoice.number)}.{extension}"
+
+
 @require_safe
 @customer_required
 def invoice_pdf(request: CompanyRequest, uid: UUID) -> HttpResponseBase:
-    """The stored PDF, inline (to open) or as an attachment with ``?download=1``."""
-    visible = services.published_invoices(request.user, request.company, timezone.now())
-    invoice: Invoice = get_for_user(visible, request.user, uid=uid)
-    kind = _("nota-di-credito") if invoice.is_credit_note else _("fattura")
-    filename = f"{kind}-{re.sub(r'[^0-9A-Za-z-]+', '-', invoice.number)}.pdf"
+    """The stored PDF, inline (to open) or as an attachment with ``?download=1``; an
+    e-invoice's courtesy copy is printed on the first request and kept."""
+    invoice = published_invoice(request, uid)
+    try:
+        invoice = services.courtesy_pdf(invoice)
+    except (OSError, InvalidFile):
+        # A lost or unreadable file: as with any missing file, a 404.
+        raise Http404 from None
     inline = request.GET.get("download") != "1"
-    return private_file_response(invoice.pdf, filename, PDF, inline=inline)
+    return private_file_response(invoice.pdf, invoice_filename(invoice, "pdf"), PDF, inline=inline)
+
+
+@require_safe
+@customer_required
+def invoice_detail(request: CompanyRequest, uid: UUID) -> HttpResponse:
+    """An e-invoice: its official rendering (framed), its delivery and its files."""
+    invoice = e_invoice(request, uid)
+    context = {"active_menu": "invoices", "invoice": invoice, "utility": request.company.is_utility}
+    return render(request, "billing/invoice_detail.html", context)
+
+
+#: The official rendering runs in a sandbox: no script, no request of any kind, only
+#: its own inline styles, and framed by the portal's own pages only.
+#: (``True`` renders a bare directive: ``sandbox``.)
+RENDERING_POLICY: dict[str, Any] = {
+    "sandbox": True,
+    "default-src": [CSP.NONE],
+    "style-src": [CSP.UNSAFE_INLINE],
+    "base-uri": [CSP.NONE],
+    "form-action": [CSP.NONE],
+    "frame-ancestors": [CSP.SELF],
+}
+
+
+@require_safe
+@customer_required
+@xframe_options_sameorigin
+@csp_override(RENDERING_POLICY)
+def invoice_rendering(request: CompanyRequest, uid: UUID) -> HttpResponseBase:
+    """The e-invoice's HTML from the Agenzia's stylesheet, for the detail page's frame."""
+    try:
+        html = services.invoice_html(e_invoice(request, uid))
+    except (OSError, InvalidFile):
+        raise Http404 from None
+    response = HttpResponse(html, content_type="text/html; charset=utf-8")
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "no-store, private"
+    return response
+
+
+@require_safe
+@customer_required
+def invoice_xml(request: CompanyRequest, uid: UUID) -> HttpResponseBase:
+    """The FatturaPA file as it was received, always as an attachment."""
+    invoice = e_invoice(request, uid)
+    filename = invoice.sdi_file_name or invoice_filename(invoice, "xml")
+    return private_file_response(invoice.xml, filename, XML)

@@ -20,6 +20,7 @@ from django.http import FileResponse, Http404, HttpResponse, StreamingHttpRespon
 from django.http.response import HttpResponseBase
 
 PDF = "application/pdf"
+XML = "application/xml"
 
 # Characters that could end the header, climb directories or confuse a parser.
 _UNSAFE = re.compile(r'[\x00-\x1f\x7f"\\/;:*?<>|]+')

@@ -1,7 +1,8 @@
 """The one way the portal renders a PDF: a template → HTML → WeasyPrint.
 
 ``render_pdf(template_name, context, language)`` renders the template in the
-given language and returns the PDF's bytes. Templates extend
+given language and returns the PDF's bytes; ``html_to_pdf(html)`` prints an
+HTML document that is already made (an e-invoice's official rendering). Templates extend
 ``pdf/base.html``, which prints the company's logo, name, colours and legal
 footer on every page when the context has a ``company``.
 
@@ -75,8 +76,13 @@ def render_pdf(template_name: str, context: dict[str, Any], language: str) -> by
         context["pdf_logo"] = logo_data_uri(company)
     with translation.override(language):
         context.setdefault("LANGUAGE_CODE", language)
-        html = render_to_string(template_name, context)
-        pdf: bytes | None = HTML(string=html, url_fetcher=OfflineURLFetcher()).write_pdf()
+        return html_to_pdf(render_to_string(template_name, context))
+
+
+def html_to_pdf(html: str) -> bytes:
+    """The PDF of a whole HTML document made elsewhere (an e-invoice's official
+    rendering), through the same offline fetcher."""
+    pdf: bytes | None = HTML(string=html, url_fetcher=OfflineURLFetcher()).write_pdf()
     if pdf is None:  # pragma: no cover - only when a target file is given
         raise RuntimeError("WeasyPrint returned no PDF")
     return pdf

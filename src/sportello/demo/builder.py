@@ -23,9 +23,15 @@ from django.utils import timezone, translation
 from django.utils.text import slugify
 
 from sportello.accounts.models import PortalUser
-from sportello.billing.models import DocumentType, Invoice, ScheduleEntry
+from sportello.billing.models import (
+    DeliveryStatus,
+    DocumentType,
+    Invoice,
+    ScheduleEntry,
+    invoice_upload_path,
+)
 from sportello.core import outbox
-from sportello.core.formatting import format_long_date, format_money, to_money
+from sportello.core.formatting import format_long_date, to_money
 from sportello.core.models import Company, CompanyHost, FaqEntry
 from sportello.customers.models import Customer, PersonKind
 from sportello.documents.models import Document, DocumentCategory
@@ -70,11 +76,14 @@ from . import identity, meters
 from .catalogue import DEMO_PASSWORD
 from .companies import COMPANIES, UTILITY_DOCUMENTS, CompanySpec
 from .desk import DeskCast, build_desk
+from .fatturapa import Line, Seller, fatturapa_xml, sdi_file_name
 from .finance import add_months, french_plan
 from .pdf import text_pdf
 from .utility_desk import BILLED_AFTER, build_utility_desk
 
 VAT_RATE = Decimal("0.22")
+#: The fixed part of every utility bill (its other line is the energy).
+UTILITY_FIXED_FEE = Decimal("18.50")
 #: Each plan row's causale in the schedule: the same code as its kind.
 REASONS = {kind: PaymentReason(kind.value) for kind in InstalmentKind}
 #: The reference rates and subsidies of every demo leasing company: code, Italian, English.
@@ -228,6 +237,9 @@ class DemoBuilder:
         # documents); the rest exist to make the tables large.
         self.base_customer_ids: set[int] = set()
         self.companies_with_first_year: set[int] = set()
+        #: Each company's e-invoicing identity and how many files it has sent.
+        self.sellers: dict[str, Seller] = {}
+        self.files_sent: dict[str, int] = defaultdict(int)
 
     # -- companies ---------------------------------------------------------
 
@@ -314,6 +326,7 @@ class DemoBuilder:
         return group
 
     def _company(self, spec: CompanySpec) -> Company:
+        self.sellers[spec.slug] = spec.seller
         company = Company(
             slug=spec.slug,
             name=spec.name,
@@ -887,6 +900,13 @@ class DemoBuilder:
             invoice.year = invoice.date.year
             published = dt.datetime.combine(invoice.date, dt.time(8, 0))
             invoice.published_at = invoice.notified_at = timezone.make_aware(published)
+        self._e_invoices(
+            company,
+            [
+                (invoice, [Line(f"{text} - contratto n. {contract.number}", invoice.taxable)])
+                for invoice, contract, _, text in invoices
+            ],
+        )
         created = Invoice.objects.bulk_create([item[0] for item in invoices], batch_size=2000)
         through = Invoice.contracts.through
         through.objects.bulk_create(
@@ -896,40 +916,33 @@ class DemoBuilder:
         for invoice, _, entry, _ in invoices:
             if entry is not None:
                 entry.invoice = invoice
-        self._invoice_pdfs(company, [(i, c.number, d) for i, c, _, d in invoices])
         self.built.counts["invoices"] += len(created)
 
-    def _invoice_pdfs(self, company: Company, invoices: list[tuple[Invoice, str, str]]) -> None:
-        """The core system's PDF of each invoice (only for the base data set)."""
-        invoices = [item for item in invoices if item[0].customer_id in self.base_customer_ids]
-        changed = []
-        for invoice, contract_number, description in invoices:
+    def _e_invoices(self, company: Company, invoices: list[tuple[Invoice, list[Line]]]) -> None:
+        """The FatturaPA file the core system sends for each invoice (base data set only),
+        and SdI's outcome: delivered to a business, filed in a consumer's reserved area.
+        The PDF is the portal's courtesy copy, printed when first asked for."""
+        seller = self.sellers[company.slug]
+        for invoice, lines in invoices:
+            if invoice.customer_id not in self.base_customer_ids:
+                continue
+            self.files_sent[company.slug] += 1
+            sent = self.files_sent[company.slug]
             customer = invoice.customer
-            kind = invoice.get_document_type_display()
-            lines = [
-                company.name,
-                "",
-                f"{kind} n. {invoice.number} del {format_long_date(invoice.date)}",
-                f"Codice cliente {customer.code}",
-                customer.name,
-                customer.address,
-                f"{customer.postcode} {customer.city} ({customer.province})",
-                f"C.F./P.IVA {customer.partita_iva or customer.codice_fiscale}",
-                "",
-                f"Contratto n. {contract_number}" if contract_number else "",
-                description,
-                "",
-                f"Imponibile: {format_money(invoice.taxable, 'it')}",
-                f"IVA: {format_money(invoice.vat, 'it')}",
-                f"Totale documento: {format_money(invoice.total, 'it')}",
-            ]
-            name = default_storage.save(
-                f"invoices/{company.pk}/{invoice.date:%Y}/{invoice.uid.hex}.pdf",
-                ContentFile(text_pdf(f"{kind} n. {invoice.number}", lines)),
+            invoice.xml.name = default_storage.save(
+                invoice_upload_path(invoice, "fattura.xml"),
+                ContentFile(fatturapa_xml(invoice, customer, seller, lines, sent)),
             )
-            invoice.pdf.name = name
-            changed.append(invoice)
-        Invoice.objects.bulk_update(changed, ["pdf"], batch_size=2000)
+            invoice.xml_body = 1
+            invoice.sdi_file_name = sdi_file_name(seller, sent)
+            invoice.sdi_identifier = f"{company.pk}{sent:09d}"
+            invoice.delivery_status = (
+                DeliveryStatus.DELIVERED
+                if customer.kind == PersonKind.LEGAL
+                else DeliveryStatus.NOT_DELIVERED
+            )
+            assert invoice.published_at is not None
+            invoice.delivery_at = invoice.published_at + dt.timedelta(hours=2)
 
     def _contract_documents(
         self, company: Company, contracts: list[Contract], spec: CompanySpec
@@ -1296,7 +1309,7 @@ class DemoBuilder:
             period_end = add_months(period, 1)
             months = [(period.year, period.month), (period_end.year, period_end.month)]
             energy = sum((monthly.get(key, Decimal(0)) for key in months), Decimal(0))
-            taxable = to_money(energy * price + Decimal("18.50"))
+            taxable = to_money(energy * price + UTILITY_FIXED_FEE)
             vat = to_money(taxable * vat_rate)
             invoice = Invoice(
                 company=company,
@@ -1332,15 +1345,20 @@ class DemoBuilder:
             invoice.published_at = invoice.notified_at = timezone.make_aware(
                 dt.datetime.combine(invoice.date, dt.time(8, 0))
             )
+        self._e_invoices(
+            company,
+            [
+                (
+                    invoice,
+                    [
+                        Line(description, invoice.taxable - UTILITY_FIXED_FEE),
+                        Line("Quota fissa di commercializzazione", UTILITY_FIXED_FEE),
+                    ],
+                )
+                for invoice, _, _, description in invoices
+            ],
+        )
         Invoice.objects.bulk_create([item[0] for item in invoices], batch_size=2000)
-        # The utility's archive has PDFs only for the last three years (seed 004: "PDF where
-        # available").
-        recent = [
-            (invoice, "", description)
-            for invoice, _, _, description in invoices
-            if invoice.date.year >= self.today.year - 2
-        ]
-        self._invoice_pdfs(company, recent)
         self.built.counts["invoices"] += len(invoices)
 
     def _utility_documents(

@@ -9,6 +9,8 @@ from typing import NamedTuple
 from sportello.core.models import CompanyKind, Conformity
 from sportello.documents.models import DocumentCategory
 
+from .fatturapa import Seller
+
 
 @dataclass(frozen=True)
 class Paragraph:
@@ -54,6 +56,8 @@ class CompanySpec:
     contract_number_start: int
     customers: int
     commercial_contacts_en: str
+    #: The company as the seller (CedentePrestatore) of its e-invoices.
+    seller: Seller
     pec_domains: str = "pec.it\nlegalmail.it\npec.demo.example"
     #: Where customers' replies are announced; empty: the support address.
     service_desk_email: str = ""
@@ -397,6 +401,9 @@ UTILITY_FAQ = [
 COMPANIES = [
     CompanySpec(
         slug="release",
+        seller=Seller.with_check_digit(
+            "Release S.p.A.", "0735261015", "Via Roma, 1", "20121", "Milano", "MI"
+        ),
         name="Release",
         kind=CompanyKind.LEASING,
         host="release.localhost",
@@ -433,6 +440,9 @@ COMPANIES = [
     ),
     CompanySpec(
         slug="bancobpm",
+        seller=Seller.with_check_digit(
+            "Banco BPM S.p.A.", "1053641015", "Piazza Meda, 4", "20121", "Milano", "MI"
+        ),
         name="Banco BPM – Divisione Leasing",
         kind=CompanyKind.LEASING,
         host="bancobpm.localhost",
@@ -466,6 +476,9 @@ COMPANIES = [
     ),
     CompanySpec(
         slug="claris",
+        seller=Seller.with_check_digit(
+            "Claris Leasing S.p.A.", "0227469026", "Piazza Rinaldi, 8", "31100", "Treviso", "TV"
+        ),
         name="Claris Leasing",
         kind=CompanyKind.LEASING,
         host="claris.localhost",
@@ -532,6 +545,9 @@ COMPANIES = [
     ),
     CompanySpec(
         slug="energia",
+        seller=Seller.with_check_digit(
+            "Energia Toscana S.p.A.", "0215843100", "Via Roma, 12", "59100", "Prato", "PO"
+        ),
         name="Energia Toscana",
         kind=CompanyKind.UTILITY,
         host="energia.localhost",
