@@ -4,19 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from typing import IO, Any
 
-import pytest
 from django.test import Client
 from django.utils import timezone
 from tests.factories import Tenant, make_supply_point
 
 from sportello.core.models import Company
 from sportello.energy.models import MeterReading, ReadingStatus
-from sportello.integration.feeds import KINDS
-from sportello.integration.models import ApiKey
-from sportello.integration.services import FeedKind, Outcome, Rejection
+from sportello.integration.services import Outcome, Rejection
 
 
 def key_client(tenant: Tenant, key: str, **headers: Any) -> Client:
@@ -26,25 +23,7 @@ def key_client(tenant: Tenant, key: str, **headers: Any) -> Client:
 
 def post(client: Client, path: str, data: Any, key: str | None = "k-1", **extra: Any) -> Any:
     headers = {"HTTP_IDEMPOTENCY_KEY": key} if key is not None else {}
-    return client.post(
-        path, json.dumps(data), content_type="application/json", **headers, **extra
-    )
-
-
-@pytest.fixture
-def release_key(release: Tenant) -> tuple[ApiKey, str]:
-    return ApiKey.issue(release.company, "Sistema centrale")
-
-
-@pytest.fixture
-def energia_key(energia: Tenant) -> tuple[ApiKey, str]:
-    return ApiKey.issue(energia.company, "Sistema centrale")
-
-
-@pytest.fixture
-def api(release: Tenant, release_key: tuple[ApiKey, str]) -> Client:
-    """Release's core system, with a key allowed everything."""
-    return key_client(release, release_key[1])
+    return client.post(path, json.dumps(data), content_type="application/json", **headers, **extra)
 
 
 def load_fake_rows(company: Company, rows: Iterable[tuple[int, Mapping[str, Any]]]) -> Outcome:
@@ -61,19 +40,11 @@ def load_fake_rows(company: Company, rows: Iterable[tuple[int, Mapping[str, Any]
 
 def load_fake_file(company: Company, source: IO[bytes], *, file_name: str) -> Outcome:
     data = source.read()
-    if b"<FatturaElettronica" not in data:
+    if b"FatturaElettronica" not in data:
         outcome = Outcome(rows=1)
         outcome.reject(Rejection(1, "", file_name, "xml", "Non è una FatturaPA"))
         return outcome
     return Outcome(rows=1, created=1)
-
-
-@pytest.fixture
-def fake_kinds(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """A tabular kind ``fake`` and a file kind ``fatturapa`` that write nothing."""
-    monkeypatch.setitem(KINDS, "fake", FeedKind("fake", "Fake", load_fake_file, load_fake_rows))
-    monkeypatch.setitem(KINDS, "fatturapa", FeedKind("fatturapa", "FatturaPA", load_fake_file))
-    yield
 
 
 def acquired_reading(

@@ -17,7 +17,7 @@ from tests.factories import Tenant
 
 from sportello.integration.models import ApiKey, Scope
 
-from .api_support import api, energia_key, key_client, release_key  # noqa: F401
+from .api_support import key_client
 
 pytestmark = pytest.mark.django_db
 READINGS = "/api/v1/readings"

@@ -19,7 +19,7 @@ from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Header
+from ninja.params.functions import Header
 
 from ..models import ApiKey, IdempotencyRecord, IdempotencyState
 from .problems import Problem, problem_response

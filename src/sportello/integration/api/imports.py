@@ -9,7 +9,8 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
-from ninja import Query, Router
+from ninja import Router
+from ninja.params.functions import Query
 
 from ..models import ImportRun, ImportSource, ImportStatus, Scope
 from ..services import ImportRefused, import_file, import_rows
@@ -122,9 +123,7 @@ def push_fatturapa(
     """
     media = request.content_type or ""
     if media not in FATTURAPA_TYPES:
-        raise Problem(
-            415, "media-type", _("Tipo di contenuto non accettato: invia XML o p7m.")
-        )
+        raise Problem(415, "media-type", _("Tipo di contenuto non accettato: invia XML o p7m."))
     key = key_of(request)
     data = read_upload(request)
 

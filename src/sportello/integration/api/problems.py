@@ -110,8 +110,7 @@ def _validation_problem(exc: ValidationError) -> Problem:
         for error in exc.errors
     ]
     missing_key = any(
-        error["type"] == "missing" and error["loc"][-1:] == ["Idempotency-Key"]
-        for error in errors
+        error["type"] == "missing" and error["loc"][-1:] == ["Idempotency-Key"] for error in errors
     )
     if missing_key:
         # The draft (section 2.7) answers a request without the key with 400.
@@ -148,7 +147,7 @@ def not_found() -> Problem:
 def install(api: NinjaAPI) -> None:
     """Answer every exception of ``api``'s views with a problem document."""
 
-    def handle(request: HttpRequest, exc: Exception) -> HttpResponse:
+    def handle(request: HttpRequest, exc: Exception | type[Exception]) -> HttpResponse:
         if isinstance(exc, Problem):
             problem = exc
         elif isinstance(exc, ValidationError):
@@ -158,11 +157,13 @@ def install(api: NinjaAPI) -> None:
         elif isinstance(exc, Http404):
             problem = not_found()
         elif isinstance(exc, PermissionDenied):
-            problem = Problem(403, "forbidden", _("La chiave non ha il permesso per questa azione."))
+            problem = Problem(
+                403, "forbidden", _("La chiave non ha il permesso per questa azione.")
+            )
         elif isinstance(exc, RequestDataTooBig):
             problem = Problem(413, "too-large", _("La richiesta supera la dimensione massima."))
         else:
-            logger.exception("API error on %s", request.path, exc_info=exc)
+            logger.exception("API error on %s", request.path)
             problem = Problem(500, "server-error", _("Errore imprevisto: riprova più tardi."))
         return problem_response(request, problem)
 
@@ -178,9 +179,7 @@ def problems_for_plain_errors(
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         response = view(request, *args, **kwargs)
-        if response.status_code == 405 and response.get("Content-Type", "").startswith(
-            "text/html"
-        ):
+        if response.status_code == 405 and response.get("Content-Type", "").startswith("text/html"):
             allowed = response.get("Allow", "")
             answer = problem_response(
                 request,

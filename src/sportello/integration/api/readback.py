@@ -16,7 +16,8 @@ from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Query, Router
+from ninja import Router
+from ninja.params.functions import Query
 
 from sportello.core.models import AuditEvent, Company
 from sportello.customers.models import Customer
@@ -154,9 +155,7 @@ def list_contact_changes(
         rows, "created_at", cursor=cursor_, since=updated_since, limit=limit
     )
     ids = {int(event.object_id) for event in found if event.object_id.isdigit()}
-    codes = dict(
-        Customer.objects.filter(company=company, pk__in=ids).values_list("pk", "code")
-    )
+    codes = dict(Customer.objects.filter(company=company, pk__in=ids).values_list("pk", "code"))
     items = [
         {
             "id": event.pk,
@@ -172,9 +171,7 @@ def list_contact_changes(
 
 
 def company_readings(company: Company) -> QuerySet[MeterReading]:
-    return MeterReading.objects.filter(
-        supply_point__company=company, status=ReadingStatus.ACQUIRED
-    )
+    return MeterReading.objects.filter(supply_point__company=company, status=ReadingStatus.ACQUIRED)
 
 
 @readings_router.get("/readings", response={200: ReadingPage, **ERRORS})
