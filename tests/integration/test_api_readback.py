@@ -210,3 +210,17 @@ def test_it_reads_a_list_in_fixed_queries(
     fill(4)
     assert queries() == one
     assert one <= 3
+
+
+def test_it_reads_one_request_and_one_reading_of_its_company_only(
+    release: Tenant, energia: Tenant, api: Client, energia_key: tuple[ApiKey, str]
+) -> None:
+    make_request(release, 1)
+    reading = acquired_reading(release, 1)
+    assert api.get("/api/v1/requests/RIC-2026-00001").json()["messages"][0]["body"]
+    assert api.get(f"/api/v1/readings/{reading.pk}").json()["id"] == reading.pk
+    rival = key_client(energia, energia_key[1])
+    for path in ("requests/RIC-2026-00001", f"readings/{reading.pk}"):
+        response = rival.get(f"/api/v1/{path}")
+        assert response.status_code == 404
+        assert response["Content-Type"] == "application/problem+json"

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Router
@@ -36,7 +37,9 @@ from .schemas import (
     ContactChangePage,
     IbanChangePage,
     ProblemOut,
+    ReadingOut,
     ReadingPage,
+    RequestOut,
     RequestPage,
 )
 
@@ -92,19 +95,28 @@ def list_requests(
     found, next_cursor = cursor.page(
         rows, "last_activity_at", cursor=cursor_, since=updated_since, limit=limit
     )
-    items = [
-        {
-            **_request_fields(row),
-            "kind": row.kind,
-            "title": row.title,
-            "supply_point_code": row.supply_point.code if row.supply_point else None,
-            "payload": row.payload,
-            "closed_at": row.closed_at,
-            "messages": _messages(row),
-        }
-        for row in found
-    ]
-    return {"items": items, "next_cursor": next_cursor}
+    return {"items": [_request_item(row) for row in found], "next_cursor": next_cursor}
+
+
+@requests_router.get("/requests/{code}", response={200: RequestOut, 404: ProblemOut, **ERRORS})
+def get_request(request: HttpRequest, code: str) -> dict[str, Any]:
+    """One request of the company, by its code (``RIC-2026-00001``), with its messages."""
+    rows = company_requests(key_of(request).company).prefetch_related(
+        Prefetch("messages", queryset=RequestMessage.objects.order_by("created_at", "pk"))
+    )
+    return _request_item(get_object_or_404(rows, code=code))
+
+
+def _request_item(row: ServiceRequest) -> dict[str, Any]:
+    return {
+        **_request_fields(row),
+        "kind": row.kind,
+        "title": row.title,
+        "supply_point_code": row.supply_point.code if row.supply_point else None,
+        "payload": row.payload,
+        "closed_at": row.closed_at,
+        "messages": _messages(row),
+    }
 
 
 @requests_router.get("/iban-changes", response={200: IbanChangePage, **ERRORS})
@@ -189,20 +201,29 @@ def list_readings(
     found, next_cursor = cursor.page(
         rows, "acquired_at", cursor=cursor_, since=updated_since, limit=limit
     )
-    items = [
-        {
-            "id": reading.pk,
-            "supply_point_code": reading.supply_point.code,
-            "customer_code": reading.supply_point.customer.code,
-            "reading_date": reading.reading_date,
-            "meter_value": reading.meter_value,
-            "corrector_value": reading.corrector_value,
-            "acquired_at": reading.acquired_at,
-            "exported_at": reading.exported_at,
-        }
-        for reading in found
-    ]
-    return {"items": items, "next_cursor": next_cursor}
+    return {"items": [_reading_item(reading) for reading in found], "next_cursor": next_cursor}
+
+
+@readings_router.get(
+    "/readings/{int:reading_id}", response={200: ReadingOut, 404: ProblemOut, **ERRORS}
+)
+def get_reading(request: HttpRequest, reading_id: int) -> dict[str, Any]:
+    """One acquired reading of the company."""
+    rows = company_readings(key_of(request).company).select_related("supply_point__customer")
+    return _reading_item(get_object_or_404(rows, pk=reading_id))
+
+
+def _reading_item(reading: MeterReading) -> dict[str, Any]:
+    return {
+        "id": reading.pk,
+        "supply_point_code": reading.supply_point.code,
+        "customer_code": reading.supply_point.customer.code,
+        "reading_date": reading.reading_date,
+        "meter_value": reading.meter_value,
+        "corrector_value": reading.corrector_value,
+        "acquired_at": reading.acquired_at,
+        "exported_at": reading.exported_at,
+    }
 
 
 def acknowledge_readings(company: Company, ids: list[int]) -> dict[str, list[int]]:
