@@ -105,7 +105,7 @@ def read_upload(request: HttpRequest) -> bytes:
         "requestBody": {
             "required": True,
             "content": {
-                media: {"schema": {"type": "string", "format": "binary"}}
+                media: {"schema": {"type": "string", "format": "binary", "minLength": 1}}
                 for media in FATTURAPA_TYPES
             },
         }

@@ -7,7 +7,6 @@ row comes through the key's company.
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django.conf import settings
@@ -18,7 +17,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Router
-from ninja.params.functions import Query
+from ninja.params.functions import Path, Query
 
 from sportello.core.models import AuditEvent, Company
 from sportello.customers.models import Customer
@@ -36,6 +35,7 @@ from .schemas import (
     AddressChangePage,
     ContactChangePage,
     IbanChangePage,
+    IsoDateTime,
     ProblemOut,
     ReadingOut,
     ReadingPage,
@@ -47,6 +47,13 @@ requests_router = Router(tags=["richieste"], auth=ApiKeyAuth(Scope.READ_REQUESTS
 readings_router = Router(tags=["autoletture"], auth=ApiKeyAuth(Scope.READ_READINGS))
 
 LIMIT = Query(cursor.DEFAULT_LIMIT, ge=1, le=int(settings.API_PAGE_SIZE_MAX))
+CURSOR = Query(
+    None,
+    alias="cursor",
+    pattern=r"^[A-Za-z0-9_-]+$",
+    max_length=200,
+    description="The ``next_cursor`` of the previous page, as it was.",
+)
 ERRORS: dict[int, Any] = {code: ProblemOut for code in (400, 401, 403, 422, 429)}
 
 
@@ -83,8 +90,8 @@ def _messages(found: ServiceRequest) -> list[dict[str, Any]]:
 @requests_router.get("/requests", response={200: RequestPage, **ERRORS})
 def list_requests(
     request: HttpRequest,
-    updated_since: dt.datetime | None = None,
-    cursor_: str | None = Query(None, alias="cursor"),
+    updated_since: IsoDateTime | None = None,
+    cursor_: str | None = CURSOR,
     limit: int = LIMIT,
 ) -> dict[str, Any]:
     """The company's service requests with their messages, by last activity."""
@@ -122,8 +129,8 @@ def _request_item(row: ServiceRequest) -> dict[str, Any]:
 @requests_router.get("/iban-changes", response={200: IbanChangePage, **ERRORS})
 def list_iban_changes(
     request: HttpRequest,
-    updated_since: dt.datetime | None = None,
-    cursor_: str | None = Query(None, alias="cursor"),
+    updated_since: IsoDateTime | None = None,
+    cursor_: str | None = CURSOR,
     limit: int = LIMIT,
 ) -> dict[str, Any]:
     """Requests to change the contract's bank account (IBAN), with the old and new IBAN."""
@@ -139,8 +146,8 @@ def list_iban_changes(
 @requests_router.get("/address-changes", response={200: AddressChangePage, **ERRORS})
 def list_address_changes(
     request: HttpRequest,
-    updated_since: dt.datetime | None = None,
-    cursor_: str | None = Query(None, alias="cursor"),
+    updated_since: IsoDateTime | None = None,
+    cursor_: str | None = CURSOR,
     limit: int = LIMIT,
 ) -> dict[str, Any]:
     """Requests to change the registered address, with the old and new address."""
@@ -156,8 +163,8 @@ def list_address_changes(
 @requests_router.get("/contact-changes", response={200: ContactChangePage, **ERRORS})
 def list_contact_changes(
     request: HttpRequest,
-    updated_since: dt.datetime | None = None,
-    cursor_: str | None = Query(None, alias="cursor"),
+    updated_since: IsoDateTime | None = None,
+    cursor_: str | None = CURSOR,
     limit: int = LIMIT,
 ) -> dict[str, Any]:
     """Phone, fax and e-mail changed by customers in the portal, old and new values."""
@@ -189,9 +196,9 @@ def company_readings(company: Company) -> QuerySet[MeterReading]:
 @readings_router.get("/readings", response={200: ReadingPage, **ERRORS})
 def list_readings(
     request: HttpRequest,
-    updated_since: dt.datetime | None = None,
+    updated_since: IsoDateTime | None = None,
     include_exported: bool = False,
-    cursor_: str | None = Query(None, alias="cursor"),
+    cursor_: str | None = CURSOR,
     limit: int = LIMIT,
 ) -> dict[str, Any]:
     """Acquired self-readings, by acquisition; by default only those not acknowledged yet."""
@@ -207,7 +214,9 @@ def list_readings(
 @readings_router.get(
     "/readings/{int:reading_id}", response={200: ReadingOut, 404: ProblemOut, **ERRORS}
 )
-def get_reading(request: HttpRequest, reading_id: int) -> dict[str, Any]:
+def get_reading(
+    request: HttpRequest, reading_id: int = Path(..., ge=1, le=2**63 - 1)
+) -> dict[str, Any]:
     """One acquired reading of the company."""
     rows = company_readings(key_of(request).company).select_related("supply_point__customer")
     return _reading_item(get_object_or_404(rows, pk=reading_id))

@@ -3,13 +3,26 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+import re
+from typing import Annotated, Any
 
 from django.conf import settings
 from ninja import Field, Schema
+from pydantic import BeforeValidator
 
 #: A pushed row: the kind's columns (docs/feeds.md), decimals as strings ("12,50" or "12.50").
 RowValue = str | int | bool | None
+
+
+def _iso_only(value: Any) -> Any:
+    """An ISO 8601 date-time, never a number (pydantic reads "0.5" as a Unix time)."""
+    if isinstance(value, str) and not re.match(r"\d{4}-\d{2}-\d{2}", value):
+        raise ValueError("expected an ISO 8601 date-time, such as 2026-03-02T09:00:00+01:00")
+    return value
+
+
+#: ``updated_since``: ISO 8601; without a zone, Europe/Rome time.
+IsoDateTime = Annotated[dt.datetime, BeforeValidator(_iso_only)]
 
 
 class ProblemOut(Schema):
@@ -136,8 +149,12 @@ class ReadingPage(Schema):
     next_cursor: str | None
 
 
+#: A database id: positive, within a 64-bit signed integer.
+Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
+
+
 class AcknowledgeIn(Schema):
-    ids: list[int] = Field(..., min_length=1, max_length=1000)
+    ids: list[Id] = Field(..., min_length=1, max_length=1000)
 
 
 class AcknowledgeOut(Schema):
