@@ -6,6 +6,7 @@ cannot run without raises ``ImproperlyConfigured`` at start-up.
 """
 
 import os
+import re
 from pathlib import Path
 
 import dj_database_url
@@ -115,6 +116,8 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_email",
+    # The REST API's interactive docs load Swagger UI from its static files, not a CDN.
+    "ninja",
     "sportello.core",
     "sportello.accounts",
     "sportello.customers",
@@ -321,6 +324,16 @@ REQUEST_FILES_MAX_TOTAL_BYTES = env_int("REQUEST_FILES_MAX_TOTAL_BYTES", 25 * 10
 # (``https://operatori.example.com``). Empty: the company's own host, which
 # serves the back office only with ADMIN_ON_COMPANY_HOSTS (as in the demo).
 BACK_OFFICE_URL = env_str("BACK_OFFICE_URL").rstrip("/")
+
+# The REST API (integration/api, docs/api.md): requests per key per window of
+# seconds ("600/60"), rows per pushed batch, rows per page of a read-back list,
+# and the hours an Idempotency-Key is remembered.
+API_RATE_LIMIT = env_str("API_RATE_LIMIT", "600/60")
+if not re.fullmatch(r"[1-9][0-9]*/[1-9][0-9]*", API_RATE_LIMIT):
+    raise ImproperlyConfigured(f"API_RATE_LIMIT must be requests/seconds, not {API_RATE_LIMIT!r}.")
+API_IMPORT_MAX_ROWS = env_int("API_IMPORT_MAX_ROWS", 5000)
+API_PAGE_SIZE_MAX = env_int("API_PAGE_SIZE_MAX", 500)
+IDEMPOTENCY_KEY_HOURS = env_int("IDEMPOTENCY_KEY_HOURS", 24)
 
 # The bell (F1): how often an open, visible tab asks for the unread count, and how
 # long a customer's audience segments (product, province, overdue...) are cached.

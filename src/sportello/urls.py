@@ -31,6 +31,8 @@ urlpatterns = [
     path("richieste/", include("sportello.servicedesk.urls")),
     path("notifiche/", include("sportello.notices.urls")),
     path("back-office/", include("sportello.backoffice.urls")),
+    # The core system's REST API: API keys only, never a session (integration/api).
+    path("api/", include("sportello.integration.api.urls")),
     path("", include("sportello.core.urls")),
     path("", include("sportello.portal.urls")),
 ]

@@ -22,7 +22,7 @@ from sportello.core.forms import StyledForm
 from sportello.core.models import Company, CompanyKind
 from sportello.core.uploads import check_size, megabytes
 from sportello.integration.feeds import KINDS
-from sportello.integration.models import ImportRun, ImportSource
+from sportello.integration.models import ImportRun, ImportSource, Scope
 from sportello.integration.services import import_file
 from sportello.leasing.models import Product
 from sportello.notices.models import Audience, Notification
@@ -454,3 +454,19 @@ class ImportForm(StyledForm):
             actor=operator,
             dry_run=self.cleaned_data["dry_run"],
         )
+
+
+class ApiKeyForm(StyledForm):
+    """A new API key for the company's core system: a name and what it may do."""
+
+    name = forms.CharField(
+        label=_("Nome"),
+        max_length=100,
+        help_text=_("Per riconoscerla, ad esempio «Sistema gestionale – produzione»."),
+    )
+    scopes = forms.MultipleChoiceField(
+        label=_("Permessi"),
+        choices=Scope.choices,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Scegli almeno un permesso.")},
+    )

@@ -6,7 +6,7 @@ it works for; any other slug is a 404.
 
 from django.urls import path
 
-from .views import broadcasts, desk, imports, register, requests
+from .views import api_keys, broadcasts, desk, imports, register, requests
 
 app_name = "backoffice"
 
@@ -38,4 +38,10 @@ urlpatterns = [
     path(IMPORTS, imports.import_list, name="imports"),
     path(f"{IMPORTS}<int:pk>/", imports.import_run, name="imports_run"),
     path(f"{IMPORTS}<int:pk>/righe-rifiutate/", imports.import_report, name="imports_report"),
+    path("<slug:company>/chiavi-api/", api_keys.api_keys, name="api_keys"),
+    path(
+        "<slug:company>/chiavi-api/<int:pk>/revoca/",
+        api_keys.revoke_api_key,
+        name="revoke_api_key",
+    ),
 ]
