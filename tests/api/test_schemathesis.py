@@ -6,9 +6,9 @@
 2. With company A's key on company B's ids: every operation that takes an id
    answers 404, and acknowledging B's readings changes nothing.
 
-Slow (a few minutes): run by CI as its own stage, ``pytest -m schemathesis
-tests/api``; the default suite skips it (``-m "not schemathesis"`` is not
-needed: the marker is only on this module, which CI runs apart).
+Slow (a minute or more): the default suite leaves it out (``-m 'not
+schemathesis'`` in pyproject's addopts) and CI runs it as a stage of its own on
+PostgreSQL, ``pytest -m schemathesis tests/api`` (a later ``-m`` replaces it).
 """
 
 from __future__ import annotations
