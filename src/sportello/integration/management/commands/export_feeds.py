@@ -6,10 +6,10 @@ import time
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import BaseCommand, CommandParser
 
-from sportello.core.models import Company
 from sportello.integration.feeds.writers import export_company
+from sportello.integration.management.commands._shared import company_named
 
 
 class Command(BaseCommand):
@@ -28,10 +28,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        try:
-            company = Company.objects.get(slug=options["company"])
-        except Company.DoesNotExist:
-            raise CommandError(f"Società sconosciuta: {options['company']}") from None
+        company = company_named(options["company"])
         started = time.monotonic()
         for kind, path, rows in export_company(
             company, options["directory"], invoice_pdfs=options["invoice_pdfs"]

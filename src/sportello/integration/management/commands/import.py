@@ -8,8 +8,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from sportello.core.exports import write_xlsx
-from sportello.core.models import Company
 from sportello.integration.feeds import KINDS
+from sportello.integration.management.commands._shared import company_named, summary
 from sportello.integration.models import ImportSource, ImportStatus
 from sportello.integration.reports import RejectedRowsExporter
 from sportello.integration.services import import_file
@@ -36,10 +36,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        try:
-            company = Company.objects.get(slug=options["company"])
-        except Company.DoesNotExist:
-            raise CommandError(f"Società sconosciuta: {options['company']}") from None
+        company = company_named(options["company"])
         path: Path = options["file"]
         if not path.is_file():
             raise CommandError(f"File non trovato: {path}")
@@ -52,11 +49,7 @@ class Command(BaseCommand):
                 source_kind=ImportSource.COMMAND,
                 dry_run=options["dry_run"],
             )
-        self.stdout.write(
-            f"{run.kind} {path.name}: {run.get_status_display()} — righe {run.rows}, "
-            f"create {run.created}, aggiornate {run.updated}, invariate {run.unchanged}, "
-            f"rifiutate {run.rejected}"
-        )
+        self.stdout.write(f"{run.kind} {path.name}: {summary(run)}")
         for line in run.report[:20]:
             self.stdout.write(
                 f"  riga {line['row']} {line['column']} «{line['value']}»: {line['message']}"

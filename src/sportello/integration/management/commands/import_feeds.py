@@ -8,8 +8,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from sportello.core.models import Company
 from sportello.integration.feeds.writers import ORDER
+from sportello.integration.management.commands._shared import company_named, summary
 from sportello.integration.models import ImportSource, ImportStatus
 from sportello.integration.services import import_file
 
@@ -28,10 +28,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        try:
-            company = Company.objects.get(slug=options["company"])
-        except Company.DoesNotExist:
-            raise CommandError(f"Società sconosciuta: {options['company']}") from None
+        company = company_named(options["company"])
         directory: Path = options["directory"]
         started = time.monotonic()
         for kind in ORDER:
@@ -52,10 +49,7 @@ class Command(BaseCommand):
                         dry_run=options["dry_run"],
                     )
                 self.stdout.write(
-                    f"{kind} {path.name}: {run.get_status_display()} — righe {run.rows}, "
-                    f"create {run.created}, aggiornate {run.updated}, "
-                    f"invariate {run.unchanged}, rifiutate {run.rejected} "
-                    f"({time.monotonic() - begun:.1f} s)"
+                    f"{kind} {path.name}: {summary(run)} ({time.monotonic() - begun:.1f} s)"
                 )
                 if run.status == ImportStatus.REJECTED:
                     for line in run.report[:20]:
