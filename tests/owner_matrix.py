@@ -1169,8 +1169,10 @@ PUBLIC = {
     "core:accessibility",
 }
 
-#: Route prefixes outside the customer site: the back office, the demo's tools, files.
-OUTSIDE = ("admin/", "back-office/", "demo/", "static/", "media/", "^static/", "^media/")
+#: Route prefixes outside the customer site: the back office, the demo's tools, files,
+#: and the REST API (keys, not sessions: its company and scope checks are proved in
+#: tests/integration/test_api_*.py and by schemathesis with another company's key).
+OUTSIDE = ("admin/", "back-office/", "demo/", "static/", "media/", "^static/", "^media/", "api/")
 
 
 # -- the URL walk ----------------------------------------------------------------------
