@@ -130,3 +130,21 @@ def test_a_customer_needs_a_valid_tax_code(release: Tenant) -> None:
         (2, "codice_fiscale"),
         (3, "codice_fiscale"),
     }
+
+
+def test_an_imported_invoice_is_published_and_its_customer_told(release: Tenant) -> None:
+    from sportello.billing import services as billing_services
+    from sportello.billing.models import Invoice
+    from sportello.notices.models import Notification
+
+    text = (
+        "customer_code;number;date;document_type;taxable;vat;total\n"
+        f"{release.customer.code};F-77;30/04/2024;TD01;1.000,00;220,00;1.220,00\n"
+    )
+    assert run(release, "invoices", text).created == 1
+
+    billing_services.notify_published_invoices()
+
+    invoice = Invoice.objects.get(company=release.company, number="F-77")
+    assert invoice.published_at is not None and invoice.notified_at is not None
+    assert Notification.objects.filter(invoice=invoice).exists()
