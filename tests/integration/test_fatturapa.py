@@ -415,3 +415,26 @@ def test_it_tries_again_without_verifying_the_signed_attributes(
 
     assert xml.validation_errors(xml.parse(content)) == []
     assert [command[-1] for command in calls] == ["-binary", "-no_attr_verify"]
+
+
+def test_the_same_xml_kept_under_another_name_keeps_its_invoice_and_links(
+    beta: Tenant,
+) -> None:
+    """The demo stores its XML under its own names, and links contracts itself: the
+    very same file imported again finds nothing to change and unlinks nothing."""
+    from django.core.files.base import ContentFile
+
+    sample = SAMPLES / "official" / "IT01234567890_FPR01.xml"
+    load(beta, sample)
+    invoice = Invoice.objects.get()
+    invoice.xml.save("altrove.xml", ContentFile(sample.read_bytes()), save=True)
+    kept_as = invoice.xml.name
+    contract = make_contract(beta.customer)
+    invoice.contracts.add(contract)
+
+    again = load(beta, sample)
+
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 1)
+    invoice.refresh_from_db()
+    assert list(invoice.contracts.all()) == [contract]
+    assert invoice.xml.name == kept_as

@@ -157,6 +157,21 @@ def _buyer(company: Company, body: extract.BodyData, name: str) -> Customer | Re
     return Rejection(0, column, value, "customer", message)
 
 
+def _same_xml(invoice: Invoice, stored_name: str) -> bool:
+    """Whether the invoice already keeps this very XML (under this name, or under
+    another one with the same content: the demo's, or an older naming)."""
+    if not invoice.xml.name:
+        return False
+    if invoice.xml.name == stored_name:
+        return True
+    digest = stored_name.rsplit("/", 1)[-1].removesuffix(".xml")
+    try:
+        with invoice.xml.open("rb") as kept:
+            return hashlib.sha256(kept.read()).hexdigest() == digest
+    except OSError:
+        return False
+
+
 def _upsert_invoice(
     company: Company,
     customer: Customer,
@@ -210,13 +225,18 @@ def _upsert_invoice(
     else:
         same = all(getattr(invoice, field) == value for field, value in values.items())
         old_contracts = set(invoice.contracts.values_list("pk", flat=True))
-        if same and invoice.xml.name == stored_name and old_contracts == contracts:
+        # A file that names none of the customer's contracts leaves the links the
+        # invoice has (a feed or the demo made them); one that names some sets them.
+        if not contracts:
+            contracts = old_contracts
+        if same and _same_xml(invoice, stored_name) and old_contracts == contracts:
             outcome.unchanged += 1
             return
         for field, value in values.items():
             setattr(invoice, field, value)
         created = False
-    invoice.xml.name = stored_name
+    if not _same_xml(invoice, stored_name):
+        invoice.xml.name = stored_name
     try:
         invoice.clean()
     except ValidationError as error:
