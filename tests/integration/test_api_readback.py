@@ -81,6 +81,24 @@ def test_it_filters_by_updated_since(release: Tenant, api: Client) -> None:
     assert [item["code"] for item in items] == ["RIC-2026-00002", "RIC-2026-00003"]
 
 
+@pytest.mark.parametrize(
+    ("since", "status"),
+    [
+        # Found by schemathesis: PostgreSQL takes no offset beyond ±15:59.
+        ("0407-11-24T22:52:13.87944+18:51", 200),
+        ("0001-01-01T00:00:00+18:00", 422),
+    ],
+)
+def test_it_takes_any_offset_and_refuses_a_moment_out_of_range(
+    release: Tenant, api: Client, since: str, status: int
+) -> None:
+    make_request(release, 1)
+    response = api.get("/api/v1/requests", {"updated_since": since})
+    assert response.status_code == status
+    if status == 200:
+        assert [item["code"] for item in response.json()["items"]] == ["RIC-2026-00001"]
+
+
 def test_it_lists_iban_and_address_changes_with_their_payload(release: Tenant, api: Client) -> None:
     contract = make_contract(release.customer)
     iban = {

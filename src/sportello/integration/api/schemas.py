@@ -7,8 +7,9 @@ import re
 from typing import Annotated, Any
 
 from django.conf import settings
+from django.utils import timezone
 from ninja import Field, Schema
-from pydantic import BeforeValidator
+from pydantic import AfterValidator, BeforeValidator
 
 #: A pushed row: the kind's columns (docs/feeds.md), decimals as strings ("12,50" or "12.50").
 RowValue = str | int | bool | None
@@ -21,8 +22,19 @@ def _iso_only(value: Any) -> Any:
     return value
 
 
+def _in_utc(value: dt.datetime) -> dt.datetime:
+    """The moment in UTC: the database takes any moment there, whatever offset it
+    came with (PostgreSQL refuses offsets beyond ±15:59)."""
+    if timezone.is_naive(value):
+        value = timezone.make_aware(value)
+    try:
+        return value.astimezone(dt.UTC)
+    except OverflowError:
+        raise ValueError("date-time out of range") from None
+
+
 #: ``updated_since``: ISO 8601; without a zone, Europe/Rome time.
-IsoDateTime = Annotated[dt.datetime, BeforeValidator(_iso_only)]
+IsoDateTime = Annotated[dt.datetime, BeforeValidator(_iso_only), AfterValidator(_in_utc)]
 
 
 class ProblemOut(Schema):
