@@ -28,7 +28,7 @@ from sportello.integration.models import ImportRun, ImportSource, ImportStatus
 HEADER = "code;kind;name;codice_fiscale;partita_iva;address;postcode;city;province;email\n"
 ALFA = "B001;legal;Alfa S.r.l.;;00743110157;Via Roma 1;20121;Milano;MI;alfa@example.test\n"
 BRUNO = "B002;natural;Bruno Verdi;VRDBRN80A01F205V;;Via Po 2;10121;Torino;TO;\n"
-BAD = "B003;alien;Carla Neri;;;Via Dante 3;00100;Roma;RM;\n"
+BAD = "B003;alien;Carla Neri;;00743110157;Via Dante 3;00100;Roma;RM;\n"
 VALID = HEADER + ALFA + BRUNO
 WITH_ERRORS = HEADER + ALFA + BAD + BRUNO
 

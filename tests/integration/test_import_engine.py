@@ -148,3 +148,28 @@ def test_an_imported_invoice_is_published_and_its_customer_told(release: Tenant)
     invoice = Invoice.objects.get(company=release.company, number="F-77")
     assert invoice.published_at is not None and invoice.notified_at is not None
     assert Notification.objects.filter(invoice=invoice).exists()
+
+
+def test_one_pass_finds_every_error_of_a_row_and_its_repeated_key(release: Tenant) -> None:
+    """A wrong cell does not hide the row's other errors nor a key it repeats."""
+    contract = make_contract(release.customer, number="900007")
+    text = (
+        "contract_number;due_date;instalment_number;reason;payment_method;amount;paid\n"
+        f"{contract.number};01/01/2026;1;instalment;sepa;100,00;200,00\n"
+        f"{contract.number};01/01/2026;1;instalment;assegno;100,00;0\n"
+    )
+    result = run(release, "schedule", text)
+
+    found = {(line["row"], line["column"], line["code"]) for line in result.report}
+    assert found == {
+        (2, "paid", "paid_too_much"),
+        (3, "payment_method", "choice"),
+        (3, "contract_number, due_date, instalment_number, reason", "duplicate"),
+    }
+
+
+def test_an_unknown_column_is_the_files_error_not_a_rows(release: Tenant) -> None:
+    result = run(release, "customers", CUSTOMERS.replace(";email\n", ";colore\n", 1))
+    assert result.status == ImportStatus.REJECTED
+    assert [(line["row"], line["column"]) for line in result.report] == [(0, "colore")]
+    assert result.rejected == 0

@@ -55,7 +55,7 @@ CASES = [
         "alfa@example.test;02 123456;;no\n"
         "K002;natural;Bruno Verdi;VRDBRN80A01F205V;;Via Po 2;10121;Torino;TO;;;;;sì\n",
         ("Via Po 2", "Via Po 4"),
-        "K003;company;Gamma;;;Via Po 3;10121;Torino;TO;;;;;no",
+        "K003;company;Gamma;;00743110157;Via Po 3;10121;Torino;TO;;;;;no",
         ("kind", "choice"),
     ),
     Case(

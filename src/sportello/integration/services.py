@@ -18,6 +18,7 @@ from typing import IO, TYPE_CHECKING, Any, Protocol
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from sportello.core import audit
 from sportello.core.models import Company
@@ -61,7 +62,8 @@ class Outcome:
 
     @property
     def rejected_rows(self) -> int:
-        return len({r.row for r in self.rejections})
+        """Rows with an error (row 0 is the file itself: a column, the header)."""
+        return len({r.row for r in self.rejections if r.row})
 
 
 class FileLoader(Protocol):
@@ -119,7 +121,7 @@ def _kind(name: str) -> FeedKind:
     try:
         return KINDS[name]
     except KeyError:
-        raise ImportRefused(f"Tipo di dati sconosciuto: {name}") from None
+        raise ImportRefused(_("Tipo di dati sconosciuto: %(kind)s") % {"kind": name}) from None
 
 
 def import_file(
@@ -157,7 +159,7 @@ def import_rows(
     """Load a batch of rows (the API's push): the same checks and writes as a file."""
     feed = _kind(kind)
     if feed.load_rows is None:
-        raise ImportRefused(f"I dati «{kind}» si caricano solo come file.")
+        raise ImportRefused(_("I dati «%(kind)s» si caricano solo come file.") % {"kind": kind})
     load_rows = feed.load_rows
     run = _start(company, feed, source_kind, actor, api_key, "")
     outcome = _apply(lambda: load_rows(company, enumerate(rows, start=1)), dry_run)

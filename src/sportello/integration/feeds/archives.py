@@ -28,6 +28,7 @@ from typing import IO, Any
 from django.conf import settings
 from django.core.files import File
 from django.db import models, transaction
+from django.utils.translation import gettext as _
 
 from sportello.core.models import Company
 from sportello.core.uploads import CheckedUpload, UploadRefused, check_upload, scan
@@ -72,7 +73,7 @@ class FilesKind:
                 outcome.on_rollback.append(files.delete_written)
                 return outcome
         except zipfile.BadZipFile:
-            error = FileError("Il file non è uno ZIP leggibile.")
+            error = FileError(_("Il file non è uno ZIP leggibile."))
         except FileError as refused:
             error = refused
         outcome.reject(Rejection(0, "", "", "file", str(error)))
@@ -87,7 +88,7 @@ def _spooled(source: IO[bytes]) -> Iterator[IO[bytes]]:
         while chunk := source.read(1 << 16):
             size += len(chunk)
             if size > ZIP_MAX_BYTES:
-                raise FileError("Lo ZIP è troppo grande.")
+                raise FileError(_("Lo ZIP è troppo grande."))
             spool.write(chunk)
         spool.seek(0)
         yield spool
@@ -96,9 +97,9 @@ def _spooled(source: IO[bytes]) -> Iterator[IO[bytes]]:
 def _members(archive: zipfile.ZipFile) -> dict[str, zipfile.ZipInfo]:
     infos = [info for info in archive.infolist() if not info.is_dir()]
     if len(infos) > ZIP_MAX_MEMBERS:
-        raise FileError(f"Lo ZIP contiene più di {ZIP_MAX_MEMBERS} file.")
+        raise FileError(_("Lo ZIP contiene più di %(count)s file.") % {"count": ZIP_MAX_MEMBERS})
     if sum(info.file_size for info in infos) > ZIP_MAX_UNCOMPRESSED:
-        raise FileError("Lo ZIP, decompresso, è troppo grande.")
+        raise FileError(_("Lo ZIP, decompresso, è troppo grande."))
     return {info.filename: info for info in infos}
 
 
@@ -159,13 +160,13 @@ class _StoredFiles:
             return
         info = self.members.get(member_name)
         if info is None:
-            yield column, "missing_file", "Il file non è nello ZIP."
+            yield column, "missing_file", _("Il file non è nello ZIP.")
             return
         if info.flag_bits & 0x1:
-            yield column, "encrypted", "Il file nello ZIP è cifrato."
+            yield column, "encrypted", _("Il file nello ZIP è cifrato.")
             return
         if info.file_size > settings.FILE_UPLOAD_MAX_BYTES:
-            yield column, "too_large", "Il file supera la dimensione massima consentita."
+            yield column, "too_large", _("Il file supera la dimensione massima consentita.")
             return
         if "original_name" in row and not row["original_name"]:
             row["original_name"] = PurePosixPath(member_name).name[-200:]
@@ -181,7 +182,7 @@ class _StoredFiles:
                 yield column, str(refused.code), " ".join(refused.messages)
                 return
             if self.kind.content_types and checked.content_type not in self.kind.content_types:
-                yield column, "bad_type", "Tipo di file non consentito."
+                yield column, "bad_type", _("Tipo di file non consentito.")
                 return
             previous = self.stored.get(tuple(row[name] for name in self.key))
             if previous and self._digest(previous) == digest.hexdigest():

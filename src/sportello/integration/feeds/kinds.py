@@ -12,6 +12,8 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import Model
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from sportello.billing.models import Invoice, ScheduleEntry
 from sportello.core.models import Company
@@ -63,7 +65,7 @@ def _customer(required: bool = True) -> Reference:
         "customer",
         _codes(Customer),
         required,
-        "Cliente sconosciuto per questa società.",
+        gettext_lazy("Cliente sconosciuto per questa società."),
     )
 
 
@@ -73,7 +75,7 @@ def _contract(required: bool = True) -> Reference:
         "contract",
         _codes(Contract, code="number"),
         required,
-        "Contratto sconosciuto per questa società.",
+        gettext_lazy("Contratto sconosciuto per questa società."),
     )
 
 
@@ -83,7 +85,7 @@ def _supply_point() -> Reference:
         "supply_point",
         _codes(SupplyPoint),
         True,
-        "Punto di fornitura (POD/PDR) sconosciuto per questa società.",
+        gettext_lazy("Punto di fornitura (POD/PDR) sconosciuto per questa società."),
     )
 
 
@@ -100,7 +102,7 @@ def _canonical(row: dict[str, Any], name: str, clean: Any) -> Problems:
 
 def _customer_check(row: dict[str, Any]) -> Problems:
     if not row["codice_fiscale"] and not row["partita_iva"]:
-        yield "codice_fiscale", "tax_id", "Serve il codice fiscale o la partita IVA."
+        yield "codice_fiscale", "tax_id", _("Serve il codice fiscale o la partita IVA.")
     yield from _canonical(row, "codice_fiscale", clean_codice_fiscale)
     yield from _canonical(row, "partita_iva", clean_partita_iva)
 
@@ -108,30 +110,30 @@ def _customer_check(row: dict[str, Any]) -> Problems:
 def _contract_check(row: dict[str, Any]) -> Problems:
     yield from _canonical(row, "payment_iban", clean_iban)
     if row["end_date"] < row["start_date"]:
-        yield "end_date", "dates", "La data termine precede la data inizio."
+        yield "end_date", "dates", _("La data termine precede la data inizio.")
     if row["amount"] <= 0:
-        yield "amount", "positive", "L'importo deve essere maggiore di zero."
+        yield "amount", "positive", _("L'importo deve essere maggiore di zero.")
     for name in ("advance", "residual_value"):
         if row[name] < 0:
-            yield name, "negative", "L'importo non può essere negativo."
+            yield name, "negative", _("L'importo non può essere negativo.")
 
 
 def _plan_check(row: dict[str, Any]) -> Problems:
     if row["accrual_end"] < row["accrual_start"]:
-        yield "accrual_end", "dates", "La fine competenza precede l'inizio."
+        yield "accrual_end", "dates", _("La fine competenza precede l'inizio.")
 
 
 def _schedule_check(row: dict[str, Any]) -> Problems:
     paid = row["paid"] if row["paid"] is not None else Decimal("0.00")
     if paid < 0:
-        yield "paid", "negative", "Il pagato non può essere negativo."
+        yield "paid", "negative", _("Il pagato non può essere negativo.")
     elif row["amount"] >= 0 and paid > row["amount"]:
-        yield "paid", "paid_too_much", "Il pagato supera l'importo."
+        yield "paid", "paid_too_much", _("Il pagato supera l'importo.")
 
 
 def _invoice_check(row: dict[str, Any]) -> Problems:
     if abs(row["total"] - row["taxable"] - row["vat"]) > HALF_CENT:
-        yield "total", "total", "Il totale non è imponibile + IVA."
+        yield "total", "total", _("Il totale non è imponibile + IVA.")
 
 
 def _point_check(row: dict[str, Any]) -> Problems:
@@ -139,31 +141,35 @@ def _point_check(row: dict[str, Any]) -> Problems:
     if problem is not None:
         yield "code", "identifier", str(problem)
     if row["has_corrector"] and row["commodity"] != "gas":
-        yield "has_corrector", "corrector", "Il correttore c'è solo sui punti gas."
+        yield "has_corrector", "corrector", _("Il correttore c'è solo sui punti gas.")
 
 
 def _consumption_check(row: dict[str, Any]) -> Problems:
     if not 1 <= row["month"] <= 12:
-        yield "month", "month", "Il mese va da 1 a 12."
+        yield "month", "month", _("Il mese va da 1 a 12.")
 
 
 def _measure_check(row: dict[str, Any]) -> Problems:
     if row["interval_minutes"] not in (15, 60):
-        yield "interval_minutes", "interval", "Intervallo di 15 o 60 minuti."
+        yield "interval_minutes", "interval", _("Intervallo di 15 o 60 minuti.")
 
 
 def _window_check(row: dict[str, Any]) -> Problems:
     if row["closes_at"] <= row["opens_at"]:
-        yield "closes_at", "dates", "La chiusura deve seguire l'apertura."
+        yield "closes_at", "dates", _("La chiusura deve seguire l'apertura.")
 
 
 def _document_check(row: dict[str, Any]) -> Problems:
     if not row["code"]:
-        yield "code", "required", "Dato obbligatorio mancante."
+        yield "code", "required", _("Dato obbligatorio mancante.")
     if row["contract"] is not None and row["customer"] is None:
-        yield "customer_code", "required", "Un documento di contratto va legato al suo cliente."
+        yield "customer_code", "required", _("Un documento di contratto va legato al suo cliente.")
     elif row["category"] == DocumentCategory.MINE and row["customer"] is None:
-        yield "customer_code", "required", "Un documento «I miei documenti» va legato a un cliente."
+        yield (
+            "customer_code",
+            "required",
+            _("Un documento «I miei documenti» va legato a un cliente."),
+        )
 
 
 def _document_contract(company: Company) -> RowStep:
@@ -172,7 +178,7 @@ def _document_contract(company: Company) -> RowStep:
 
     def step(row: dict[str, Any]) -> Problems:
         if row["contract"] is not None and holders[row["contract"]] != row["customer"]:
-            yield "contract_number", "other_customer", "Il contratto è di un altro cliente."
+            yield "contract_number", "other_customer", _("Il contratto è di un altro cliente.")
 
     return step
 
@@ -180,7 +186,7 @@ def _document_contract(company: Company) -> RowStep:
 #: Rows of documents; their files come with them in a ZIP (``archives``).
 DOCUMENTS = TabularKind(
     name="documents",
-    label="Documenti",
+    label=gettext_lazy("Documenti"),
     model=Document,
     references=[_customer(required=False), _contract(required=False)],
     fields=["code", "category", "title", "file", "original_name", "published_on"],
@@ -196,7 +202,7 @@ DOCUMENTS = TabularKind(
 TABULAR = [
     TabularKind(
         name="customers",
-        label="Clienti",
+        label=gettext_lazy("Clienti"),
         model=Customer,
         fields=[
             "code",
@@ -219,7 +225,7 @@ TABULAR = [
     ),
     TabularKind(
         name="contracts",
-        label="Contratti",
+        label=gettext_lazy("Contratti"),
         model=Contract,
         references=[
             _customer(),
@@ -263,7 +269,7 @@ TABULAR = [
     ),
     TabularKind(
         name="plan",
-        label="Piano di ammortamento",
+        label=gettext_lazy("Piano di ammortamento"),
         model=PlanInstalment,
         company_field=None,
         references=[_contract()],
@@ -285,7 +291,7 @@ TABULAR = [
     ),
     TabularKind(
         name="schedule",
-        label="Scadenziario",
+        label=gettext_lazy("Scadenziario"),
         model=ScheduleEntry,
         company_field=None,
         references=[_contract()],
@@ -305,7 +311,7 @@ TABULAR = [
     ),
     TabularKind(
         name="assets",
-        label="Beni in locazione",
+        label=gettext_lazy("Beni in locazione"),
         model=Asset,
         company_field=None,
         references=[_contract()],
@@ -321,7 +327,7 @@ TABULAR = [
     ),
     TabularKind(
         name="invoices",
-        label="Fatture (dati)",
+        label=gettext_lazy("Fatture (dati)"),
         model=Invoice,
         references=[
             _customer(),
@@ -330,7 +336,9 @@ TABULAR = [
                 "supply_point",
                 _codes(SupplyPoint),
                 required=False,
-                message="Punto di fornitura (POD/PDR) sconosciuto per questa società.",
+                message=gettext_lazy(
+                    "Punto di fornitura (POD/PDR) sconosciuto per questa società."
+                ),
             ),
         ],
         fields=["number", "date", "document_type", "taxable", "vat", "total"],
@@ -341,7 +349,7 @@ TABULAR = [
     ),
     TabularKind(
         name="supply_points",
-        label="Punti di fornitura",
+        label=gettext_lazy("Punti di fornitura"),
         model=SupplyPoint,
         references=[_customer()],
         fields=[
@@ -373,7 +381,7 @@ TABULAR = [
     ),
     TabularKind(
         name="consumption",
-        label="Prelievi fatturati",
+        label=gettext_lazy("Prelievi fatturati"),
         model=Consumption,
         company_field=None,
         references=[_supply_point()],
@@ -392,7 +400,7 @@ TABULAR = [
     ),
     TabularKind(
         name="measures",
-        label="Misure elettriche",
+        label=gettext_lazy("Misure elettriche"),
         model=Measure,
         company_field=None,
         references=[_supply_point()],
@@ -408,7 +416,7 @@ TABULAR = [
     ),
     TabularKind(
         name="reading_windows",
-        label="Finestre di autolettura",
+        label=gettext_lazy("Finestre di autolettura"),
         model=ReadingWindow,
         fields=["commodity", "opens_at", "closes_at"],
         key=["company", "commodity", "opens_at"],

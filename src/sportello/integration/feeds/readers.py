@@ -18,6 +18,8 @@ from collections.abc import Iterator
 from decimal import Decimal
 from typing import IO, Any
 
+from django.utils.translation import gettext as _
+
 from .values import CellError
 
 Row = tuple[int, dict[str, Any]]
@@ -75,11 +77,11 @@ def _csv_rows(stream: IO[bytes]) -> Iterator[Row]:
     try:
         header_line = text.readline()
     except UnicodeDecodeError:
-        raise FileError("Il file non è in UTF-8: salvarlo come «CSV UTF-8».") from None
+        raise FileError(_("Il file non è in UTF-8: salvarlo come «CSV UTF-8».")) from None
     delimiter = ";" if header_line.count(";") >= header_line.count(",") else ","
     header = [name.strip() for name in next(csv.reader([header_line], delimiter=delimiter), [])]
     if not any(header):
-        raise FileError("Il file è vuoto: manca la riga di intestazione.")
+        raise FileError(_("Il file è vuoto: manca la riga di intestazione."))
     reader = csv.reader(text, delimiter=delimiter)
     number = 1
     try:
@@ -93,9 +95,11 @@ def _csv_rows(stream: IO[bytes]) -> Iterator[Row]:
                 | ({"__extra__": cells[len(header) :]} if len(cells) > len(header) else {}),
             )
     except UnicodeDecodeError:
-        raise FileError(f"Riga {number + 1}: il file non è in UTF-8.") from None
+        raise FileError(_("Riga %(row)s: il file non è in UTF-8.") % {"row": number + 1}) from None
     except csv.Error as error:
-        raise FileError(f"Riga {number}: CSV non leggibile ({error}).") from None
+        raise FileError(
+            _("Riga %(row)s: CSV non leggibile (%(error)s).") % {"row": number, "error": error}
+        ) from None
 
 
 def _xlsx_rows(stream: IO[bytes]) -> Iterator[Row]:
@@ -110,13 +114,13 @@ def _xlsx_rows(stream: IO[bytes]) -> Iterator[Row]:
         workbook = load_workbook(spool, read_only=True, data_only=True)
     except Exception:
         spool.close()
-        raise FileError("Il file non è un foglio Excel (.xlsx) leggibile.") from None
+        raise FileError(_("Il file non è un foglio Excel (.xlsx) leggibile.")) from None
     try:
         sheet = workbook.worksheets[0]
         rows = sheet.iter_rows(values_only=True)
         header = [str(cell).strip() if cell is not None else "" for cell in next(rows, ())]
         if not any(header):
-            raise FileError("Il foglio è vuoto: manca la riga di intestazione.")
+            raise FileError(_("Il foglio è vuoto: manca la riga di intestazione."))
         for number, cells in enumerate(rows, start=2):
             if all(cell is None or cell == "" for cell in cells):
                 continue
@@ -132,15 +136,18 @@ def _jsonl_rows(stream: IO[bytes]) -> Iterator[Row]:
         try:
             text = decoder.decode(line)
         except UnicodeDecodeError:
-            raise FileError(f"Riga {number}: il file non è in UTF-8.") from None
+            raise FileError(_("Riga %(row)s: il file non è in UTF-8.") % {"row": number}) from None
         if not text.strip():
             continue
         try:
             value = json.loads(text, parse_float=Decimal)
         except json.JSONDecodeError:
-            yield number, {"__error__": CellError("json", "Riga JSON non valida.")}
+            yield number, {"__error__": CellError("json", _("Riga JSON non valida."))}
             continue
         if not isinstance(value, dict):
-            yield number, {"__error__": CellError("json", "Ogni riga deve essere un oggetto JSON.")}
+            yield (
+                number,
+                {"__error__": CellError("json", _("Ogni riga deve essere un oggetto JSON."))},
+            )
             continue
         yield number, value

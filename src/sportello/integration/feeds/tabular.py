@@ -23,12 +23,17 @@ import datetime as dt
 import operator
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from django.db import IntegrityError, connection, models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from sportello.core.models import Company
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 from ..models import ImportRun
 from ..services import Outcome, Rejection
@@ -51,6 +56,9 @@ RowCheck = Callable[[dict[str, Any]], Iterable[tuple[str, str, str]]]
 RowStep = Callable[[dict[str, Any]], Iterable[tuple[str, str, str]]]
 
 
+UNKNOWN_CODE = gettext_lazy("Codice sconosciuto per questa società.")
+
+
 @dataclass(frozen=True)
 class Reference:
     """A column naming another object by its code, within the company.
@@ -64,7 +72,7 @@ class Reference:
     field: str
     lookup: Callable[[Company], dict[Any, int]]
     required: bool = True
-    message: str = "Codice sconosciuto per questa società."
+    message: Any = UNKNOWN_CODE
     create: Callable[[Company, str], int] | None = None
 
 
@@ -90,7 +98,7 @@ class TabularKind:
     """
 
     name: str
-    label: str
+    label: StrOrPromise
     model: type[models.Model]
     fields: Sequence[str]
     key: Sequence[str]
@@ -241,69 +249,97 @@ class _Load:
                 counted += 1
                 if counted == 1:
                     for unknown in sorted(set(raw) - self.known - {"__extra__", "__error__"}):
-                        reject(Rejection(1, unknown, "", "unknown_column", "Colonna sconosciuta."))
+                        reject(
+                            Rejection(0, unknown, "", "unknown_column", _("Colonna sconosciuta."))
+                        )
                 if "__error__" in raw or "__extra__" in raw:
                     error = raw.get("__error__") or values.CellError(
-                        "extra_cells", "Più celle che colonne."
+                        "extra_cells", _("Più celle che colonne.")
                     )
                     reject(Rejection(number, "", "", error.code, error.message))
                     continue
                 row: dict[str, Any] = {}
-                failed = False
+                wrong: set[str] = set()
                 for name, parse, required, empty in columns:
                     value = raw.get(name)
                     if value is None or value == "" or (value.__class__ is str and value.isspace()):
                         if required:
                             reject(
                                 Rejection(
-                                    number, name, "", "required", "Dato obbligatorio mancante."
+                                    number, name, "", "required", _("Dato obbligatorio mancante.")
                                 )
                             )
-                            failed = True
+                            wrong.add(name)
                         row[name] = empty
                         continue
                     try:
                         row[name] = parse(value)
                     except values.CellError as error:
                         reject(Rejection(number, name, str(value), error.code, error.message))
-                        failed = True
+                        wrong.add(name)
+                        row[name] = None
                 for ref, column, field_name, found_ids in references:
                     code = row[column]
                     if code is None:
                         row[field_name] = None
                         continue
                     found = found_ids.get(code)
-                    if found is None and ref.create is not None:
+                    if found is None and ref.create is not None and not wrong:
                         found = found_ids[code] = ref.create(self.company, code)
                     if found is None:
-                        reject(Rejection(number, column, code, "unknown", ref.message))
-                        failed = True
+                        reject(Rejection(number, column, code, "unknown", str(ref.message)))
+                        wrong.add(column)
                     row[field_name] = found
-                if failed:
-                    continue
-                if check is not None and self._rejected(number, row, check(row)):
+                if check is not None and self._rejected(number, row, check, wrong):
+                    wrong.add("")
+                if company_field:
+                    row[company_field] = company_id
+                if wrong:
+                    # Staged all the same, so a key repeated by a wrong row is reported
+                    # too; a file with any error is never written.
+                    if self._complete_key(row, derived):
+                        yield (*staged(row), number)
                     continue
                 for name, derive in derived:
                     row[name] = derive(row)
-                if complete is not None and self._rejected(number, row, complete(row)):
+                if complete is not None and self._rejected(number, row, complete, wrong):
                     continue
-                if company_field:
-                    row[company_field] = company_id
                 yield (*staged(row), number)
         finally:
             self.outcome.rows += counted
 
-    def _rejected(
-        self, number: int, row: dict[str, Any], problems: Iterable[tuple[str, str, str]]
-    ) -> bool:
-        """Reports a row's own problems; True when it had any."""
+    def _rejected(self, number: int, row: dict[str, Any], check: RowCheck, wrong: set[str]) -> bool:
+        """Reports a row's own problems; True when it had any.
+
+        A row whose cells were wrong is checked too (every error of the file in one
+        pass), leaving out what the wrong cells make meaningless.
+        """
+        try:
+            problems = list(check(row))
+        except (TypeError, KeyError, AttributeError, ArithmeticError):
+            if not wrong:
+                raise
+            return False
         found = False
         for column_name, code, message in problems:
+            if column_name in wrong:
+                continue
             found = True
             self.outcome.reject(
                 Rejection(number, column_name, str(row.get(column_name, "")), code, message)
             )
         return found
+
+    def _complete_key(self, row: dict[str, Any], derived: list[tuple[str, Any]]) -> bool:
+        """Fills a wrong row out for the staging table; whether its natural key is whole."""
+        for name, derive in derived:
+            try:
+                row[name] = derive(row)
+            except (TypeError, KeyError, AttributeError):
+                row[name] = None
+        for name in self.targets:
+            row.setdefault(name, None)
+        return all(row.get(name) is not None for name in self._key_fields)
 
     # -- the staging table -------------------------------------------------
     # The SQL below is built from model metadata (table and column names,
@@ -335,6 +371,18 @@ class _Load:
 
     # -- set-based steps ---------------------------------------------------
 
+    @property
+    def _key_fields(self) -> list[str]:
+        """The natural key's model fields as the staged row names them."""
+        return list(self.kind.key)
+
+    def _key_feed_columns(self) -> list[str]:
+        """The natural key as the feed's columns (``contract_number``, not ``contract``)."""
+        by_field = {ref.field: ref.column for ref in self.kind.references}
+        return [
+            by_field.get(name, name) for name in self.kind.key if name != self.kind.company_field
+        ]
+
     def _key_columns(self) -> list[str]:
         return [str(model_field(self.kind.model, name).column) for name in self.kind.key]
 
@@ -351,7 +399,7 @@ class _Load:
             self.outcome.reject(
                 Rejection(
                     row_no,
-                    ", ".join(self.kind.key),
+                    ", ".join(self._key_feed_columns()),
                     "",
                     "duplicate",
                     f"Stesso codice della riga {first}: ogni oggetto una volta sola per file.",
@@ -447,7 +495,7 @@ class _Load:
             try:
                 self._fill_stage(cursor, self._staged(rows))
                 if self.outcome.rows == 0 and not self.outcome.errors:
-                    self.outcome.reject(Rejection(0, "", "", "empty", "Il file non ha righe."))
+                    self.outcome.reject(Rejection(0, "", "", "empty", _("Il file non ha righe.")))
                 self._duplicates(cursor)
                 if not self.outcome.errors:
                     self._count(cursor)
@@ -461,8 +509,8 @@ class _Load:
                                 "",
                                 "",
                                 "conflict",
-                                "I dati contrastano con quelli già presenti: "
-                                f"{str(error).splitlines()[0]}",
+                                _("I dati contrastano con quelli già presenti: %(error)s")
+                                % {"error": str(error).splitlines()[0]},
                             )
                         )
             finally:

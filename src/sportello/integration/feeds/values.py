@@ -18,6 +18,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 Parser = Callable[[Any], Any]
 
@@ -42,9 +43,15 @@ def text(max_length: int | None, choices: frozenset[str] = frozenset()) -> Parse
     def parse(value: Any) -> str:
         result = str(value).strip()
         if max_length is not None and len(result) > max_length:
-            raise CellError("too_long", f"Al massimo {max_length} caratteri.")
+            raise CellError(
+                "too_long", _("Al massimo %(count)s caratteri.") % {"count": max_length}
+            )
         if choices and result not in choices:
-            raise CellError("choice", f"Valore non ammesso; ammessi: {', '.join(sorted(choices))}.")
+            raise CellError(
+                "choice",
+                _("Valore non ammesso; ammessi: %(choices)s.")
+                % {"choices": ", ".join(sorted(choices))},
+            )
         return result
 
     return parse
@@ -58,7 +65,7 @@ def email(max_length: int | None) -> Parser:
         try:
             validate_email(result)
         except ValidationError:
-            raise CellError("email", "Indirizzo e-mail non valido.") from None
+            raise CellError("email", _("Indirizzo e-mail non valido.")) from None
         return result
 
     return parse
@@ -77,7 +84,7 @@ def decimal(max_digits: int, places: int) -> Parser:
             try:
                 number = Decimal(raw)
             except InvalidOperation:
-                raise CellError("number", "Non è un numero (es. 1.234,56).") from None
+                raise CellError("number", _("Non è un numero (es. 1.234,56).")) from None
             # The common case, checked on the text: plain digits, few enough both sides.
             sign = raw.startswith("-")
             whole = (len(raw) if point == -1 else point) - sign
@@ -88,20 +95,20 @@ def decimal(max_digits: int, places: int) -> Parser:
             ):
                 return number
         elif isinstance(value, bool):
-            raise CellError("number", "Non è un numero.")
+            raise CellError("number", _("Non è un numero."))
         elif isinstance(value, int | Decimal):
             number = Decimal(value)
         elif isinstance(value, float):
             number = Decimal(repr(value))
         else:
-            raise CellError("number", "Non è un numero (es. 1.234,56).")
+            raise CellError("number", _("Non è un numero (es. 1.234,56)."))
         exponent = number.as_tuple().exponent
         if not isinstance(exponent, int):
-            raise CellError("number", "Non è un numero (es. 1.234,56).")
+            raise CellError("number", _("Non è un numero (es. 1.234,56)."))
         if exponent < -places:
-            raise CellError("decimals", f"Al massimo {places} decimali.")
+            raise CellError("decimals", _("Al massimo %(count)s decimali.") % {"count": places})
         if abs(number) >= limit:
-            raise CellError("too_large", "Numero troppo grande.")
+            raise CellError("too_large", _("Numero troppo grande."))
         return number
 
     return parse
@@ -110,17 +117,17 @@ def decimal(max_digits: int, places: int) -> Parser:
 def integer(minimum: int | None = None, maximum: int | None = None) -> Parser:
     def parse(value: Any) -> int:
         if isinstance(value, bool):
-            raise CellError("integer", "Non è un numero intero.")
+            raise CellError("integer", _("Non è un numero intero."))
         if isinstance(value, float) and value.is_integer():
             value = int(value)
         try:
             number = int(value if value.__class__ is str else str(value))
         except ValueError:
-            raise CellError("integer", "Non è un numero intero.") from None
+            raise CellError("integer", _("Non è un numero intero.")) from None
         if minimum is not None and number < minimum:
-            raise CellError("too_small", f"Almeno {minimum}.")
+            raise CellError("too_small", _("Almeno %(minimum)s.") % {"minimum": minimum})
         if maximum is not None and number > maximum:
-            raise CellError("too_large", f"Al massimo {maximum}.")
+            raise CellError("too_large", _("Al massimo %(maximum)s.") % {"maximum": maximum})
         return number
 
     return parse
@@ -132,7 +139,7 @@ def date(value: Any) -> dt.date:
         try:
             return dt.date(int(value[6:]), int(value[3:5]), int(value[:2]))
         except ValueError:
-            raise CellError("date", "Data non valida (gg/mm/aaaa o aaaa-mm-gg).") from None
+            raise CellError("date", _("Data non valida (gg/mm/aaaa o aaaa-mm-gg).")) from None
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):
@@ -145,7 +152,7 @@ def date(value: Any) -> dt.date:
             return dt.date(year, month, day)
         return dt.date.fromisoformat(raw)
     except ValueError:
-        raise CellError("date", "Data non valida (gg/mm/aaaa o aaaa-mm-gg).") from None
+        raise CellError("date", _("Data non valida (gg/mm/aaaa o aaaa-mm-gg).")) from None
 
 
 def datetime(value: Any) -> dt.datetime:
@@ -169,7 +176,7 @@ def datetime(value: Any) -> dt.datetime:
                 moment = dt.datetime.fromisoformat(raw)
         except ValueError:
             raise CellError(
-                "datetime", "Data e ora non valide (aaaa-mm-ggThh:mm+01:00 o gg/mm/aaaa hh:mm)."
+                "datetime", _("Data e ora non valide (aaaa-mm-ggThh:mm+01:00 o gg/mm/aaaa hh:mm).")
             ) from None
     if timezone.is_naive(moment):
         earlier = moment.replace(tzinfo=_EUROPE_ROME, fold=0)
@@ -177,13 +184,17 @@ def datetime(value: Any) -> dt.datetime:
         if earlier.utcoffset() != later.utcoffset():
             raise CellError(
                 "ambiguous_time",
-                "Ora inesistente o ripetuta al cambio d'ora: indicare lo scarto (+01:00 o +02:00).",
+                _(
+                    "Ora inesistente o ripetuta al cambio d'ora: indicare lo scarto (+01:00 o +02:00)."
+                ),
             )
         round_trip = earlier.astimezone(dt.UTC).astimezone(_EUROPE_ROME)
         if round_trip.replace(tzinfo=None) != moment:
             raise CellError(
                 "ambiguous_time",
-                "Ora inesistente o ripetuta al cambio d'ora: indicare lo scarto (+01:00 o +02:00).",
+                _(
+                    "Ora inesistente o ripetuta al cambio d'ora: indicare lo scarto (+01:00 o +02:00)."
+                ),
             )
         moment = earlier
     return moment.astimezone(dt.UTC)
@@ -197,7 +208,7 @@ def boolean(value: Any) -> bool:
         return True
     if raw in _FALSE:
         return False
-    raise CellError("boolean", "Valore sì/no non valido (sì, no, 1, 0).")
+    raise CellError("boolean", _("Valore sì/no non valido (sì, no, 1, 0)."))
 
 
 def for_field(field: models.Field[Any, Any]) -> Parser:
