@@ -24,12 +24,14 @@ def test_it_creates_a_key_and_shows_it_once(
     desk: Client, release: Tenant, operator: PortalUser
 ) -> None:
     response = desk.post(page(release), {"name": "Gestionale", "scopes": [Scope.READ_READINGS]})
-    assert response.status_code == 200
-    assert "no-store" in response["Cache-Control"]
+    # POST → redirect → GET: reloading the page cannot create a second key.
+    assert (response.status_code, response["Location"]) == (302, page(release))
     key = ApiKey.objects.get()
-    clear = response.context["new_key"]
+    shown = desk.get(page(release))
+    assert "no-store" in shown["Cache-Control"]
+    clear = shown.context["new_key"]
     assert clear.startswith("spk_") and ApiKey.hash_key(clear) == key.key_hash
-    assert clear in response.content.decode()
+    assert clear in shown.content.decode()
     assert (key.company, key.scopes, key.created_by) == (
         release.company,
         [Scope.READ_READINGS],
@@ -40,6 +42,25 @@ def test_it_creates_a_key_and_shows_it_once(
     listed = desk.get(page(release)).content.decode()
     assert clear not in listed
     assert key.prefix in listed and "Gestionale" in listed
+    assert ApiKey.objects.count() == 1
+
+
+def test_it_keeps_the_new_key_for_a_get_not_a_head(desk: Client, release: Tenant) -> None:
+    desk.post(page(release), {"name": "Gestionale", "scopes": [Scope.READ_READINGS]})
+    assert desk.head(page(release)).status_code == 200
+    assert desk.get(page(release)).context["new_key"].startswith("spk_")
+
+
+def test_it_says_which_keys_are_active(desk: Client, release: Tenant) -> None:
+    ApiKey.issue(release.company, "Viva")
+    old, _clear = ApiKey.issue(release.company, "Vecchia")
+    old.revoked_at = old.created_at
+    old.save(update_fields=["revoked_at"])
+    rows = desk.get(page(release)).content.decode().split("<tr>")
+    viva = next(row for row in rows if "Viva" in row)
+    vecchia = next(row for row in rows if "Vecchia" in row)
+    assert "Attiva" in viva and "Revoca" in viva
+    assert "Attiva" not in vecchia and "Revocata il" in vecchia
 
 
 def test_it_needs_a_name_and_a_scope(desk: Client, release: Tenant) -> None:

@@ -27,7 +27,12 @@ from sportello.core import periodic
 from sportello.core.models import AuditEvent, OutboxEmail
 from sportello.notices.models import Category, Channel, Notification, NotificationPreference
 
-NOTE = "Per considerare fiscalmente valido il documento pubblicato nell'Area Clienti"
+#: The same as the e-invoice's page: the XML through SdI is the invoice, not a printed copy.
+NOTE = (
+    "La fattura fiscalmente valida è il file XML trasmesso tramite il Sistema di Interscambio"
+    " (SdI) dell'Agenzia delle Entrate: non va stampata. I PDF e le pagine dell'Area Clienti"
+)
+OLD_NOTE = "è necessario stamparlo"
 
 
 @pytest.fixture
@@ -59,7 +64,7 @@ def test_it_lists_published_invoices_and_credit_notes(archive: Tenant) -> None:
     assert numbers(page) == ["3/2024", "2/2024", "1/2024"]
     assert "Nota di credito" in page and "Fattura" in page
     assert "84963" in page and "122,00\xa0€" in page and "22,00\xa0€" in page
-    assert NOTE in page
+    assert NOTE in page and OLD_NOTE not in page
 
 
 def test_it_shows_the_invoices_in_english(archive: Tenant) -> None:
@@ -231,6 +236,8 @@ def test_it_notifies_a_published_invoice_once(release: Tenant) -> None:
     assert emails[0].subject == "Release S.p.A. – nuova fattura disponibile"
     assert "7/2024" in emails[0].body_text
     assert "https://release.test/fatture-e-pagamenti/fatture/" in emails[0].body_text
+    assert "non va stampata" in emails[0].body_text and OLD_NOTE not in emails[0].body_text
+    assert "non va stampata" in emails[0].body_html and OLD_NOTE not in emails[0].body_html
     invoice.refresh_from_db()
     later.refresh_from_db()
     assert invoice.notified_at is not None and later.notified_at is None

@@ -79,6 +79,7 @@ def test_it_lists_the_bills_of_the_first_point_from_the_first_invoice_year(bills
     assert numbers(page) == ["E-2/2024", "E-1/2024"]
     assert "<h1" in page and "Elenco fatture</h1>" in page
     assert "dal 2014 in poi" in page
+    assert "non va stampata" in page and "è necessario stamparlo" not in page
 
 
 def test_it_follows_the_point_chosen_in_the_header(bills: Bills) -> None:

@@ -1,7 +1,7 @@
 """In a real browser (I3): an operator creates an API key with two permissions, copies it from
-the page where it is shown once, and the key reads the API of the live server; revoked in the
-page, the same call is refused with a problem. The page passes axe on a desktop and on a
-390 px phone, and reads in English too."""
+the page where it is shown once (a reload shows it no more and creates no second key), and the
+key reads the API of the live server; revoked in the page, the same call is refused with a
+problem. The page passes axe on a desktop and on a 390 px phone, and reads in English too."""
 
 from __future__ import annotations
 
@@ -71,11 +71,15 @@ def test_it_creates_a_key_that_reads_the_api_until_it_is_revoked(
     assert content_type.startswith("application/json")
     assert isinstance(body["items"], list) and "next_cursor" in body
 
-    # Shown once: the same page read again has the key's prefix, never the key.
-    page.goto(page.url)
+    expect(row).to_contain_text("Attiva")
+
+    # Shown once: the page reloaded has the key's prefix, never the key; and since the
+    # POST answered with a redirect, the reload is a GET that creates no second key.
+    page.reload()
     expect(page.locator("#new-key")).to_have_count(0)
     assert clear not in page.content()
     expect(row).to_be_visible()
+    expect(page.locator("#api-keys tbody tr").filter(has_text=NAME)).to_have_count(1)
 
     row.get_by_role("button", name=f"Revoca {NAME}").click()
     expect(page.get_by_role("status").first).to_have_text("Chiave revocata: non funziona più.")
@@ -88,7 +92,7 @@ def test_it_creates_a_key_that_reads_the_api_until_it_is_revoked(
     assert content_type.startswith("application/problem+json")
     assert body["status"] == 401
     with portal.database.active():
-        key = ApiKey.objects.get(company__slug="release", name=NAME)
+        key = ApiKey.objects.get(company__slug="release", name=NAME)  # one, not two
         assert key.scopes == [Scope.READ_REQUESTS, Scope.READ_READINGS]
         assert key.revoked_at is not None and key.last_used_at is not None
         assert key.created_by is not None and key.created_by.username == "operatore-release"

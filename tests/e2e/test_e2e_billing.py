@@ -100,7 +100,9 @@ def test_it_walks_a_customer_from_home_to_an_e_invoice(portal: Portal, page: Pag
     page.get_by_text("Menu", exact=True).click()
     page.get_by_role("link", name="Fatture", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Fatture e note di credito")
-    expect(page.get_by_text("Per considerare fiscalmente valido")).to_be_visible()
+    expect(page.locator("#fiscal-note")).to_contain_text(
+        "La fattura fiscalmente valida è il file XML"
+    )
     assert_accessible(page)
     number = table(page, "invoices")[0][0]
     with portal.database.active():

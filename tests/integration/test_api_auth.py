@@ -166,6 +166,27 @@ def test_it_titles_problems_in_italian_or_english(
     assert response["Content-Language"] == language
 
 
+def test_it_says_every_detail_in_english_when_asked(release: Tenant) -> None:
+    """The detail is translated where it is raised (here in the auth), so the whole request
+    runs in the client's language, not only the making of the problem document."""
+    _key, clear = ApiKey.issue(release.company, "Gestionale", [Scope.READ_REQUESTS])
+    english = key_client(release, clear, HTTP_ACCEPT_LANGUAGE="en")
+    document = problem(english.get(READINGS))
+    assert document["detail"] == "The key does not have the “read_readings” permission."
+    assert problem(release.client().get(READINGS, HTTP_ACCEPT_LANGUAGE="en"))["detail"] == (
+        "A valid API key is needed: Authorization: Bearer spk_…"
+    )
+    italian = key_client(release, clear, HTTP_ACCEPT_LANGUAGE="de")
+    assert problem(italian.get(READINGS))["detail"] == (
+        "La chiave non ha il permesso «read_readings»."
+    )
+
+
+def test_it_leaves_the_portal_pages_in_italian(release: Tenant) -> None:
+    page = release.client().get("/", HTTP_ACCEPT_LANGUAGE="en", follow=True)
+    assert page["Content-Language"] == "it"
+
+
 def test_it_answers_unknown_addresses_and_methods_with_problems(api: Client) -> None:
     assert problem(api.get("/api/v1/nothing-here"))["status"] == 404
     not_allowed = api.delete(READINGS)

@@ -97,6 +97,31 @@ def test_it_needs_an_idempotency_key(api: Client) -> None:
     assert not ImportRun.objects.exists()
 
 
+@pytest.mark.parametrize("key", ["", "   ", "x" * 256, '"' + "x" * 256 + '"'])
+def test_it_answers_400_to_a_malformed_idempotency_key(api: Client, key: str) -> None:
+    response = post(api, PUSH, ROWS, key=key)
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/problem+json"
+    assert response.json()["type"] == "urn:sportello:problem:idempotency-key-invalid"
+    assert not ImportRun.objects.exists()
+
+
+def test_it_takes_a_key_of_255_characters_quoted_or_bare(api: Client) -> None:
+    assert post(api, PUSH, ROWS, key="x" * 255).status_code == 200
+    again = post(api, PUSH, ROWS, key='"' + "x" * 255 + '"')
+    assert again[idempotency.REPLAYED] == "true"
+
+
+def test_it_says_the_key_is_missing_in_english_when_asked(api: Client) -> None:
+    response = post(api, PUSH, ROWS, key=None, HTTP_ACCEPT_LANGUAGE="en-GB,en;q=0.9")
+    document = response.json()
+    assert (response.status_code, response["Content-Language"]) == (400, "en")
+    assert document["title"] == "Bad request"
+    assert document["detail"] == "The Idempotency-Key header is missing."
+    italian = post(api, PUSH, ROWS, key=None).json()
+    assert italian["detail"] == "Manca l'intestazione Idempotency-Key."
+
+
 def test_it_replays_the_first_answer_to_the_same_request(api: Client) -> None:
     first = post(api, PUSH, ROWS, key='"8e03978e-40d5"')
     again = post(api, PUSH, ROWS, key="8e03978e-40d5")

@@ -1,8 +1,9 @@
 """A company's API keys: the list, a new key (shown once), revoking one.
 
-The clear key is in the answer to the POST that created it and nowhere else:
-the page is not stored by the browser (``no-store``), and the database holds
-only its hash.
+Creating a key answers with a redirect (POST → redirect → GET), so reloading
+the page cannot create a second key. The clear key waits in the session for
+that one GET, which pops it: shown once, in a page the browser does not store
+(``no-store``); the database holds only its hash, and nothing logs it.
 """
 
 from __future__ import annotations
@@ -23,19 +24,24 @@ from ..access import OfficeRequest, company_for, operator_required, origin_for
 from ..forms import ApiKeyForm
 
 
+def new_key_session_key(company_pk: int) -> str:
+    """Per company, so a key made for one is never shown on another's page."""
+    return f"_new_api_key_{company_pk}"
+
+
 @require_http_methods(["GET", "HEAD", "POST"])
 @sensitive_post_parameters()
 @operator_required
-def api_keys(request: OfficeRequest, company: str) -> HttpResponse:
+def api_keys(request: OfficeRequest, company: str) -> HttpResponseBase:
     office = company_for(request, company)
     form = ApiKeyForm(request.POST if request.method == "POST" else None)
-    new_key = None
     if form.is_valid():
         data = form.cleaned_data
-        _issued, new_key = issue_key(
+        _issued, clear = issue_key(
             origin_for(request, office), office, data["name"], data["scopes"]
         )
-        form = ApiKeyForm()
+        request.session[new_key_session_key(office.pk)] = clear
+        return redirect("backoffice:api_keys", office.slug)
     context = {
         "company": office,
         "active": "api_keys",
@@ -44,9 +50,14 @@ def api_keys(request: OfficeRequest, company: str) -> HttpResponse:
             (key, [str(Scope(scope).label) for scope in key.scopes if scope in Scope.values])
             for key in company_keys(office).select_related("created_by")
         ],
-        "new_key": new_key,
+        # Only a GET takes the key: a HEAD (a link checker) must not swallow it.
+        "new_key": (
+            request.session.pop(new_key_session_key(office.pk), None)
+            if request.method == "GET"
+            else None
+        ),
     }
-    response = render(request, "backoffice/api_keys.html", context)
+    response: HttpResponse = render(request, "backoffice/api_keys.html", context)
     add_never_cache_headers(response)
     return response
 

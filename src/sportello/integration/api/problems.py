@@ -4,6 +4,8 @@
 and ``instance``; the title and the detail are in the language the client's
 ``Accept-Language`` asks for (Italian or English; Italian otherwise), as the
 portal's pages ignore that header but a core system has no language switch.
+The language is active for the whole request (``in_client_language``), since a
+detail is translated where it is raised, in the auth, a service or a view.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.utils import translation
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.utils.translation.trans_real import parse_accept_lang_header
@@ -81,6 +84,28 @@ def api_language(request: HttpRequest) -> str:
         if language in available:
             return language
     return str(settings.LANGUAGE_CODE)
+
+
+def in_client_language(
+    view: Callable[..., HttpResponseBase],
+) -> Callable[..., HttpResponseBase]:
+    """Run ``view`` in the language of the client's ``Accept-Language``.
+
+    The portal's ``LanguageMiddleware`` has activated the cookie's or Italian;
+    every API address is wrapped in this, so the portal's pages are untouched.
+    """
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        language = api_language(request)
+        with translation.override(language):
+            request.LANGUAGE_CODE = language
+            response = view(request, *args, **kwargs)
+        response["Content-Language"] = language
+        patch_vary_headers(response, ["Accept-Language"])
+        return response
+
+    return wrapper
 
 
 def problem_response(request: HttpRequest, problem: Problem) -> HttpResponse:

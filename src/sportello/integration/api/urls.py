@@ -57,9 +57,11 @@ def _patterns() -> list[URLPattern | URLResolver]:
     wrapped: list[URLPattern | URLResolver] = []
     for pattern in patterns:
         if isinstance(pattern, URLPattern):
-            pattern.callback = problems.problems_for_plain_errors(pattern.callback)
+            pattern.callback = problems.in_client_language(
+                problems.problems_for_plain_errors(pattern.callback)
+            )
         wrapped.append(pattern)
-    wrapped.append(path("<path:rest>", problems.unknown_address))
+    wrapped.append(path("<path:rest>", problems.in_client_language(problems.unknown_address)))
     return wrapped
 
 
