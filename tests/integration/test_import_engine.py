@@ -173,3 +173,12 @@ def test_an_unknown_column_is_the_files_error_not_a_rows(release: Tenant) -> Non
     assert result.status == ImportStatus.REJECTED
     assert [(line["row"], line["column"]) for line in result.report] == [(0, "colore")]
     assert result.rejected == 0
+
+
+def test_the_report_speaks_the_language_of_the_run(release: Tenant) -> None:
+    from django.utils import translation
+
+    text = CUSTOMERS.replace("Via Po 2", "")
+    with translation.override("en"):
+        result = run(release, "customers", text)
+    assert [line["message"] for line in result.report] == ["Required value missing."]
