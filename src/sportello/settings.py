@@ -315,8 +315,11 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_AUTOREFRESH = DEBUG
-# Largest upload accepted anywhere (attachments, imports); views check it too.
+# Largest upload accepted anywhere (attachments); views check it too.
 FILE_UPLOAD_MAX_BYTES = env_int("FILE_UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
+# Largest feed file an operator uploads in the back office (streamed from a
+# temporary file; larger feeds go through ``manage.py import`` or the API).
+IMPORT_UPLOAD_MAX_BYTES = env_int("IMPORT_UPLOAD_MAX_BYTES", 200 * 1024 * 1024)
 # The service desk's attachments (E3, E5, E7): files per message, bytes per request.
 REQUEST_FILES_PER_MESSAGE = env_int("REQUEST_FILES_PER_MESSAGE", 5)
 REQUEST_FILES_MAX_TOTAL_BYTES = env_int("REQUEST_FILES_MAX_TOTAL_BYTES", 25 * 1024 * 1024)

@@ -174,7 +174,7 @@ def test_it_writes_nothing_on_a_dry_run_and_offers_the_real_one(
 def test_it_refuses_a_file_over_the_upload_limit(
     desk: Client, release: Tenant, settings: Settings
 ) -> None:
-    settings.FILE_UPLOAD_MAX_BYTES = 100
+    settings.IMPORT_UPLOAD_MAX_BYTES = 100
 
     response = upload(desk, release.company, VALID)
 

@@ -434,11 +434,11 @@ class ImportForm(StyledForm):
         self.fields["file"].help_text = _(
             "CSV (separato da «;» o «,»), XLSX o JSON lines; le fatture FatturaPA e le "
             "ricevute SdI in XML, P7M o ZIP. Al massimo %(limit)s MB."
-        ) % {"limit": megabytes(settings.FILE_UPLOAD_MAX_BYTES)}
+        ) % {"limit": megabytes(settings.IMPORT_UPLOAD_MAX_BYTES)}
 
     def clean_file(self) -> UploadedFile[bytes]:
         upload: UploadedFile[bytes] = self.cleaned_data["file"]
-        check_size(upload, max_bytes=settings.FILE_UPLOAD_MAX_BYTES)
+        check_size(upload, max_bytes=settings.IMPORT_UPLOAD_MAX_BYTES)
         return upload
 
     def save(self, company: Company, operator: PortalUser) -> ImportRun:
