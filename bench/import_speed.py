@@ -201,6 +201,8 @@ def main() -> None:
         write_schedule(path, rows)
         write_schedule(changed, rows, changed_every=100)
         floor = copy_floor(path)
+        with connection.cursor() as cursor:  # each size starts from an empty schedule
+            cursor.execute("TRUNCATE billing_scheduleentry")
         first = import_in_child(path)
         second = import_in_child(path)
         third = import_in_child(changed)
