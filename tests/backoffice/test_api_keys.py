@@ -73,7 +73,12 @@ def test_it_needs_a_name_and_a_scope(desk: Client, release: Tenant) -> None:
 def test_it_revokes_a_key(desk: Client, release: Tenant) -> None:
     key, clear = ApiKey.issue(release.company, "Vecchia")
     url = reverse("backoffice:revoke_api_key", args=[release.company.slug, key.pk])
-    assert desk.get(url).status_code == 405
+    question = desk.get(url)
+    assert (
+        question.status_code == 200 and "Revocare la chiave «Vecchia»" in question.content.decode()
+    )
+    key.refresh_from_db()
+    assert key.revoked_at is None  # asking revokes nothing
     assert desk.post(url).status_code == 302
     key.refresh_from_db()
     assert key.revoked_at is not None
@@ -89,6 +94,7 @@ def test_it_keeps_other_companies_keys_out_of_reach(
     assert desk.get(page(energia)).status_code == 404
     assert "Loro" not in desk.get(page(release)).content.decode()
     url = reverse("backoffice:revoke_api_key", args=[release.company.slug, theirs.pk])
+    assert desk.get(url).status_code == 404
     assert desk.post(url).status_code == 404
     theirs.refresh_from_db()
     assert theirs.revoked_at is None

@@ -81,10 +81,13 @@ def test_it_creates_a_key_that_reads_the_api_until_it_is_revoked(
     expect(row).to_be_visible()
     expect(page.locator("#api-keys tbody tr").filter(has_text=NAME)).to_have_count(1)
 
-    row.get_by_role("button", name=f"Revoca {NAME}").click()
+    row.get_by_role("link", name=f"Revoca {NAME}").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Revoca la chiave API")
+    accessible_on_desktop_and_phone(page)
+    page.get_by_role("button", name=f"Revoca {NAME}").click()
     expect(page.get_by_role("status").first).to_have_text("Chiave revocata: non funziona più.")
     expect(row).to_contain_text("Revocata il")
-    expect(row.get_by_role("button")).to_have_count(0)
+    expect(row.get_by_role("link", name=f"Revoca {NAME}")).to_have_count(0)
     accessible_on_desktop_and_phone(page)
 
     status, content_type, body = read_readings(portal, clear)

@@ -15,7 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from sportello.integration.keys import company_keys, issue_key, revoke_key
 from sportello.integration.models import Scope
@@ -62,11 +62,15 @@ def api_keys(request: OfficeRequest, company: str) -> HttpResponseBase:
     return response
 
 
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 @operator_required
 def revoke_api_key(request: OfficeRequest, company: str, pk: int) -> HttpResponseBase:
+    """GET asks (revoking is for good: the core system using the key stops); POST revokes."""
     office = company_for(request, company)
-    key = get_object_or_404(company_keys(office), pk=pk)
+    key = get_object_or_404(company_keys(office).filter(revoked_at__isnull=True), pk=pk)
+    if request.method != "POST":
+        context = {"company": office, "active": "api_keys", "key": key}
+        return render(request, "backoffice/api_key_revoke.html", context)
     revoke_key(origin_for(request, office), key)
     messages.success(request, _("Chiave revocata: non funziona più."))
     return redirect("backoffice:api_keys", office.slug)
