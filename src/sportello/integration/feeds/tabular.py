@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 import operator
+import tempfile
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import IO, TYPE_CHECKING, Any
@@ -181,6 +182,23 @@ def _db_value(model_field: models.Field[Any, Any], value: Any) -> Any:
     if value is None:
         return None
     return model_field.get_db_prep_save(value, connection)
+
+
+#: COPY's text format: a backslash, a tab, a line end inside a value are escaped.
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def _copy_text(value: Any) -> str:
+    """A value as PostgreSQL's COPY text format reads it back (NULL is ``\\N``)."""
+    if value is None:
+        return "\\N"
+    if value is True:
+        return "t"
+    if value is False:
+        return "f"
+    if value.__class__ is str:
+        return str(value.translate(_COPY_ESCAPES))
+    return str(value)  # int, Decimal, date, aware datetime: their str() is ISO
 
 
 def _as_is(value: Any) -> Any:
@@ -361,13 +379,33 @@ class _Load:
         quote = connection.ops.quote_name
         names = ", ".join([*(quote(c) for c in self.db_columns), "row_no"])
         if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {self.STAGE} ({names}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
+            lines = ("\t".join([_copy_text(value) for value in row]) + "\n" for row in rows)
+            copy_in = f"COPY {self.STAGE} ({names}) FROM STDIN"
+            if not self._checks_use_the_database():
+                # Streamed: the server reads the rows while the next ones are checked.
+                with cursor.cursor.copy(copy_in) as copy:
+                    for line in lines:
+                        copy.write(line)
+                return
+            # Checking these rows may query or create reference data on this very
+            # connection, which a COPY in progress holds: they are written to a
+            # temporary file first (on disk, so memory stays flat), then copied.
+            with tempfile.TemporaryFile("w+", encoding="utf-8", newline="") as buffer:
+                buffer.writelines(lines)
+                buffer.seek(0)
+                with cursor.cursor.copy(copy_in) as copy:
+                    while chunk := buffer.read(1 << 20):
+                        copy.write(chunk)
         else:
             marks = ", ".join(["%s"] * (len(self.db_columns) + 1))
             insert = f"INSERT INTO {self.STAGE} ({names}) VALUES ({marks})"  # noqa: S608
             cursor.executemany(insert, rows)
+
+    def _checks_use_the_database(self) -> bool:
+        """Whether checking a row may query: creating reference data, a completing step."""
+        return self.complete is not None or any(
+            ref.create is not None for ref in self.kind.references
+        )
 
     # -- set-based steps ---------------------------------------------------
 
@@ -493,7 +531,10 @@ class _Load:
         with connection.cursor() as cursor:
             self._create_stage(cursor)
             try:
-                self._fill_stage(cursor, self._staged(rows))
+                # A savepoint: a file that stops being readable halfway aborts the
+                # COPY, and the run must still say why and drop its table.
+                with transaction.atomic():
+                    self._fill_stage(cursor, self._staged(rows))
                 if self.outcome.rows == 0 and not self.outcome.errors:
                     self.outcome.reject(Rejection(0, "", "", "empty", _("Il file non ha righe.")))
                 self._duplicates(cursor)
