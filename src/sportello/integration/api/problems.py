@@ -140,6 +140,13 @@ def _validation_problem(exc: ValidationError) -> Problem:
     if missing_key:
         # The draft (section 2.7) answers a request without the key with 400.
         return Problem(400, "idempotency-key-missing", _("Manca l'intestazione Idempotency-Key."))
+    if any(error["loc"][-1:] == ["Idempotency-Key"] for error in errors):
+        # …and a malformed one (empty, too long) with 400 too, not 422.
+        return Problem(
+            400,
+            "idempotency-key-invalid",
+            _("Idempotency-Key vuota o più lunga di 255 caratteri."),
+        )
     return Problem(
         422,
         "validation",
