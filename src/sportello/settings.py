@@ -267,6 +267,9 @@ OTP_EMAIL_THROTTLE_FACTOR = 0
 SESSION_ABSOLUTE_SECONDS = 12 * 60 * 60
 SESSION_COOKIE_AGE = 30 * 60
 SESSION_SAVE_EVERY_REQUEST = True
+# ...but an unchanged session is written at most once a minute (core.middleware.SessionMiddleware):
+# the idle limit slides from the last write, so it ends 29 to 30 minutes after the last request.
+SESSION_SAVE_INTERVAL = 60
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = not DEBUG

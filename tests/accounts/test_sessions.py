@@ -72,3 +72,48 @@ def test_it_sends_an_expired_session_to_the_login_page(release: Tenant) -> None:
 
     assert response.status_code == 302
     assert response["Location"].startswith("/accesso/")
+
+
+def expiry(client: object) -> dt.datetime:
+    key = client.cookies["sessionid"].value  # type: ignore[attr-defined]
+    return Session.objects.get(session_key=key).expire_date
+
+
+def test_it_writes_an_unchanged_session_at_most_once_a_minute(release: Tenant) -> None:
+    client = release.client()
+    with time_machine.travel(timezone.now(), tick=False) as clock:
+        log_in(client, "mrossi")  # a change: written at once
+        written = expiry(client)
+        clock.shift(dt.timedelta(seconds=30))
+        client.get("/")
+        unchanged = expiry(client)
+        clock.shift(dt.timedelta(seconds=31))
+        client.get("/")
+
+        assert unchanged == written
+        assert expiry(client) == written + dt.timedelta(seconds=61)
+
+
+def test_it_still_slides_the_idle_limit_with_activity(release: Tenant) -> None:
+    client = release.client()
+    with time_machine.travel(timezone.now(), tick=False) as clock:
+        log_in(client, "mrossi")
+        for _ in range(4):  # a request every 20 minutes: 80 minutes logged in
+            clock.shift(dt.timedelta(minutes=20))
+            assert client.get("/").context["user"] == release.user
+        clock.shift(dt.timedelta(minutes=29, seconds=59))
+
+        assert client.get("/").context["user"] == release.user
+
+
+def test_it_still_ends_the_session_thirty_minutes_after_the_last_write(release: Tenant) -> None:
+    client = release.client()
+    with time_machine.travel(timezone.now(), tick=False) as clock:
+        log_in(client, "mrossi")
+        clock.shift(dt.timedelta(minutes=10))
+        client.get("/")  # written: the idle limit slides to 40 minutes
+        clock.shift(dt.timedelta(seconds=50))
+        client.get("/")  # within the minute: not written
+        clock.shift(dt.timedelta(minutes=29, seconds=11))  # 30 min 1 s after the write
+
+        assert not client.get("/").context["user"].is_authenticated

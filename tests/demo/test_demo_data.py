@@ -27,7 +27,7 @@ from sportello.billing.models import (
 )
 from sportello.core.models import Company, CompanyHost, OutboxEmail
 from sportello.customers.models import Customer, PersonKind
-from sportello.demo.builder import DemoBuilder, build_demo
+from sportello.demo.builder import FLEET_FILES_DAYS, DemoBuilder, build_demo
 from sportello.demo.catalogue import demo_catalogue
 from sportello.demo.meters import time_band
 from sportello.documents.models import Document, DocumentCategory
@@ -62,6 +62,8 @@ from sportello.servicedesk.services import (
 
 TODAY = dt.date(2026, 11, 22)
 LEASING = ("release", "bancobpm", "claris")
+#: The fleet (Release) and the multi-site customer (Energia Toscana).
+BIG_ACCOUNTS = ("10000", "000001")
 
 
 @pytest.fixture(scope="module")
@@ -91,7 +93,7 @@ def test_it_creates_four_companies_each_on_its_host() -> None:
 
 def test_it_gives_every_customer_valid_italian_identifiers() -> None:
     customers = list(Customer.objects.all())
-    assert len(customers) == 32
+    assert len(customers) == 34  # 8 a company, a fleet and a multi-site customer
     for customer in customers:
         if customer.kind == PersonKind.NATURAL:
             assert codicefiscale.is_valid(customer.codice_fiscale), customer
@@ -202,13 +204,18 @@ def test_it_issues_invoices_and_credit_notes_from_the_first_invoice_year() -> No
 
 
 def test_it_stores_a_fatturapa_file_valid_against_the_xsd_for_every_invoice() -> None:
-    assert not Invoice.objects.filter(xml="").exists()
+    # Every invoice but a big account's older ones (kept on record without a file).
+    big = Invoice.objects.filter(customer__code__in=BIG_ACCOUNTS)
+    assert not Invoice.objects.filter(xml="").exclude(customer__code__in=BIG_ACCOUNTS).exists()
+    recent = TODAY - dt.timedelta(days=FLEET_FILES_DAYS)
+    assert not big.filter(xml="", date__gte=recent).exists()
+    assert big.filter(xml="").exists()
     # No stub PDFs: the PDF is the portal's courtesy copy, printed when first asked for.
     assert not Invoice.objects.exclude(pdf="").exists()
     credit_note = Invoice.objects.filter(document_type=DocumentType.CREDIT_NOTE)[:1]
-    sample = list(Invoice.objects.select_related("customer").order_by("?")[:40]) + list(
-        credit_note.select_related("customer")
-    )
+    sample = list(
+        Invoice.objects.exclude(xml="").select_related("customer").order_by("?")[:40]
+    ) + list(credit_note.select_related("customer"))
     for invoice in sample:
         with invoice.xml.open("rb") as handle:
             tree = parse(handle.read())
@@ -449,7 +456,9 @@ def test_it_gives_the_main_utility_login_tickets_about_its_points() -> None:
 
 def test_it_registers_some_customers_and_leaves_others_to_register() -> None:
     for company in Company.objects.all():
-        users = PortalUser.objects.filter(company=company, customer__isnull=False)
+        users = PortalUser.objects.filter(company=company, customer__isnull=False).exclude(
+            customer__code__in=BIG_ACCOUNTS
+        )
         assert users.filter(parent__isnull=True).count() == 5
         sub_user = users.get(parent__isnull=False)
         assert sub_user.login == f"{sub_user.parent.login}.1"
@@ -674,3 +683,29 @@ def test_it_gives_each_company_broadcasts_live_targeted_expired_and_scheduled() 
         assert broadcasts.filter(expires_at__lte=now).exists(), company.slug
         assert broadcasts.filter(published_at__gt=now).exists(), company.slug
         assert not broadcasts.filter(title_en=""), company.slug
+
+
+def test_it_gives_release_a_fleet_customer_with_a_login() -> None:
+    fleet = Customer.objects.get(company__slug="release", code="10000")
+    contracts = Contract.objects.filter(customer=fleet)
+    assert contracts.count() >= 300
+    assert ScheduleEntry.objects.filter(contract__customer=fleet).count() >= 20_000
+    assert Invoice.objects.filter(customer=fleet).count() >= 12_000
+    assert not contracts.filter(assets__isnull=True).exists()
+    assert not contracts.filter(plan__isnull=True).exists()
+    assert PortalUser.objects.filter(customer=fleet, login="10000").exists()
+    release = next(e for e in demo_catalogue() if e.company.slug == "release")
+    logins = {login.login: login.note for login in release.logins}
+    assert logins["10000"] == f"flotta: {contracts.count()} contratti"
+    assert {"10001", "10002", "10003"} <= set(logins)
+
+
+def test_it_gives_the_utility_a_multi_site_customer_with_a_login() -> None:
+    customer = Customer.objects.get(company__slug="energia", code="000001")
+    points = SupplyPoint.objects.filter(customer=customer)
+    assert points.count() >= 60
+    assert not points.filter(consumptions__isnull=True).exists()
+    assert Invoice.objects.filter(customer=customer).exists()
+    energia = next(e for e in demo_catalogue() if e.company.slug == "energia")
+    logins = {login.login: login.note for login in energia.logins}
+    assert logins["000001"] == f"cliente multi-sito: {points.count()} punti di fornitura"

@@ -7,9 +7,12 @@ day give the same data. Rows are written with bulk inserts, so
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import random
 from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -134,6 +137,11 @@ PRODUCTS = [
         (180_000, 850_000), (120, 144, 180), 3, (0.10, 0.20), "Costruzioni Generali S.p.A.",
     ),
 ]  # fmt: skip
+#: A fleet's vehicles: longer plans than a single car's (some 66 rows each).
+FLEET_PRODUCT = dataclasses.replace(PRODUCTS[0], durations=(60, 72))
+#: A big account's invoices of this many days come with their FatturaPA file; older
+#: ones are on record without one (the list says so), which keeps the build quick.
+FLEET_FILES_DAYS = 60
 
 
 @dataclass(frozen=True)
@@ -182,6 +190,13 @@ OFFERS: dict[tuple[str, bool, bool], str] = {
     (_G, False, False): "Gas Casa Indicizzato",
     (_G, True, False): "Gas Business Indicizzato",
 }
+#: A multi-site customer's points, in turn: shops and offices, a few with gas.
+FLEET_POINT_PLANS = [
+    PointPlan(_E, "shop", True, 14_000, time_bands=True),
+    PointPlan(_E, "branch", True, 30_000, time_bands=True),
+    PointPlan(_G, "shop", True, 4_000, corrector=True),
+    PointPlan(_E, "warehouse", True, 9_000),
+]
 
 
 @dataclass
@@ -228,6 +243,7 @@ def send_demo_digests(now: dt.datetime | None = None) -> int:
 
 class DemoBuilder:
     def __init__(self, *, seed: int, scale: int, today: dt.date) -> None:
+        self.seed = seed
         self.rng = random.Random(seed)
         self.scale = scale
         self.today = today
@@ -240,6 +256,17 @@ class DemoBuilder:
         #: Each company's e-invoicing identity and how many files it has sent.
         self.sellers: dict[str, Seller] = {}
         self.files_sent: dict[str, int] = defaultdict(int)
+        #: The big accounts (a leasing fleet, a multi-site utility customer).
+        self.fleet_ids: set[int] = set()
+
+    @contextmanager
+    def _own_rng(self, name: str) -> Iterator[None]:
+        """Draw from a generator of its own: the rest of the demo stays as it was."""
+        saved, self.rng = self.rng, random.Random(f"{self.seed}-{name}")
+        try:
+            yield
+        finally:
+            self.rng = saved
 
     # -- companies ---------------------------------------------------------
 
@@ -587,6 +614,32 @@ class DemoBuilder:
         self.built.counts["customers"] += len(created)
         return created
 
+    def _fleet_customer(self, company: Company, spec: CompanySpec) -> Customer:
+        """A big account (a company with a fleet, or with many sites) and its portal user."""
+        customer = self._person(company, 900, legal=True)
+        customer.code = spec.fleet_code
+        customer.name = (
+            "Supermercati Toscani S.p.A." if company.is_utility else "Flotte Italia Noleggio S.p.A."
+        )
+        customer.paper_invoices = False
+        customer.save()
+        self.fleet_ids.add(customer.pk)
+        PortalUser.objects.create(
+            company=company,
+            customer=customer,
+            login=customer.code,
+            username=f"{company.slug}/{customer.code}",
+            password=self.password_hash,
+            first_name="Referente",
+            last_name=customer.name[:150],
+            email=customer.pec,
+            secondary_email=customer.email,
+            last_login=timezone.now() - dt.timedelta(days=1, hours=2),
+        )
+        self.built.counts["customers"] += 1
+        self.built.counts["users"] += 1
+        return customer
+
     def _registered(self, spec: CompanySpec, index: int) -> bool:
         """Five of every eight customers have a portal user; the rest can register."""
         return index % spec.customers < 5
@@ -670,10 +723,39 @@ class DemoBuilder:
                 contract, plan = self._contract(company, customer, product, number, active)
                 contracts.append((contract, plan, product, late_payer))
                 number += self.rng.randint(3, 40)
-        Contract.objects.bulk_create([c for c, *_ in contracts], batch_size=1000)
-        self.built.counts["contracts"] += len(contracts)
-        assets, plan_rows, entries = [], [], []
+        fleet: list[tuple[Contract, Any, Product, bool]] = []
+        if spec.fleet_contracts:
+            with self._own_rng(f"fleet-{spec.slug}"):
+                customer = self._fleet_customer(company, spec)
+                for position in range(spec.fleet_contracts):
+                    # Eight in ten vehicles on the road; two contracts paid late.
+                    contract, plan = self._contract(
+                        company, customer, FLEET_PRODUCT, number, position % 10 < 8
+                    )
+                    fleet.append((contract, plan, FLEET_PRODUCT, position in (3, 4)))
+                    number += self.rng.randint(1, 3)
+        Contract.objects.bulk_create([c for c, *_ in contracts + fleet], batch_size=1000)
+        self.built.counts["contracts"] += len(contracts) + len(fleet)
+        self._contract_rows(company, contracts)
+        self._contract_documents(company, [c for c, *_ in contracts], spec)
+        self._desk(company, spec, customers, [c for c, *_ in contracts], operators)
+        if fleet:
+            with self._own_rng(f"fleet-rows-{spec.slug}"):
+                self._contract_rows(company, fleet, series="FL/")
+
+    def _contract_rows(
+        self,
+        company: Company,
+        contracts: list[tuple[Contract, Any, Product, bool]],
+        series: str = "",
+    ) -> None:
+        """The contracts' assets, plans, schedules and invoices (numbered in ``series``)."""
+        assets: list[Asset] = []
+        plan_rows: list[PlanInstalment] = []
+        entries: list[ScheduleEntry] = []
         invoices: list[tuple[Invoice, Contract, ScheduleEntry | None, str]] = []
+        # Once, not per row: a choice's display walks the choices each time.
+        reasons = {reason.value: str(reason.label) for reason in PaymentReason}
         for contract, plan, product, late_payer in contracts:
             assets += self._assets(contract, product)
             for row in plan.rows:
@@ -716,7 +798,7 @@ class DemoBuilder:
                         invoice,
                         contract,
                         entry,
-                        f"{entry.get_reason_display()} n. {entry.instalment_number}",
+                        f"{reasons[entry.reason]} n. {entry.instalment_number}",
                     )
                 )
             if (
@@ -742,13 +824,11 @@ class DemoBuilder:
                 )
         Asset.objects.bulk_create(assets, batch_size=2000)
         PlanInstalment.objects.bulk_create(plan_rows, batch_size=2000)
-        self._write_invoices(company, invoices)
+        self._write_invoices(company, invoices, series)
         ScheduleEntry.objects.bulk_create(entries, batch_size=2000)
         self.built.counts["assets"] += len(assets)
         self.built.counts["plan rows"] += len(plan_rows)
         self.built.counts["schedule entries"] += len(entries)
-        self._contract_documents(company, [c for c, *_ in contracts], spec)
-        self._desk(company, spec, customers, [c for c, *_ in contracts], operators)
 
     def _desk(
         self,
@@ -891,12 +971,14 @@ class DemoBuilder:
         self,
         company: Company,
         invoices: list[tuple[Invoice, Contract, ScheduleEntry | None, str]],
+        series: str = "",
     ) -> None:
+        """Numbered by year in ``series`` (a sezionale of its own: ``123/FL/2024``)."""
         invoices.sort(key=lambda item: (item[0].date, item[1].number, item[3]))
         sequence: dict[int, int] = defaultdict(int)
         for invoice, _, _, _ in invoices:
             sequence[invoice.date.year] += 1
-            invoice.number = f"{sequence[invoice.date.year]}/{invoice.date:%Y}"
+            invoice.number = f"{sequence[invoice.date.year]}/{series}{invoice.date:%Y}"
             invoice.year = invoice.date.year
             published = dt.datetime.combine(invoice.date, dt.time(8, 0))
             invoice.published_at = invoice.notified_at = timezone.make_aware(published)
@@ -923,8 +1005,12 @@ class DemoBuilder:
         and SdI's outcome: delivered to a business, filed in a consumer's reserved area.
         The PDF is the portal's courtesy copy, printed when first asked for."""
         seller = self.sellers[company.slug]
+        recent = self.today - dt.timedelta(days=FLEET_FILES_DAYS)
         for invoice, lines in invoices:
-            if invoice.customer_id not in self.base_customer_ids:
+            big = invoice.customer_id in self.fleet_ids
+            if invoice.customer_id not in self.base_customer_ids and not big:
+                continue
+            if big and invoice.date < recent:
                 continue
             self.files_sent[company.slug] += 1
             sent = self.files_sent[company.slug]
@@ -1007,21 +1093,54 @@ class DemoBuilder:
         # The customers heard of the open windows when they opened, as the job tells them.
         noon = self._moment(self.today, dt.time(12, 0))
         opened = next(o for o, c in windows[Commodity.ELECTRICITY] if o <= noon < c)
-        users = {
-            user.customer_id: user
-            for user in PortalUser.objects.filter(
-                company=company, customer__isnull=False, parent__isnull=True
-            )
-        }
         planned: list[tuple[SupplyPoint, PointPlan]] = []
         codes: set[str] = set()
         for index, customer in enumerate(customers):
             for plan in POINT_PLANS[index % len(POINT_PLANS)]:
                 point = self._supply_point(company, customer, plan, len(planned), codes)
                 planned.append((point, plan))
+        sites: list[tuple[SupplyPoint, PointPlan]] = []
+        if spec.fleet_points:
+            with self._own_rng(f"sites-{spec.slug}"):
+                customer = self._fleet_customer(company, spec)
+                for position in range(spec.fleet_points):
+                    plan = FLEET_POINT_PLANS[position % len(FLEET_POINT_PLANS)]
+                    point = self._supply_point(
+                        company, customer, plan, len(planned) + len(sites), codes
+                    )
+                    sites.append((point, plan))
         points = [point for point, _ in planned]
-        SupplyPoint.objects.bulk_create(points, batch_size=1000)
+        SupplyPoint.objects.bulk_create(points + [p for p, _ in sites], batch_size=1000)
         notify_reading_windows(now=opened + dt.timedelta(minutes=15))
+        users = {
+            user.customer_id: user
+            for user in PortalUser.objects.filter(
+                company=company, customer__isnull=False, parent__isnull=True
+            )
+        }
+        self._supply_rows(company, planned, windows, users)
+        self.built.counts["supply points"] += len(points)
+        registered = [
+            c for i, c in enumerate(customers[: spec.customers]) if self._registered(spec, i)
+        ]
+        self._utility_documents(company, registered, points)
+        self.built.counts["requests"] += build_utility_desk(
+            company, registered, points, operator, self.today
+        )
+        if sites:
+            with self._own_rng(f"sites-rows-{spec.slug}"):
+                self._supply_rows(company, sites, windows, users, series="M")
+            self.built.counts["supply points"] += len(sites)
+
+    def _supply_rows(
+        self,
+        company: Company,
+        planned: list[tuple[SupplyPoint, PointPlan]],
+        windows: dict[str, list[tuple[dt.datetime, dt.datetime]]],
+        users: dict[int | None, PortalUser],
+        series: str = "E",
+    ) -> None:
+        """The points' consumption, curves, readings and bills (numbered in ``series``)."""
         change = meters.last_clock_change(self.today)
         consumptions, measures, readings = [], [], []
         invoices: list[tuple[Invoice, Contract | None, ScheduleEntry | None, str]] = []
@@ -1041,18 +1160,10 @@ class DemoBuilder:
         Consumption.objects.bulk_create(consumptions, batch_size=5000)
         Measure.objects.bulk_create(measures, batch_size=5000)
         self._write_readings(readings)
-        self._write_utility_invoices(company, invoices)
-        self.built.counts["supply points"] += len(points)
+        self._write_utility_invoices(company, invoices, series)
         self.built.counts["consumption rows"] += len(consumptions)
         self.built.counts["measures"] += len(measures)
         self.built.counts["meter readings"] += len(readings)
-        registered = [
-            c for i, c in enumerate(customers[: spec.customers]) if self._registered(spec, i)
-        ]
-        self._utility_documents(company, registered, points)
-        self.built.counts["requests"] += build_utility_desk(
-            company, registered, points, operator, self.today
-        )
 
     def _supply_point(
         self, company: Company, customer: Customer, plan: PointPlan, position: int, codes: set[str]
@@ -1335,12 +1446,13 @@ class DemoBuilder:
         self,
         company: Company,
         invoices: list[tuple[Invoice, Contract | None, ScheduleEntry | None, str]],
+        series: str = "E",
     ) -> None:
         invoices.sort(key=lambda item: (item[0].date, item[0].customer.code, item[3]))
         sequence: dict[int, int] = defaultdict(int)
         for invoice, _, _, _ in invoices:
             sequence[invoice.date.year] += 1
-            invoice.number = f"E{invoice.date:%y}{sequence[invoice.date.year]:06d}"
+            invoice.number = f"{series}{invoice.date:%y}{sequence[invoice.date.year]:06d}"
             invoice.year = invoice.date.year
             invoice.published_at = invoice.notified_at = timezone.make_aware(
                 dt.datetime.combine(invoice.date, dt.time(8, 0))

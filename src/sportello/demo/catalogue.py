@@ -13,6 +13,8 @@ from sportello.customers.models import Customer
 from sportello.energy.models import SupplyPoint
 from sportello.leasing.models import Contract
 
+from .companies import COMPANIES
+
 #: Every demo user's password (demo only; never used outside `make demo`).
 DEMO_PASSWORD = "demo-Sportello-2026"
 
@@ -57,6 +59,21 @@ def points_note(user: PortalUser) -> str:
     return f"{count}: {', '.join(str(kind) for kind in kinds)}"
 
 
+def fleet_note(company: Company, customer: Customer) -> str:
+    """What makes a big account big: its contracts or its supply points."""
+    if company.is_utility:
+        count = SupplyPoint.objects.filter(customer=customer).count()
+        return ngettext(
+            "cliente multi-sito: %(count)d punto di fornitura",
+            "cliente multi-sito: %(count)d punti di fornitura",
+            count,
+        ) % {"count": count}
+    count = Contract.objects.filter(customer=customer).count()
+    return ngettext("flotta: %(count)d contratto", "flotta: %(count)d contratti", count) % {
+        "count": count
+    }
+
+
 def demo_catalogue(scheme: str = "http", port_suffix: str = ":8000") -> list[DemoCompany]:
     """For each company: its address, ready logins, and customers not yet registered."""
     result = []
@@ -66,8 +83,17 @@ def demo_catalogue(scheme: str = "http", port_suffix: str = ":8000") -> list[Dem
         customer_users = PortalUser.objects.filter(
             company=company, customer__isnull=False
         ).select_related("customer", "parent")
-        main_users = customer_users.filter(parent__isnull=True).order_by("login")[:3]
+        fleet_codes = [spec.fleet_code for spec in COMPANIES if spec.slug == company.slug]
+        # The big account (a fleet, a multi-site customer) after the others.
+        main_users = (
+            customer_users.filter(parent__isnull=True)
+            .exclude(customer__code__in=fleet_codes)
+            .order_by("login")[:3]
+        )
         sub_users = customer_users.filter(parent__isnull=False).order_by("login")[:1]
+        fleets = customer_users.filter(
+            parent__isnull=True, customer__code__in=fleet_codes
+        ).order_by("login")
         for user in [*main_users, *sub_users]:
             if user.parent:
                 note = f"sotto-utente di {user.parent.login}"
@@ -75,6 +101,10 @@ def demo_catalogue(scheme: str = "http", port_suffix: str = ":8000") -> list[Dem
                 note = user.customer.get_kind_display().lower() if user.customer else ""
                 if company.is_utility:
                     note = "; ".join(filter(None, [note, points_note(user)]))
+            entry.logins.append(DemoLogin(user.login, user.get_full_name(), note))
+        for user in fleets:
+            assert user.customer is not None
+            note = fleet_note(company, user.customer)
             entry.logins.append(DemoLogin(user.login, user.get_full_name(), note))
         for operator in company.operators.filter(is_superuser=False).order_by("login"):
             entry.operators.append(DemoLogin(operator.login, operator.get_full_name(), ""))

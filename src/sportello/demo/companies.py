@@ -67,6 +67,16 @@ class CompanySpec:
     accessibility_feedback_email: str = ""
     faq: list[Faq] = field(default_factory=list)
     request_types: list[tuple[str, str]] = field(default_factory=list)
+    #: A leasing company's fleet customer: how many contracts (0: none).
+    fleet_contracts: int = 0
+    #: A utility's multi-site customer: how many supply points (0: none).
+    fleet_points: int = 0
+
+    @property
+    def fleet_code(self) -> str:
+        """The big account's customer code (and login): just before the others'."""
+        code = self.customer_code_start - 1
+        return f"{code:06d}" if self.kind == CompanyKind.UTILITY else str(code)
 
     def guides(self, built: Collection[str]) -> tuple[str, str]:
         """The guide in Italian and in English, of the menu sections that are ``built``."""
@@ -430,6 +440,7 @@ COMPANIES = [
         customer_code_start=10001,
         contract_number_start=84963,
         customers=8,
+        fleet_contracts=303,
         faq=LEASING_FAQ,
         request_types=LEASING_REQUEST_TYPES,
         payment=(
@@ -568,6 +579,7 @@ COMPANIES = [
         customer_code_start=2,
         contract_number_start=0,
         customers=8,
+        fleet_points=64,
         faq=[
             Faq(
                 "Dove trovo il codice cliente?",

@@ -8,15 +8,19 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from sportello.core.formatting import format_date
-from sportello.core.forms import StyledForm
+from sportello.core.forms import LongSelect, StyledForm
 
-from .models import Contract
+from .models import Contract, ContractStatus
 
 
-def contract_label(contract: Contract) -> str:
-    """``84963 - Leasing targato - Attivo - scadenza 20/06/26`` (seed 002's selector)."""
+def contract_label(contract: Contract, statuses: dict[str, str] | None = None) -> str:
+    """``84963 - Leasing targato - Attivo - scadenza 20/06/26`` (seed 002's selector).
+
+    ``statuses``: the status labels, looked up once for a whole list.
+    """
+    status = statuses[contract.status] if statuses else contract.get_status_display()
     return (
-        f"{contract.number} - {contract.product} - {contract.get_status_display()} - "
+        f"{contract.number} - {contract.product} - {status} - "
         f"{_('scadenza')} {format_date(contract.end_date)}"
     )
 
@@ -29,13 +33,14 @@ class ContractChoiceForm(StyledForm):
     """
 
     contract = forms.TypedChoiceField(
-        label=_("Contratto"), required=False, coerce=int, empty_value=None
+        label=_("Contratto"), required=False, coerce=int, empty_value=None, widget=LongSelect
     )
 
     def __init__(self, contracts: list[Contract], *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         choices: list[tuple[str | int, str]] = [("", str(_("Tutti i contratti")))]
-        choices += [(c.pk, contract_label(c)) for c in contracts]
+        statuses = {value: str(label) for value, label in ContractStatus.choices}
+        choices += [(c.pk, contract_label(c, statuses)) for c in contracts]
         field = self.fields["contract"]
         assert isinstance(field, forms.TypedChoiceField)
         field.choices = choices
