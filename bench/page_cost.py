@@ -103,7 +103,7 @@ def utility_pages(customer_code: str) -> dict[str, str]:
         "technical data": "/fornitura/dati-tecnici/",
         "contract data": "/fornitura/dati-contrattuali/",
         "measures": "/fornitura/misure/",
-        "documents": "/documenti/",
+        "documents": "/documenti/miei/",
         "requests": "/richieste/",
         "new request": "/richieste/nuova/",
         "notices": "/notifiche/",

@@ -163,5 +163,5 @@ def test_it_runs_a_fixed_number_of_queries(
     client = release.logged_in_client()
     client.get("/")  # the company and the session are cached from here on
 
-    with django_assert_num_queries(10):  # type: ignore[operator]
+    with django_assert_num_queries(7):  # type: ignore[operator]
         assert client.get("/").status_code == 200

@@ -49,7 +49,14 @@ def select_contract(request: HttpRequest, announce: bool = True) -> ContractSele
     Anything but one of the user's own contracts falls back to all of them and,
     with ``announce``, says so (a download has no page to say it on).
     """
-    contracts = list(Contract.objects.for_user(request.user).order_by("-stipulated_on", "number"))
+    # Only what the selector's labels show: a fleet has hundreds of contracts.
+    contracts = list(
+        Contract.objects.for_user(request.user)
+        .select_related(None)
+        .select_related("product")
+        .only("number", "status", "end_date", "stipulated_on", "customer", "product")
+        .order_by("-stipulated_on", "number")
+    )
     chosen = chosen_contract_id(request)
     # The list is already the user's own: a contract not in it is someone else's or none.
     contract = next((c for c in contracts if c.pk == chosen), None)

@@ -7,20 +7,23 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count
+from django.db.models import Count, OuterRef, Subquery, Window
+from django.db.models.functions import Coalesce
 
 from sportello.billing.models import Invoice
 from sportello.billing.services import Situation, published_invoices, situation
 from sportello.core.models import Company
 from sportello.energy.models import MeterReading, ReadingWindow, SupplyPoint
 from sportello.energy.readings import next_window, open_window, readings_of
-from sportello.leasing.models import Contract
+from sportello.leasing.models import Asset, Contract
 from sportello.servicedesk.customer_forms import SelfServiceKind, self_service_kinds
 from sportello.servicedesk.models import RequestStatus, ServiceRequest
 
 from .menu import menu_for
 
 LATEST_REQUESTS = 5
+#: How many active contracts the home lists (the most recent); the badge counts them all.
+HOME_CONTRACTS = 5
 
 
 @dataclass(frozen=True)
@@ -28,8 +31,11 @@ class Dashboard:
     """Everything the leasing home shows."""
 
     situation: Situation
+    #: The most recent active contracts (``HOME_CONTRACTS``), with their asset counts.
     contracts: list[Contract]
     requests: list[ServiceRequest]
+    #: How many contracts are active in all.
+    active_contracts: int = 0
     links: dict[str, str] = field(default_factory=dict)
     #: The self-service panel's kinds (B4): none when the company offers no requests.
     self_service: list[SelfServiceKind] = field(default_factory=list)
@@ -37,11 +43,22 @@ class Dashboard:
 
 def dashboard(user: Any, company: Company, today: dt.date) -> Dashboard:
     """The leasing home (B1-B4) in a fixed number of queries."""
+    # A fleet has hundreds: the home lists the latest and counts all, in one query.
+    assets = (
+        Asset.objects.filter(contract=OuterRef("pk"))
+        .order_by()
+        .values("contract")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
     contracts = list(
         Contract.objects.for_user(user)
         .active()
-        .annotate(asset_count=Count("assets"))
-        .order_by("-stipulated_on", "number")
+        .annotate(
+            asset_count=Coalesce(Subquery(assets), 0),
+            active_total=Window(Count("pk")),
+        )
+        .order_by("-stipulated_on", "number")[:HOME_CONTRACTS]
     )
     requests = list(
         ServiceRequest.objects.for_user(user)
@@ -54,6 +71,7 @@ def dashboard(user: Any, company: Company, today: dt.date) -> Dashboard:
         situation=situation(user.customer_id, today),
         contracts=contracts,
         requests=requests,
+        active_contracts=getattr(contracts[0], "active_total", 0) if contracts else 0,
         links=links,
         self_service=list(self_service_kinds(company).values()),
     )
