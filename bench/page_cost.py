@@ -83,7 +83,6 @@ def leasing_pages(customer_code: str) -> dict[str, str]:
         "new request": "/richieste/nuova/",
         "notices": "/notifiche/",
         "profile": "/accesso/profilo/",
-        "personal data": "/accesso/dati-anagrafici/",
     }
 
 

@@ -212,7 +212,7 @@ def test_it_runs_a_fixed_number_of_queries(
     client = release.logged_in_client()
     client.get("/fatture-e-pagamenti/fatture/")
 
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(6):
         assert client.get("/fatture-e-pagamenti/fatture/").status_code == 200
 
 

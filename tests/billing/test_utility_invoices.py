@@ -273,5 +273,5 @@ def test_it_lists_the_bills_in_a_fixed_number_of_queries(
 
     # Session, user, the customer's points, the count, the bell, the page of bills
     # and the session's save (three statements).
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(6):
         assert client.get(LIST).status_code == 200

@@ -283,5 +283,5 @@ def test_it_runs_a_fixed_number_of_queries(
     client = energia.logged_in_client()
     client.get(URL)
 
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(9):
         assert client.get(URL).status_code == 200

@@ -554,7 +554,7 @@ def test_it_computes_the_quote_in_the_same_queries_for_any_plan(
     counts = []
     for chosen in (short, long):
         last = instalments_still_due(chosen, TODAY)[1]
-        with django_assert_num_queries(9) as captured:
+        with django_assert_num_queries(6) as captured:
             assert client.get(quote_url(chosen, last.number)).status_code == 200
         counts.append(len(captured.captured_queries))
 

@@ -605,7 +605,7 @@ def test_it_lists_a_utilitys_requests_in_the_same_number_of_queries(
 
     # Session, user, company, the bell's count, the header's points, count, page, and
     # the session's renewed expiry.
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(6):
         response = client.get("/richieste/")
 
     assert len(response.context["rows"]) == min(count, 25)
