@@ -20,6 +20,9 @@ from sportello.core.formatting import format_long_date
 from .measures import Period, local_time, measures_in, period_totals
 from .models import SupplyPoint
 
+#: Rows fetched from the database at a time: a year of quarter hours is never held whole.
+CHUNK_ROWS = 2000
+
 
 class MeasureExporter(Exporter):
     basename = gettext_lazy("misure-elettriche")
@@ -55,16 +58,12 @@ class MeasureExporter(Exporter):
         ]
 
     def rows(self) -> Iterable[Sequence[Any]]:
-        for measure in measures_in(self.point, self.period).iterator(chunk_size=2000):
-            start = local_time(measure.measured_at)
-            yield (
-                start.naive,
-                start.offset,
-                measure.interval_minutes,
-                measure.active_energy,
-                measure.reactive_energy,
-                measure.peak_power,
-            )
+        values = measures_in(self.point, self.period).values_list(
+            "measured_at", "interval_minutes", "active_energy", "reactive_energy", "peak_power"
+        )
+        for measured_at, *figures in values.iterator(chunk_size=CHUNK_ROWS):
+            start = local_time(measured_at)
+            yield (start.naive, start.offset, *figures)
 
     def footer(self) -> Sequence[Any]:
         totals = period_totals(self.point, self.period)

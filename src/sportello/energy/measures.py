@@ -20,8 +20,10 @@ from django.utils.translation import gettext as _
 
 from .models import Measure, SupplyPoint
 
-#: The longest period a page or a file covers: a month of quarter hours (2976 rows).
-MAX_DAYS = 31
+#: The longest period a page or a file covers: a year of quarter hours (35,136
+#: rows in a leap year). The page shows it 100 rows at a time and the file is
+#: streamed, so neither holds the year in memory.
+MAX_DAYS = 366
 
 
 @dataclass(frozen=True)
