@@ -205,14 +205,14 @@ def test_it_streams_a_year_of_quarter_hours_while_it_reads_them(
 ) -> None:
     measure_days(point, dt.date(2025, 1, 1), dt.date(2025, 12, 31))
     read = 0
-    real_local_time = exports.local_time
+    real_offset_label = exports.offset_label
 
-    def counting(measured_at: dt.datetime) -> Any:
+    def counting(offset: dt.timedelta) -> str:
         nonlocal read
-        read += 1
-        return real_local_time(measured_at)
+        read += 1  # once per row
+        return real_offset_label(offset)
 
-    monkeypatch.setattr(exports, "local_time", counting)
+    monkeypatch.setattr(exports, "offset_label", counting)
 
     response = energia.logged_in_client().get(
         URL, {"dal": "2025-01-01", "al": "2025-12-31", "format": "csv"}

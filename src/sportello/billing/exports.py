@@ -42,16 +42,13 @@ class ScheduleExporter(Exporter):
         self.now = now
         self.suffix = contract_number
 
-    def rows(self) -> Iterable[Sequence[Any]]:
-        """Plain tuples from the database, the labels translated once per file.
+    def values(self) -> QuerySet[ScheduleEntry, tuple[Any, ...]]:
+        """The rows as the database gives them, codes untranslated.
 
         The invoice number is there only once the invoice is published, as on
         the page (``services.visible_invoice``), decided by the database too.
         """
-        statuses = _labels(EntryStatus.choices)
-        reasons = _labels(PaymentReason.choices)
-        methods = _labels(PaymentMethod.choices)
-        values = self.entries.annotate(
+        return self.entries.annotate(
             visible_invoice_number=Case(
                 When(invoice__published_at__lte=self.now, then=F("invoice__number")),
                 default=Value(""),
@@ -69,9 +66,22 @@ class ScheduleExporter(Exporter):
             "overdue_balance",
             "visible_invoice_number",
         )
-        for status, number, due, instalment, reason, method, *figures, invoice in values.iterator(
-            chunk_size=CHUNK_ROWS
-        ):
+
+    def rows(self) -> Iterable[Sequence[Any]]:
+        """Plain tuples from the database, the labels translated once per file."""
+        statuses = _labels(EntryStatus.choices)
+        reasons = _labels(PaymentReason.choices)
+        methods = _labels(PaymentMethod.choices)
+        for (
+            status,
+            number,
+            due,
+            instalment,
+            reason,
+            method,
+            *figures,
+            invoice,
+        ) in self.values().iterator(chunk_size=CHUNK_ROWS):
             # A code the portal does not know yet is shown as sent, as on the page.
             yield (
                 statuses[status],

@@ -24,6 +24,7 @@ import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 import xlsxwriter
@@ -42,7 +43,7 @@ FORMATS = ("xlsx", "csv")
 
 #: A text cell starting with one of these would be read as a formula by a
 #: spreadsheet (CSV injection); the apostrophe makes it plain text.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA_FIRST = frozenset("=+-@\t\r")
 
 
 @dataclass(frozen=True)
@@ -197,17 +198,25 @@ def csv_cell(column: Column, value: Any) -> str:
     return _CSV_CELLS[column.kind](value)
 
 
+# Amounts and dates repeat from row to row (an instalment, a due date on every
+# contract): their cells are remembered, a bounded number of them.
+_REMEMBERED_CELLS = 4096
+
+
 def _csv_decimal(places: Decimal) -> Callable[[Any], str]:
+    @lru_cache(maxsize=_REMEMBERED_CELLS)
     def cell(value: Any) -> str:
         if value is None or value == "":
             return ""
-        return format(Decimal(value).quantize(places), "f").replace(".", ",")
+        # + 0 turns -0.00 into 0.00, equal keys give equal cells.
+        return format(Decimal(value).quantize(places) + 0, "f").replace(".", ",")
 
     return cell
 
 
+@lru_cache(maxsize=_REMEMBERED_CELLS)
 def _csv_date(value: Any) -> str:
-    # Built from the parts: strftime is several times slower, per cell.
+    # Built from the parts: strftime is several times slower.
     if value is None or value == "":
         return ""
     return f"{value.day:02d}/{value.month:02d}/{value.year:04d}"
@@ -226,8 +235,8 @@ def _csv_integer(value: Any) -> str:
 def _csv_text(value: Any) -> str:
     if value is None:
         return ""
-    text = value if isinstance(value, str) else str(value)
-    return f"'{text}" if text.startswith(_FORMULA_START) else text
+    text = value if value.__class__ is str else str(value)
+    return f"'{text}" if text[:1] in _FORMULA_FIRST else text
 
 
 #: Each column kind's CSV cell, chosen once per column rather than once per cell.
