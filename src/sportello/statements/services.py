@@ -276,12 +276,9 @@ def statement_pdf(figures: TransparencyStatementFigures, company: Company, langu
         render_html(STATEMENT_PDF_TEMPLATE, context | {"statement": undated}, language).encode()
     ).hexdigest()
     name = f"{folder}/{digest}.pdf"
-    try:
-        with default_storage.open(name, "rb") as kept:
-            pdf: bytes = kept.read()
-            return pdf
-    except FileNotFoundError:
-        pass
+    kept = _kept_pdf(name)
+    if kept is not None:
+        return kept
     pdf = html_to_pdf(render_html(STATEMENT_PDF_TEMPLATE, context, language))
     saved = default_storage.save(name, ContentFile(pdf))
     if saved != name:
@@ -289,6 +286,19 @@ def statement_pdf(figures: TransparencyStatementFigures, company: Company, langu
         default_storage.delete(saved)
     _forget_other_versions(folder, keep=name)
     return pdf
+
+
+def _kept_pdf(name: str) -> bytes | None:
+    # Asked first: not every storage raises FileNotFoundError on opening a missing
+    # file (an S3 bucket answers when the file is read).
+    if not default_storage.exists(name):
+        return None
+    try:
+        with default_storage.open(name, "rb") as kept:
+            pdf: bytes = kept.read()
+            return pdf
+    except FileNotFoundError:  # a newer version replaced it meanwhile
+        return None
 
 
 def _forget_other_versions(folder: str, keep: str) -> None:
