@@ -26,6 +26,7 @@ import tempfile
 import time
 import uuid
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache
@@ -132,9 +133,7 @@ with override_settings(STORAGES={**settings.STORAGES, "staticfiles": manifest}):
 """
 
 
-@cache
-def collected_static() -> Path:
-    """Static files collected once per run: production's manifest storage needs them."""
+def _collect_static() -> Path:
     var_dir = Path(tempfile.mkdtemp(prefix="sportello-faults-static-"))
     atexit.register(shutil.rmtree, var_dir, ignore_errors=True)
     environment = {**os.environ, **_production_env(), "SPORTELLO_VAR_DIR": str(var_dir)}
@@ -142,6 +141,17 @@ def collected_static() -> Path:
         [sys.executable, "-c", _COLLECT], env=environment, check=True, timeout=300
     )
     return var_dir
+
+
+@cache
+def _static_job() -> Future[Path]:
+    # Started as soon as anything needs it, it runs beside the demo's build.
+    return ThreadPoolExecutor(max_workers=1).submit(_collect_static)
+
+
+def collected_static() -> Path:
+    """Static files collected once per run: production's manifest storage needs them."""
+    return _static_job().result(timeout=300)
 
 
 def _production_env() -> dict[str, str]:
@@ -168,6 +178,8 @@ class Site:
     database: str
     files: Path
     settings: dict[str, str] = field(default_factory=dict)
+    #: ``SPORTELLO_VAR_DIR``; by default the one with the collected static files.
+    var_dir: Path | None = None
 
     @property
     def database_url(self) -> str:
@@ -182,7 +194,7 @@ class Site:
         return {
             **inherited,
             **_production_env(),
-            "SPORTELLO_VAR_DIR": str(collected_static()),
+            "SPORTELLO_VAR_DIR": str(self.var_dir or collected_static()),
             "DATABASE_URL": self.database_url,
             "REDIS_URL": REDIS_URL,
             "PRIVATE_FILES_ROOT": str(self.files),
@@ -233,10 +245,11 @@ class Site:
 def demo_template() -> Site:
     """A database migrated and filled by ``manage.py demo``, with its private files on
     disk, built once per run (half a minute); each test copies it."""
-    files = Path(tempfile.mkdtemp(prefix="sportello-faults-demo-"))
-    template = Site("scaleout_faults_demo", files)
+    _static_job()
+    var_dir = Path(tempfile.mkdtemp(prefix="sportello-faults-demo-"))
+    atexit.register(shutil.rmtree, var_dir, ignore_errors=True)
+    template = Site("scaleout_faults_demo", var_dir / "files", var_dir=var_dir)
     create_database(template.database)
-    atexit.register(shutil.rmtree, files, ignore_errors=True)
     atexit.register(drop_database, template.database)
     template.manage("migrate", "--no-input", "-v0")
     template.manage("demo", "--quiet")
@@ -282,55 +295,54 @@ def _answers(port: int) -> bool:
         return False
 
 
-def start_web(site: Site, log_dir: Path, **settings: str) -> WebProcess:
-    """A gunicorn web process for ``site`` (extra settings for this one only),
-    once it answers HTTP."""
-    port = free_port()
-    log = log_dir / f"gunicorn-{port}.log"
-    with log.open("wb") as output:
-        process = subprocess.Popen(  # noqa: S603 (the installed gunicorn)
-            [
-                str(BIN / "gunicorn"),
-                "sportello.wsgi",
-                "--bind",
-                f"127.0.0.1:{port}",
-                "--workers",
-                "1",
-                "--timeout",
-                "60",
-                # One control socket per user by default: two processes would share it.
-                "--no-control-socket",
-            ],
-            env=site.environment(**settings),
-            cwd=ROOT,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-        )
-    web = WebProcess(site, port, process, log, settings)
-
-    def ready() -> bool:
-        if not web.alive():
-            raise AssertionError(f"gunicorn stopped:\n{log.read_text(errors='replace')}")
-        return _answers(port)
-
-    try:
-        wait_for(ready, f"gunicorn on port {port}")
-    except BaseException:
-        web.stop()
-        raise
-    return web
-
-
-@contextmanager
-def web_processes(site: Site, log_dir: Path, count: int) -> Iterator[list[WebProcess]]:
+def start_webs(site: Site, log_dir: Path, *each: dict[str, str]) -> list[WebProcess]:
+    """One gunicorn web process for ``site`` per dict of settings of its own, started
+    together, returned once every one answers HTTP."""
     started: list[WebProcess] = []
     try:
-        for _ in range(count):
-            started.append(start_web(site, log_dir))
-        yield started
-    finally:
+        for settings in each:
+            port = free_port()
+            log = log_dir / f"gunicorn-{port}.log"
+            with log.open("wb") as output:
+                process = subprocess.Popen(  # noqa: S603 (the installed gunicorn)
+                    [
+                        str(BIN / "gunicorn"),
+                        "sportello.wsgi",
+                        "--bind",
+                        f"127.0.0.1:{port}",
+                        "--workers",
+                        "1",
+                        "--timeout",
+                        "60",
+                        # One control socket per user by default: two processes would share it.
+                        "--no-control-socket",
+                    ],
+                    env=site.environment(**settings),
+                    cwd=ROOT,
+                    stdout=output,
+                    stderr=subprocess.STDOUT,
+                )
+            started.append(WebProcess(site, port, process, log, settings))
+        for web in started:
+
+            def ready(web: WebProcess = web) -> bool:
+                if not web.alive():
+                    raise AssertionError(
+                        f"gunicorn stopped:\n{web.log.read_text(errors='replace')}"
+                    )
+                return _answers(web.port)
+
+            wait_for(ready, f"gunicorn on port {web.port}")
+    except BaseException:
         for web in started:
             web.stop()
+        raise
+    return started
+
+
+def start_web(site: Site, log_dir: Path, **settings: str) -> WebProcess:
+    """A gunicorn web process for ``site`` (extra settings for this one only)."""
+    return start_webs(site, log_dir, settings)[0]
 
 
 # -- a local S3 server -------------------------------------------------------------------

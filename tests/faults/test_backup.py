@@ -98,7 +98,7 @@ def test_it_answers_the_same_bytes_after_a_restore(site: Site, tmp_path: Path) -
         assert browser.log_in(site, web, web, "10001").status == 302
         paths = downloads(browser, web)
         # The first download of an e-invoice prints its courtesy PDF and keeps it.
-        answers(browser, web, paths)
+        answers(browser, web, [path for path in paths if "/pdf/" in path])
         before = answers(browser, web, paths)
         script(site, "backup.sh", tmp_path / "backup")
     finally:

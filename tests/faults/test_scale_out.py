@@ -23,7 +23,7 @@ from tests.faults.processes import (
     flush_redis,
     redis_client,
     s3_server,
-    start_web,
+    start_webs,
 )
 
 pytestmark = pytest.mark.faults
@@ -55,15 +55,18 @@ def fleet(tmp_path_factory: pytest.TempPathFactory, clamd_socket: Path) -> Itera
             {**bucket.settings(), "CLAMAV_SOCKET": str(clamd_socket), "CLAMAV_TCP": ""},
         )
         site.build_demo()
-        first = second = None
+        webs: list[WebProcess] = []
         try:
-            first = start_web(site, logs, PRIVATE_FILES_ROOT=str(logs / "files-of-first"))
-            second = start_web(site, logs, PRIVATE_FILES_ROOT=str(logs / "files-of-second"))
-            yield Fleet(site, bucket, first, second)
+            webs = start_webs(
+                site,
+                logs,
+                {"PRIVATE_FILES_ROOT": str(logs / "files-of-first")},
+                {"PRIVATE_FILES_ROOT": str(logs / "files-of-second")},
+            )
+            yield Fleet(site, bucket, *webs)
         finally:
-            for web in (first, second):
-                if web is not None:
-                    web.stop()
+            for web in webs:
+                web.stop()
             drop_database(site.database)
             flush_redis()
 
