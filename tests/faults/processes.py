@@ -39,14 +39,14 @@ import psycopg
 import redis
 from psycopg import sql
 
+from sportello.demo.catalogue import DEMO_PASSWORD
+
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 POSTGRES_URL = os.environ.get("FAULTS_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432")
 REDIS_URL = os.environ.get("FAULTS_REDIS_URL", "redis://127.0.0.1:6379/12")
 START_DEADLINE = 60.0
 SECRET_KEY = "faults-only-secret-key-" + "f" * 40
-#: The demo's password for every customer (``sportello.demo.catalogue``).
-DEMO_PASSWORD = "demo-Sportello-2026"
 
 _CSRF = re.compile(rb'name="csrfmiddlewaretoken" value="([^"]+)"')
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -26,20 +27,22 @@ from tests.faults.processes import (
     start_webs,
 )
 
+from sportello.demo.catalogue import DEMO_PASSWORD
+
 pytestmark = pytest.mark.faults
 
 HOST = "release.localhost"
 REQUEST_CODE = re.compile(r"RIC-\d{4}-\d{6}")
 
 
+@dataclass
 class Fleet:
     """The site, its bucket and its two web processes, each with a local directory of its own."""
 
-    def __init__(self, site: Site, bucket: S3Server, first: WebProcess, second: WebProcess):
-        self.site = site
-        self.bucket = bucket
-        self.first = first
-        self.second = second
+    site: Site
+    bucket: S3Server
+    first: WebProcess
+    second: WebProcess
 
 
 @pytest.fixture(scope="module")
@@ -92,9 +95,7 @@ def test_it_locks_on_one_process_an_account_that_failed_on_the_other(fleet: Flee
     # The right password, on the other process: locked all the same (the answer
     # looks like any failed login, and no code is e-mailed).
     since = fleet.site.last_outbox_id()
-    right = browser.post(
-        fleet.second, "/accesso/", {"login": "10002", "password": "demo-Sportello-2026"}
-    )
+    right = browser.post(fleet.second, "/accesso/", {"login": "10002", "password": DEMO_PASSWORD})
 
     assert right.status == 200
     assert fleet.site.last_outbox_id() == since
