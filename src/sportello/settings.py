@@ -302,11 +302,52 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+
+
+def private_files_storage() -> dict[str, object]:
+    """Where private files live: the local disk (``PRIVATE_FILES_ROOT``), or an
+    S3-compatible bucket (django-storages) that every web process and worker
+    shares. Either way they are read only through Django's storage API and served
+    only by views that check ownership (``core.files``): the bucket stays private,
+    with no public URL.
+    """
+    kind = env_str("PRIVATE_FILES_STORAGE", "filesystem")
+    if kind == "filesystem":
+        return {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(PRIVATE_FILES_ROOT), "base_url": "/no-public-url/"},
+        }
+    if kind != "s3":
+        raise ImproperlyConfigured(f"PRIVATE_FILES_STORAGE must be filesystem or s3, not {kind!r}.")
+    bucket = env_str("AWS_STORAGE_BUCKET_NAME")
+    if not bucket:
+        raise ImproperlyConfigured(
+            "AWS_STORAGE_BUCKET_NAME must be set when PRIVATE_FILES_STORAGE is s3."
+        )
+    return {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": bucket,
+            # Empty: AWS itself; else MinIO, Ceph, a cloud's S3-compatible endpoint.
+            "endpoint_url": env_str("AWS_S3_ENDPOINT_URL") or None,
+            "region_name": env_str("AWS_S3_REGION_NAME") or None,
+            "addressing_style": env_str("AWS_S3_ADDRESSING_STYLE") or None,
+            # Empty: boto3's own chain (instance role, ~/.aws, its environment).
+            "access_key": env_str("AWS_ACCESS_KEY_ID") or None,
+            "secret_key": env_str("AWS_SECRET_ACCESS_KEY") or None,
+            "default_acl": "private",
+            # As on disk: a name already taken gets a suffix, nothing is overwritten.
+            "file_overwrite": False,
+            # Never a public URL: a URL, if one were ever asked for, is signed.
+            "querystring_auth": True,
+            # A download is spooled to a temporary file beyond 1 MiB, not held in memory.
+            "max_memory_size": 1024 * 1024,
+        },
+    }
+
+
 STORAGES = {
-    "default": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": str(PRIVATE_FILES_ROOT), "base_url": "/no-public-url/"},
-    },
+    "default": private_files_storage(),
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if not DEBUG
