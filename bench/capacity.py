@@ -261,7 +261,9 @@ class Step:
         return (
             f"  {self.rate:>7.1f}/s  {r['requests']:>5} requests  p50 {r['p50_ms']:>7.1f} ms  "
             f"p95 {r['p95_ms']:>7.1f} ms  p99 {r['p99_ms']:>7.1f} ms  {errors}  "
-            f"generator CPU {r['generator_cpu'] * 100:.1f} %  → {'held' if self.held else 'not held'}"
+            f"generator CPU {r['generator_cpu'] * 100:.1f} %"
+            + (f", {r['late_starts']} started late" if r["late_starts"] else "")
+            + f"  → {'held' if self.held else 'not held'}"
         )
 
 
@@ -385,7 +387,20 @@ def wrk(port: int, session: Session, path: str, seconds: int) -> float:
         raise SystemExit(f"wrk on {path} got errors:\n{done.stdout}")
     match = re.search(r"Requests/sec:\s+([\d.]+)", done.stdout)
     assert match, done.stdout
+    drain(port, session)
     return float(match.group(1))
+
+
+def drain(port: int, session: Session) -> None:
+    """Waits for the requests wrk left queued when it stopped: the sync workers still
+    answer them, and the next measurement would pay for them. One request at the end
+    of the queue comes back once everything before it has been served."""
+    import http.client
+
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=300)
+    connection.request("GET", FLOOR_PATH, headers={"Host": session.host})
+    connection.getresponse().read()
+    connection.close()
 
 
 # -- set-up --------------------------------------------------------------------------
@@ -514,6 +529,9 @@ def check_pages(port: int, requests: list[str]) -> None:
         connection.close()
         if response.status != 200:
             raise SystemExit(f"{headers['Host']}{path} answered {response.status}, not 200")
+        # The floor answers anonymous people too: no-store says the session was logged in.
+        if "no-store" not in (response.getheader("Cache-Control") or ""):
+            raise SystemExit(f"{headers['Host']}{path} answered as to an anonymous visitor")
 
 
 def main() -> None:
@@ -587,8 +605,10 @@ def main() -> None:
             + f"; floor: {FLOOR_PATH}"
         )
 
-        mix_rate, _ = search(port, mix, options, "Mix")
-        floor_rate, _ = search(port, floor, options, f"Floor ({FLOOR_PATH})")
+        began = time.monotonic()
+        mix_rate, mix_steps = search(port, mix, options, "Mix")
+        floor_rate, floor_steps = search(port, floor, options, f"Floor ({FLOOR_PATH})")
+        busiest = max(s.result["generator_cpu"] for s in mix_steps + floor_steps)
         check, check_fine = self_check(max(3 * max(mix_rate, floor_rate), 200), floor, options)
         print("\nGenerator alone (trivial server, one connection per request):")
         print(check.line())
@@ -613,6 +633,7 @@ def main() -> None:
         server.wait()
         cache.clear()
 
+    print(f"\n{time.monotonic() - began:.0f} s of load; load average now {os.getloadavg()[0]:.1f}.")
     ratio = mix_rate / floor_rate if floor_rate else 0.0
     met = ratio >= TARGET_MIX_OVER_FLOOR and check_fine
     print("\nSummary")
@@ -627,7 +648,8 @@ def main() -> None:
     print(
         f"  generator alone: {check.rate:.0f}/s, p95 {check.result['p95_ms']:.1f} ms, "
         f"CPU {check.result['generator_cpu'] * 100:.0f} % → "
-        f"{'not the bottleneck' if check_fine else 'MAY BE THE BOTTLENECK'}"
+        f"{'not the bottleneck' if check_fine else 'MAY BE THE BOTTLENECK'} "
+        f"(at most {busiest * 100:.0f} % of a core during the steps)"
     )
     for who, page, pps, floor_pps in closed:
         print(
