@@ -450,6 +450,7 @@ def setup_django(var: str, redis_url: str, conn_max_age: int, hosts: str) -> dic
 
 def prepare_data(demo_scale: int) -> None:
     from django.core.management import call_command
+    from django.db import connection
 
     from sportello.core.models import Company
 
@@ -460,6 +461,10 @@ def prepare_data(demo_scale: int) -> None:
         began = time.perf_counter()
         build_demo(scale=demo_scale)
         print(f"Demo data built (scale {demo_scale}) in {time.perf_counter() - began:.0f} s.")
+    # Fresh statistics, as a production database has them: after a bulk load (the demo,
+    # build_data.py) the planner would otherwise scan whole tables.
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
     if not (Path(os.environ["SPORTELLO_VAR_DIR"]) / "static" / "staticfiles.json").exists():
         call_command("collectstatic", interactive=False, verbosity=0)
 
