@@ -124,6 +124,20 @@ def test_it_shows_a_branded_500_page_without_details(release: Tenant) -> None:
     assert "RuntimeError" not in page
 
 
+@pytest.mark.urls("tests.core.failing_urls")
+def test_it_answers_503_with_retry_after_when_the_database_is_away(release: Tenant) -> None:
+    client = release.client(raise_request_exception=False)
+
+    response = client.get("/database-assente/")
+
+    assert response.status_code == 503
+    assert int(response.headers["Retry-After"]) > 0
+    page = response.content.decode()
+    assert "Release S.p.A." in page
+    assert "Si è verificato un errore" in page
+    assert "closed the connection" not in page
+
+
 def test_it_switches_to_english_from_the_language_form(release: Tenant) -> None:
     client = release.client()
 
