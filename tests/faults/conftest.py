@@ -27,7 +27,6 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-import secrets
 import shutil
 import signal
 import socket
@@ -372,6 +371,8 @@ def server_env(
     private_postgres: PrivatePostgres, private_redis: PrivateRedis, smtp_sink: SmtpSink
 ) -> dict[str, str]:
     """A production-like environment (DEBUG off, Redis broker and cache, SMTP) on the private services."""
+    from django.conf import settings
+
     env = {
         key: value
         for key, value in os.environ.items()
@@ -382,7 +383,8 @@ def server_env(
         PYTHONPATH=str(ROOT),
         DEBUG="0",
         SPORTELLO_DEMO="0",
-        SECRET_KEY="faults-" + secrets.token_urlsafe(40),
+        # The test process's own key: a session it makes is valid in the portal's.
+        SECRET_KEY=settings.SECRET_KEY,
         ALLOWED_HOSTS=".test,localhost,127.0.0.1",
         SECURE_SSL_REDIRECT="0",
         TRUSTED_PROXY_COUNT="0",
