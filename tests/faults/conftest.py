@@ -380,7 +380,8 @@ def server_env(
     }
     env.update(
         DJANGO_SETTINGS_MODULE="tests.faults.server_settings",
-        PYTHONPATH=str(ROOT),
+        # This checkout's code, not whatever the virtual environment was installed from.
+        PYTHONPATH=f"{ROOT / 'src'}{os.pathsep}{ROOT}",
         DEBUG="0",
         SPORTELLO_DEMO="0",
         # The test process's own key: a session it makes is valid in the portal's.
