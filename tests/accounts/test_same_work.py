@@ -20,7 +20,6 @@ from tests.factories import Tenant, make_contract
 from sportello.accounts import tasks
 from sportello.core.models import OutboxEmail
 
-
 THROTTLE_KEY = re.compile(r"throttle:[a-z-]+:[0-9]+:[0-9a-f]{32}")
 
 

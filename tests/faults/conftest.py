@@ -412,11 +412,13 @@ class Processes:
     logs: Path
     started: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
 
-    def spawn(self, name: str, argv: list[str]) -> subprocess.Popen[bytes]:
+    def spawn(
+        self, name: str, argv: list[str], env: dict[str, str] | None = None
+    ) -> subprocess.Popen[bytes]:
         log = (self.logs / f"{name}.log").open("ab")
-        process = subprocess.Popen(  # noqa: S603 (our own gunicorn and celery)
+        process = subprocess.Popen(  # noqa: S603 (our own gunicorn, celery and manage.py)
             argv,
-            env=self.env,
+            env={**self.env, **(env or {})},
             cwd=ROOT,
             stdout=log,
             stderr=subprocess.STDOUT,
@@ -543,10 +545,16 @@ class Browser:
             self.base_url + path, headers={"Host": self.host}, allow_redirects=False, **kwargs
         )
 
-    def post(self, path: str, data: dict[str, str], **kwargs: Any) -> requests.Response:
-        """POST a form of the page at ``path``, with its CSRF token."""
+    def post(
+        self,
+        path: str,
+        data: dict[str, str],
+        page: requests.Response | None = None,
+        **kwargs: Any,
+    ) -> requests.Response:
+        """POST a form of the page at ``path`` (fetched unless given), with its CSRF token."""
         kwargs.setdefault("timeout", 60)
-        page = self.get(path)
+        page = page or self.get(path)
         token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text)
         assert token, f"no CSRF token on {path} ({page.status_code})"
         return self.session.post(
