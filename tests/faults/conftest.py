@@ -485,22 +485,26 @@ class Workers:
     def __init__(self, processes: Processes) -> None:
         self.processes = processes
 
-    def start(self, name: str = "worker") -> subprocess.Popen[bytes]:
-        process = self.processes.spawn(
-            name,
-            [
-                *(str(VENV_BIN / "celery"), "-A", "sportello", "worker", "--pool=solo"),
-                *("--without-gossip", "--without-mingle", "--without-heartbeat"),
-                *("-n", f"{name}@%h", "--loglevel=INFO"),
-            ],
-        )
-        wait_until(
-            lambda: "ready." in self.processes.log(name) or process.poll() is not None,
-            60,
-            f"Celery worker {name} to be ready",
-        )
-        assert process.poll() is None, self.processes.log(name)
-        return process
+    def start(self, *names: str) -> None:
+        """Start the named workers side by side and wait until each is ready."""
+        started = {
+            name: self.processes.spawn(
+                name,
+                [
+                    *(str(VENV_BIN / "celery"), "-A", "sportello", "worker", "--pool=solo"),
+                    *("--without-gossip", "--without-mingle", "--without-heartbeat"),
+                    *("-n", f"{name}@%h", "--loglevel=INFO"),
+                ],
+            )
+            for name in names or ("worker",)
+        }
+        for name, process in started.items():
+            wait_until(
+                lambda: "ready." in self.processes.log(name) or process.poll() is not None,  # noqa: B023
+                90,
+                f"Celery worker {name} to be ready",
+            )
+            assert process.poll() is None, self.processes.log(name)
 
     def kill(self, name: str = "worker") -> None:
         """SIGKILL: no warm shutdown, no ack, as when a machine dies."""

@@ -140,9 +140,8 @@ def test_it_delivers_every_email_once_after_smtp_was_down(
     web_publishes: None,
 ) -> None:
     smtp_sink.stop()
-    workers.start("w1")
-    workers.start("w2")
     url = portal.start()
+    workers.start("w1", "w2")
 
     # A login code, a reset link and an operator's reply, all while SMTP is down.
     browser = start_login(url, customer)
@@ -313,8 +312,8 @@ def test_the_portal_serves_and_logs_in_while_redis_is_down(
     private_redis: PrivateRedis,
     manage: Callable[..., Any],
 ) -> None:
-    workers.start("w1")
     url = portal.start()
+    workers.start("w1")
     browser = start_login(url, customer)
     smtp_sink.wait_for(1)
     finish_login(browser, login_code(smtp_sink, customer.user.email))

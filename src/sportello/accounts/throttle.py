@@ -116,7 +116,7 @@ def count(limit: Limit, origin: Origin, *account_keys: str) -> None:
             cursor.execute(
                 f"INSERT INTO {table} (key, count, expires_at) VALUES (%s, 1, %s)"  # noqa: S608
                 f" ON CONFLICT (key) DO UPDATE SET count = {table}.count + 1",
-                [key, expires_at],
+                [key, connection.ops.adapt_datetimefield_value(expires_at)],
             )
 
 
