@@ -311,6 +311,8 @@ def test_the_portal_serves_and_logs_in_while_redis_is_down(
     broker: Celery,
     private_redis: PrivateRedis,
     manage: Callable[..., Any],
+    processes: Processes,
+    web_publishes: None,
 ) -> None:
     url = portal.start()
     workers.start("w1")
@@ -354,6 +356,7 @@ def test_the_portal_serves_and_logs_in_while_redis_is_down(
     assert any("password" in str(m["Subject"]).lower() for m in smtp_sink.messages[1:])
 
     # Redis is back, empty. Nothing a person relies on was in it.
+    sends_before = processes.log("w1").count(f"Task {SEND_EMAIL}[")
     private_redis.start()
     assert browser.get("/").status_code == 200  # the session is in the database
     locked = guesser.post("/accesso/", {"login": "vrossi", "password": PASSWORD})
@@ -365,6 +368,7 @@ def test_the_portal_serves_and_logs_in_while_redis_is_down(
     broker.send_task(RUN_JOB, args=[SEND_DUE_EMAILS])
     wait_until(lambda: not unsent(), 60, "the outbox to empty through the worker")
     assert_each_sent_once(smtp_sink)
+    assert processes.log("w1").count(f"Task {SEND_EMAIL}[") > sends_before
 
 
 # --------------------------------------------------------- PostgreSQL restarted
