@@ -6,8 +6,10 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
+from django.contrib.sessions.exceptions import SessionInterrupted
 from django.contrib.sessions.middleware import SessionMiddleware as DjangoSessionMiddleware
 from django.core.cache import cache
+from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, HttpResponseNotFound
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
@@ -114,4 +116,12 @@ class SessionMiddleware(DjangoSessionMiddleware):
         polled = getattr(request, BACKGROUND_POLL, False)
         if polled and session is not None and not session.modified:
             return response
-        return super().process_response(request, response)
+        try:
+            return super().process_response(request, response)
+        except SessionInterrupted as interrupted:
+            # Django says "session deleted" (a 400) whenever saving it failed;
+            # when the database itself was lost, that is the outage's 503.
+            lost = interrupted.__context__.__context__ if interrupted.__context__ else None
+            if isinstance(lost, (OperationalError, InterfaceError)):
+                raise lost from interrupted
+            raise
