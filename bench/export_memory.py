@@ -49,7 +49,7 @@ from sportello.accounts.models import PortalUser  # noqa: E402
 from sportello.billing.models import ScheduleEntry  # noqa: E402
 from sportello.core.models import Company, CompanyHost  # noqa: E402
 from sportello.customers.models import Customer  # noqa: E402
-from sportello.leasing.models import Contract  # noqa: E402
+from sportello.leasing.models import Contract, Product  # noqa: E402
 
 # The baseline is above the ORM's fetch chunk (2,000 rows), so both runs are in steady state.
 BASELINE_ROWS = 5_000
@@ -63,9 +63,12 @@ def customer_with_rows(code: str, rows: int) -> PortalUser:
         codice_fiscale="RSSMRA85T10F205R", address="Via Roma, 1", postcode="20121",
         city="Milano", province="MI",
     )  # fmt: skip
+    product, _ = Product.objects.get_or_create(
+        company=company, code="STRUMENTALE", defaults={"name_it": "Leasing strumentale"}
+    )
     contract = Contract.objects.create(
         company=company, customer=customer, number=code, module_number="1",
-        product="Leasing strumentale", status="active", stipulated_on=dt.date(2020, 1, 1),
+        product=product, status="active", stipulated_on=dt.date(2020, 1, 1),
         start_date=dt.date(2020, 1, 6), end_date=dt.date(2040, 1, 31), amount=Decimal(10**6),
         advance=Decimal(0), residual_value=Decimal(0), instalment_count=rows,
         instalment_amount=Decimal("500.00"), duration_months=rows,

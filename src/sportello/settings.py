@@ -185,12 +185,21 @@ TEMPLATES = [
     }
 ]
 
+# Persistent connections (DATABASE_CONN_MAX_AGE seconds) are checked before
+# each request reuses them, so a restarted PostgreSQL costs no process restart:
+# the first request after it opens a new connection instead of failing.
 DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'sportello.sqlite3'}"),
         conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0),
+        conn_health_checks=env_bool("DATABASE_CONN_HEALTH_CHECKS", True),
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A database that does not answer is an error page within seconds, not a hung worker.
+    DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = env_int(
+        "DATABASE_CONNECT_TIMEOUT", 5
+    )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
     # WAL and a busy timeout let the demo's web and job processes share the file.
@@ -201,10 +210,22 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# The Redis cache degrades to misses while Redis is away (core/cache.py): it
+# answers within REDIS_TIMEOUT_MS, then leaves Redis alone for
+# CACHE_CIRCUIT_SECONDS before trying again.
 REDIS_URL = env_str("REDIS_URL")
+REDIS_TIMEOUT_SECONDS = env_int("REDIS_TIMEOUT_MS", 500) / 1000
 if REDIS_URL:
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        "default": {
+            "BACKEND": "sportello.core.cache.ResilientRedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {
+                "socket_connect_timeout": REDIS_TIMEOUT_SECONDS,
+                "socket_timeout": REDIS_TIMEOUT_SECONDS,
+                "CIRCUIT_SECONDS": env_int("CACHE_CIRCUIT_SECONDS", 5),
+            },
+        }
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
@@ -305,11 +326,52 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+
+
+def private_files_storage() -> dict[str, object]:
+    """Where private files live: the local disk (``PRIVATE_FILES_ROOT``), or an
+    S3-compatible bucket (django-storages) that every web process and worker
+    shares. Either way they are read only through Django's storage API and served
+    only by views that check ownership (``core.files``): the bucket stays private,
+    with no public URL.
+    """
+    kind = env_str("PRIVATE_FILES_STORAGE", "filesystem")
+    if kind == "filesystem":
+        return {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(PRIVATE_FILES_ROOT), "base_url": "/no-public-url/"},
+        }
+    if kind != "s3":
+        raise ImproperlyConfigured(f"PRIVATE_FILES_STORAGE must be filesystem or s3, not {kind!r}.")
+    bucket = env_str("AWS_STORAGE_BUCKET_NAME")
+    if not bucket:
+        raise ImproperlyConfigured(
+            "AWS_STORAGE_BUCKET_NAME must be set when PRIVATE_FILES_STORAGE is s3."
+        )
+    return {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": bucket,
+            # Empty: AWS itself; else MinIO, Ceph, a cloud's S3-compatible endpoint.
+            "endpoint_url": env_str("AWS_S3_ENDPOINT_URL") or None,
+            "region_name": env_str("AWS_S3_REGION_NAME") or None,
+            "addressing_style": env_str("AWS_S3_ADDRESSING_STYLE") or None,
+            # Empty: boto3's own chain (instance role, ~/.aws, its environment).
+            "access_key": env_str("AWS_ACCESS_KEY_ID") or None,
+            "secret_key": env_str("AWS_SECRET_ACCESS_KEY") or None,
+            "default_acl": "private",
+            # As on disk: a name already taken gets a suffix, nothing is overwritten.
+            "file_overwrite": False,
+            # Never a public URL: a URL, if one were ever asked for, is signed.
+            "querystring_auth": True,
+            # A download is spooled to a temporary file beyond 1 MiB, not held in memory.
+            "max_memory_size": 1024 * 1024,
+        },
+    }
+
+
 STORAGES = {
-    "default": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": str(PRIVATE_FILES_ROOT), "base_url": "/no-public-url/"},
-    },
+    "default": private_files_storage(),
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if not DEBUG
@@ -394,6 +456,16 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Publishing from a request must not hang when the broker is down: one quick
+# try, then the caller's fallback (the outbox row stays due and the periodic
+# job sends it; see core/outbox.py). Workers keep retrying their own connection.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2}
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "socket_connect_timeout": REDIS_TIMEOUT_SECONDS * 2,
+}
 
 LOGGING = {
     "version": 1,

@@ -11,11 +11,14 @@ import datetime as dt
 
 import pytest
 import time_machine
+from django.core.cache import cache
 from pytest_django import Settings
 from tests.accounts.login_steps import code_step, last_code, log_in, password_step
 from tests.factories import Tenant, make_customer, make_user
 
 from sportello.accounts import throttle
+from sportello.accounts.models import ThrottleCounter
+from sportello.core.audit import Origin
 from sportello.core.models import AuditEvent
 
 # Every test here fills a window of the clock-aligned throttles: none may straddle two.
@@ -147,3 +150,30 @@ def test_it_counts_lockout_failures_on_the_account_whatever_the_address(
 
     assert response.status_code == 200
     assert AuditEvent.objects.filter(action="account.locked").exists()
+
+
+def test_it_keeps_its_counts_when_the_cache_restarts_empty(
+    release: Tenant, time_machine: time_machine.TimeMachineFixture
+) -> None:
+    time_machine.move_to(WINDOW_START, tick=False)
+    origin = Origin(company=release.company, ip_address="10.9.9.9")
+    for _ in range(throttle.CODE.per_account):
+        throttle.count(throttle.CODE, origin, "account:mrossi")
+
+    cache.clear()  # Redis keeps nothing on disk: a restart empties it
+
+    assert throttle.wait_seconds(throttle.CODE, origin, "account:mrossi") == 15 * 60
+
+
+def test_it_purges_the_counts_of_ended_windows(
+    release: Tenant, time_machine: time_machine.TimeMachineFixture
+) -> None:
+    time_machine.move_to(WINDOW_START, tick=False)
+    origin = Origin(company=release.company, ip_address="10.9.9.9")
+    throttle.count(throttle.CODE, origin, "account:mrossi")
+    assert throttle.purge_expired() == 0
+
+    time_machine.move_to(WINDOW_START + dt.timedelta(minutes=15), tick=False)
+
+    assert throttle.purge_expired() == 2  # the account's count and the address's
+    assert not ThrottleCounter.objects.exists()

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from decimal import Decimal
 from typing import Any
 
 import openpyxl
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from tests.answers import (
     CONTRACT_NOT_FOUND,
     FIRST_PAGE,
@@ -17,7 +20,17 @@ from tests.answers import (
     seen,
 )
 from tests.billing.helpers import entry, in_export_order, invoice_with_pdf
-from tests.factories import Tenant, make_contract, make_customer, make_sub_user, make_user
+from tests.factories import (
+    Tenant,
+    make_contract,
+    make_customer,
+    make_invoice,
+    make_sub_user,
+    make_user,
+)
+
+from sportello.billing.models import ScheduleEntry
+from sportello.leasing.models import PaymentMethod, PaymentReason
 
 TODAY = dt.datetime(2024, 4, 5, 10, 0, tzinfo=dt.UTC)
 pytestmark = pytest.mark.usefixtures("frozen")
@@ -351,3 +364,57 @@ def test_it_runs_a_fixed_number_of_queries(
     # Invalid filters read no entry at all (session, user, company, contracts…).
     with django_assert_num_queries(4):
         assert client.get("/fatture-e-pagamenti/?status=xyz").status_code == 200
+
+
+def many_entries(contract: Any, count: int, published: Any, unpublished: Any) -> None:
+    """``count`` entries, every other one with an invoice: published, then not yet."""
+    ScheduleEntry.objects.bulk_create(
+        ScheduleEntry(
+            contract=contract,
+            due_date=dt.date(2020, 1, 1) + dt.timedelta(days=n),
+            instalment_number=n,
+            reason=PaymentReason.INSTALMENT if n % 3 else "unknown_code",
+            payment_method=PaymentMethod.SEPA if n % 2 else PaymentMethod.TRANSFER,
+            amount=Decimal("100.00"),
+            paid=Decimal("100.00") if n % 5 == 0 else Decimal("0.00"),
+            invoice=(published if n % 4 == 0 else unpublished) if n % 2 == 0 else None,
+        )
+        for n in range(count)
+    )
+
+
+@pytest.mark.parametrize("export_format", ["xlsx", "csv"])
+def test_it_exports_in_the_same_queries_for_10_and_1000_rows(
+    release: Tenant, export_format: str
+) -> None:
+    small = make_customer(release.company)
+    small_user = make_user(small)
+    published = make_invoice(release.customer, number="PUB-1", published_at=TODAY)
+    unpublished = make_invoice(
+        release.customer, number="NOT-YET", published_at=TODAY + dt.timedelta(days=1)
+    )
+    many_entries(make_contract(small), 10, published, unpublished)
+    many_entries(make_contract(release.customer), 1000, published, unpublished)
+    path = f"/fatture-e-pagamenti/esporta/?format={export_format}"
+
+    def queries_and_body(client: Any) -> tuple[int, bytes]:
+        client.get("/")  # the session's first-request writes are not the export's
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(path)
+            body = b"".join(response.streaming_content)
+        return len(captured), body
+
+    few, _ = queries_and_body(release.logged_in_client(small_user))
+    many, body = queries_and_body(release.logged_in_client())
+
+    assert few == many
+    if export_format == "csv":
+        lines = body.decode("utf-8-sig").splitlines()
+        assert len(lines) == 1 + 1000
+        assert sum(line.endswith(";PUB-1") for line in lines) == 250
+        assert any(";unknown_code;Bonifico bancario;" in line for line in lines)
+        assert not any("NOT-YET" in line for line in lines)
+    else:
+        rows = list(openpyxl.load_workbook(io.BytesIO(body)).active.iter_rows(values_only=True))
+        assert len(rows) == 1 + 1000
+        assert {row[10] for row in rows[1:]} == {"PUB-1", None}

@@ -5,14 +5,18 @@ from __future__ import annotations
 import datetime as dt
 import re
 from typing import Any
+from unittest import mock
 
 import pytest
+from django.contrib.sessions.backends.base import UpdateError
+from django.contrib.sessions.backends.db import SessionStore
 from django.core.exceptions import ValidationError
+from django.db import OperationalError
 from django.test import Client
 from django.utils import timezone
 from pytest_django import Settings
 from tests.accounts.login_steps import log_in
-from tests.factories import Tenant, make_sub_user
+from tests.factories import CUSTOMER_BACKEND, Tenant, make_sub_user
 
 from sportello.accounts.models import PortalUser
 from sportello.core.models import Company, contrast_with_white
@@ -122,6 +126,20 @@ def test_it_shows_a_branded_500_page_without_details(release: Tenant) -> None:
     assert "Traceback" not in page
     assert "hunter2" not in page
     assert "RuntimeError" not in page
+
+
+@pytest.mark.urls("tests.core.failing_urls")
+def test_it_answers_503_with_retry_after_when_the_database_is_away(release: Tenant) -> None:
+    client = release.client(raise_request_exception=False)
+
+    response = client.get("/database-assente/")
+
+    assert response.status_code == 503
+    assert int(response.headers["Retry-After"]) > 0
+    page = response.content.decode()
+    assert "Release S.p.A." in page
+    assert "Si è verificato un errore" in page
+    assert "closed the connection" not in page
 
 
 def test_it_switches_to_english_from_the_language_form(release: Tenant) -> None:
@@ -326,3 +344,20 @@ def test_it_tells_a_visitor_what_the_utility_portal_offers(energia: Tenant) -> N
     for word in ["autolettur", "ticket", "consumi", "fatture", "modulistica"]:
         assert word in lead.lower()
     assert "in arrivo" not in lead
+
+
+def test_it_answers_503_when_the_session_is_lost_with_the_database(release: Tenant) -> None:
+    client = release.client(raise_request_exception=False)
+    client.force_login(release.user, backend=CUSTOMER_BACKEND)
+
+    def database_gone(self: SessionStore, must_create: bool = False) -> None:
+        try:
+            raise OperationalError("server closed the connection unexpectedly")
+        except OperationalError:
+            raise UpdateError from None
+
+    with mock.patch.object(SessionStore, "save", database_gone):
+        response = client.get("/")
+
+    assert response.status_code == 503
+    assert "Release S.p.A." in response.content.decode()

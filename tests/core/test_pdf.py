@@ -6,12 +6,14 @@ import io
 import logging
 import urllib.request
 from typing import Any
+from unittest import mock
 
 import pytest
 from django.core.files.base import ContentFile
 from pypdf import PdfReader
 from tests.factories import Tenant
 
+from sportello.core import pdf as pdf_module
 from sportello.core.pdf import (
     MAX_LOGO_BYTES,
     OfflineURLFetcher,
@@ -153,3 +155,16 @@ def test_it_draws_the_company_logo(release: Tenant, offline_templates: None) -> 
     pdf = render_pdf("pdf/remote.html", {"company": release.company, "amount": 1}, "it")
 
     assert "LOGOTIPO" in text_of(pdf)
+
+
+@pytest.mark.usefixtures("offline_templates")
+def test_it_makes_the_url_fetcher_once_per_process(release: Tenant) -> None:
+    pdf_module.offline_fetcher.cache_clear()
+    with mock.patch.object(
+        pdf_module, "OfflineURLFetcher", wraps=pdf_module.OfflineURLFetcher
+    ) as made:
+        for amount in (1, 2):
+            render_pdf("pdf/remote.html", {"company": release.company, "amount": amount}, "it")
+
+    assert made.call_count == 1
+    pdf_module.offline_fetcher.cache_clear()

@@ -230,9 +230,9 @@ def test_it_shows_data_sheets_and_measures_accessibly(
     assert len(content.decode("utf-8-sig").split("\r\n")) == 6 + 100 + 1 + 1
 
     # A period too long: the reason, and nothing shown.
-    page.get_by_label("Dal", exact=True).fill("2026-09-01")
+    page.get_by_label("Dal", exact=True).fill("2025-09-01")
     page.get_by_role("button", name="Mostra").click()
-    expect(page.get_by_text("Il periodo può coprire al massimo 31 giorni.")).to_be_visible()
+    expect(page.get_by_text("Il periodo può coprire al massimo 366 giorni.")).to_be_visible()
     assert_accessible(page)
 
     page.locator("#sp-point-choice").select_option(str(gas.pk))

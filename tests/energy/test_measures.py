@@ -194,9 +194,9 @@ def test_it_runs_the_same_queries_for_a_day_and_a_month(
             "L&#x27;ultimo giorno non può precedere il primo.",
         ),
         (
-            {"dal": "2026-03-01", "al": "2026-04-01"},
+            {"dal": "2025-02-28", "al": "2026-03-01"},
             "al",
-            "Il periodo può coprire al massimo 31 giorni.",
+            "Il periodo può coprire al massimo 366 giorni.",
         ),
         ({"dal": "ieri", "al": "2026-03-09"}, "dal", "Scrivi la data come gg/mm/aaaa."),
         ({"dal": "2026-03-09"}, "al", "Indica l&#x27;ultimo giorno del periodo."),

@@ -12,11 +12,14 @@ from typing import Any
 
 import openpyxl
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from tests.energy.helpers import measure_days
 from tests.energy.pages import text, tree
 from tests.factories import Tenant, make_customer, make_supply_point, make_user
 
-from sportello.core.exports import XLSX_TYPE
+from sportello.core.exports import CSV_CHUNK_BYTES, XLSX_TYPE
+from sportello.energy import exports
 from sportello.energy.models import Commodity, Measure, SupplyPoint
 
 URL = "/fornitura/misure/esporta/"
@@ -195,6 +198,60 @@ def test_it_streams_a_month_of_quarter_hours(energia: Tenant, point: SupplyPoint
 
     assert response.streaming
     assert len(csv_lines(response)[6:-1]) == 31 * 96 + 4
+
+
+def test_it_streams_a_year_of_quarter_hours_while_it_reads_them(
+    energia: Tenant, point: SupplyPoint, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    measure_days(point, dt.date(2025, 1, 1), dt.date(2025, 12, 31))
+    read = 0
+    real_offset_label = exports.offset_label
+
+    def counting(offset: dt.timedelta) -> str:
+        nonlocal read
+        read += 1  # once per row
+        return real_offset_label(offset)
+
+    monkeypatch.setattr(exports, "offset_label", counting)
+
+    response = energia.logged_in_client().get(
+        URL, {"dal": "2025-01-01", "al": "2025-12-31", "format": "csv"}
+    )
+    chunks = iter(response.streaming_content)
+    head = [next(chunks), next(chunks)]
+
+    # The first lines are out while most of the year is still in the database.
+    assert response.streaming and "Content-Length" not in response
+    assert 0 < read < 5_000
+    rest = [*head, *chunks]
+    assert read == 35_040
+    assert max(len(chunk) for chunk in rest) < CSV_CHUNK_BYTES + 200
+    lines = b"".join(rest).decode("utf-8-sig").split("\r\n")[:-1]
+    assert lines[3] == "Periodo;dal 01/01/2025 al 31/12/2025, ora italiana"
+    rows = lines[6:-1]
+    assert len(rows) == 365 * 96
+    assert rows[0].startswith("01/01/2025 00:00;UTC+01:00;15;")
+    assert rows[-1].startswith("31/12/2025 23:45;UTC+01:00;15;")
+    assert sum(row.startswith("26/10/2025 02:15;") for row in rows) == 2  # the autumn hour
+    assert not any(row.startswith("30/03/2025 02:") for row in rows)  # the spring one
+    assert lines[-1].startswith("Totale del periodo;;;")
+
+
+@pytest.mark.parametrize("export_format", ["xlsx", "csv"])
+def test_it_exports_a_day_and_eleven_days_in_the_same_queries(
+    energia: Tenant, point: SupplyPoint, export_format: str
+) -> None:
+    measure_days(point, dt.date(2026, 3, 1), dt.date(2026, 3, 11))
+    client = energia.logged_in_client()
+    client.get("/")  # the session's first-request writes are not the export's
+
+    def queries(last: str) -> int:
+        query = {"dal": "2026-03-01", "al": last, "format": export_format}
+        with CaptureQueriesContext(connection) as captured:
+            b"".join(client.get(URL, query).streaming_content)
+        return len(captured)
+
+    assert queries("2026-03-01") == queries("2026-03-11")  # 96 rows, then 1,056
 
 
 def test_it_sends_a_bad_period_back_to_the_page(energia: Tenant, point: SupplyPoint) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 from decimal import Decimal
 
+import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from tests.conftest import Tenant
@@ -12,6 +13,7 @@ from tests.factories import make_contract, make_customer
 
 from sportello.billing.models import ScheduleEntry
 from sportello.customers.models import Customer
+from sportello.integration.feeds import tabular
 from sportello.integration.models import ImportRun, ImportSource, ImportStatus
 from sportello.integration.services import import_file
 
@@ -182,3 +184,23 @@ def test_the_report_speaks_the_language_of_the_run(release: Tenant) -> None:
     with translation.override("en"):
         result = run(release, "customers", text)
     assert [line["message"] for line in result.report] == ["Required value missing."]
+
+
+def test_a_large_load_refreshes_the_planners_statistics_on_postgresql(
+    release: Tenant, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Until autovacuum runs, a freshly loaded table has no statistics and the
+    # customer pages scan it whole: a large import analyses what it wrote.
+    monkeypatch.setattr(tabular, "ANALYZE_AFTER_ROWS", 100)
+    small = make_contract(release.customer, number="900007")
+    large = make_contract(release.customer, number="900008")
+
+    def analyses(text: str) -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert run(release, "schedule", text).status == ImportStatus.DONE
+        return sum(q["sql"].startswith("ANALYZE") for q in queries.captured_queries)
+
+    assert analyses(schedule_csv(small.number, 99)) == 0
+    assert analyses(schedule_csv(large.number, 100)) == (connection.vendor == "postgresql")
+    # Unchanged rows write nothing, so there is nothing new to analyse.
+    assert analyses(schedule_csv(large.number, 100)) == 0

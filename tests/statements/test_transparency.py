@@ -11,10 +11,12 @@ import html
 import io
 from decimal import Decimal
 from typing import Any
+from unittest import mock
 
 import pytest
 import time_machine
-from django.db import connection
+from django.core.files.storage import default_storage
+from django.db import connection, models
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
@@ -38,6 +40,7 @@ from sportello.leasing.models import (
     PaymentReason,
     PlanInstalment,
 )
+from sportello.statements import services
 from sportello.statements.services import (
     StatementYearOutOfRange,
     statement_years,
@@ -387,6 +390,80 @@ def test_it_writes_the_pdf_in_the_users_language(release: Tenant, contract: Cont
     assert title.split(" (")[0] in text
     assert "€9,667.62" in text and "€11,540.00" in text
     assert "9.667,62" not in text
+
+
+# -- a closed year's PDF is printed once and kept ---------------------------------------
+
+
+def kept_statements(contract: Contract, year: int, language: str = "it") -> list[str]:
+    folder = f"statements/{contract.company_id}/{contract.pk}/{year}/{language}"
+    try:
+        return default_storage.listdir(folder)[1]
+    except FileNotFoundError:
+        return []
+
+
+@time_machine.travel(dt.datetime(2025, 3, 15, 10, 0, tzinfo=dt.UTC))
+def test_it_prints_a_closed_year_once_and_serves_the_kept_copy(
+    release: Tenant, contract: Contract
+) -> None:
+    client = release.logged_in_client()
+    first = client.get(url("pdf", contract, 2024))
+
+    with mock.patch.object(services, "html_to_pdf", wraps=services.html_to_pdf) as printer:
+        second = client.get(url("pdf", contract, 2024))
+
+    printer.assert_not_called()
+    assert second.status_code == 200
+    assert second.content == first.content
+    assert second["Content-Disposition"] == first["Content-Disposition"]
+    assert {"no-store", "private"} <= cache_directives(second)
+    assert len(kept_statements(contract, 2024)) == 1
+    # Each download is audited, kept or not.
+    assert AuditEvent.objects.filter(action="transparency.statement_downloaded").count() == 2
+
+
+@time_machine.travel(dt.datetime(2025, 3, 15, 10, 0, tzinfo=dt.UTC))
+def test_it_prints_a_closed_year_again_when_its_figures_change(
+    release: Tenant, contract: Contract
+) -> None:
+    client = release.logged_in_client()
+    before = pdf_text(client.get(url("pdf", contract, 2024)).content)
+    # The core system records a late payment of the unpaid December instalment.
+    ScheduleEntry.objects.filter(contract=contract, due_date=dt.date(2024, 12, 31)).update(
+        paid=models.F("amount")
+    )
+
+    with mock.patch.object(services, "html_to_pdf", wraps=services.html_to_pdf) as printer:
+        after = pdf_text(client.get(url("pdf", contract, 2024)).content)
+
+    printer.assert_called_once()
+    assert "961,37" in before and "961,37" not in after
+    assert len(kept_statements(contract, 2024)) == 1  # the old version is gone
+
+
+@time_machine.travel(dt.datetime(2025, 3, 15, 10, 0, tzinfo=dt.UTC))
+def test_it_keeps_a_copy_per_language(release: Tenant, contract: Contract) -> None:
+    client = release.logged_in_client()
+    italian = client.get(url("pdf", contract, 2024)).content
+    client.cookies["django_language"] = "en"
+
+    english = client.get(url("pdf", contract, 2024)).content
+
+    assert "€9,667.62" in pdf_text(english) and "9.667,62" in pdf_text(italian)
+    assert len(kept_statements(contract, 2024, "en")) == 1
+
+
+@time_machine.travel(dt.datetime(2025, 3, 15, 10, 0, tzinfo=dt.UTC))
+def test_it_prints_the_current_year_on_every_download(release: Tenant, contract: Contract) -> None:
+    client = release.logged_in_client()
+
+    with mock.patch.object(services, "html_to_pdf", wraps=services.html_to_pdf) as printer:
+        client.get(url("pdf", contract, 2025))
+        client.get(url("pdf", contract, 2025))
+
+    assert printer.call_count == 2
+    assert kept_statements(contract, 2025) == []
 
 
 # -- who may see it ------------------------------------------------------------------

@@ -10,6 +10,7 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         from django.contrib.auth.signals import user_logged_in
 
+        from . import jobs  # noqa: F401
         from .services.registration import mark_temporary_password_used
 
         # A temporary password logs in once (A4).

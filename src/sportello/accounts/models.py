@@ -142,3 +142,21 @@ class PortalUser(AbstractUser):
         elif not self.login:
             self.login = self.username
         super().save(*args, **kwargs)
+
+
+class ThrottleCounter(models.Model):
+    """One count of ``accounts.throttle`` (failed logins, codes, registrations…)
+    for one key in one window; the window is part of the key.
+
+    In the database rather than the cache: Redis here keeps nothing on disk,
+    and a counter that a Redis restart set back to zero would give an attacker
+    a fresh allowance. Rows are written on failures only and purged hourly
+    once their window has ended.
+    """
+
+    key = models.CharField(max_length=100, unique=True)
+    count = models.PositiveIntegerField(default=0)
+    expires_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.key}={self.count}"

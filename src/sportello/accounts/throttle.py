@@ -4,7 +4,9 @@ Each limit counts in fixed windows, per key: the account (or what names it,
 e.g. a contract number) and the client address from ``core.http.client_ip``
 (never a header the client controls), both within one company, so what
 happens on one company's portal never holds up another's. The counters live
-in the cache, shared by every web process when the cache is Redis.
+in the database (``ThrottleCounter``), shared by every web process: not in
+the cache, because Redis keeps nothing on disk here and a counter set back to
+zero by a Redis restart would be a fresh allowance for whoever is guessing.
 
 What is counted is a *failure* (a wrong password, a wrong code, data that
 match no customer): a success never counts, so an office or a mobile
@@ -15,16 +17,20 @@ out by its own correct logins. Reset and unlock are the exception, see
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import math
 import time
 from dataclasses import dataclass
 
-from django.core.cache import cache
+from django.db import connection
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from sportello.core.audit import Origin
+
+from .models import ThrottleCounter
 
 
 @dataclass(frozen=True)
@@ -83,25 +89,46 @@ def wait_seconds(limit: Limit, origin: Origin, *account_keys: str) -> int:
     """0 when the address and every account key are under the limit; else the
     seconds until the window ends and the limit opens again. Counts nothing."""
     keys = _keys(limit, origin, account_keys)
-    counts = cache.get_many([key for key, _allowed in keys])
-    if all(int(counts.get(key, 0)) < allowed for key, allowed in keys):
+    counts = dict(
+        ThrottleCounter.objects.filter(key__in=[key for key, _allowed in keys]).values_list(
+            "key", "count"
+        )
+    )
+    if all(counts.get(key, 0) < allowed for key, allowed in keys):
         return 0
     return limit.window_seconds - int(time.time()) % limit.window_seconds
 
 
 def count(limit: Limit, origin: Origin, *account_keys: str) -> None:
-    """Count one failure (or, for reset and unlock, one request)."""
-    for key, _allowed in _keys(limit, origin, account_keys):
-        cache.add(key, 0, limit.window_seconds)
-        try:
-            cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.set(key, 1, limit.window_seconds)
+    """Count one failure (or, for reset and unlock, one request).
+
+    One upsert per key: safe when two processes count at once, and the same
+    queries whether the counter existed or not (known and unknown accounts
+    must cost the same work).
+    """
+    now = int(time.time())
+    expires_at = dt.datetime.fromtimestamp(
+        now - now % limit.window_seconds + limit.window_seconds, tz=dt.UTC
+    )
+    table = connection.ops.quote_name(ThrottleCounter._meta.db_table)
+    with connection.cursor() as cursor:
+        for key, _allowed in _keys(limit, origin, account_keys):
+            cursor.execute(
+                f"INSERT INTO {table} (key, count, expires_at) VALUES (%s, 1, %s)"  # noqa: S608
+                f" ON CONFLICT (key) DO UPDATE SET count = {table}.count + 1",
+                [key, connection.ops.adapt_datetimefield_value(expires_at)],
+            )
 
 
 def forget(limit: Limit, origin: Origin, *account_keys: str) -> None:
     """Forget the account counters (e.g. after a right code); the address keeps its own."""
-    cache.delete_many(_account_keys(limit, origin, account_keys))
+    ThrottleCounter.objects.filter(key__in=_account_keys(limit, origin, account_keys)).delete()
+
+
+def purge_expired() -> int:
+    """Delete the counters of ended windows; how many."""
+    deleted, _per_model = ThrottleCounter.objects.filter(expires_at__lte=timezone.now()).delete()
+    return deleted
 
 
 def wait_message(seconds: int) -> str:

@@ -6,13 +6,16 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Case, F, QuerySet, Value, When
 from django.utils.translation import gettext_lazy as _
 
 from sportello.core.exports import Column, Exporter
+from sportello.leasing.models import PaymentMethod, PaymentReason
 
 from .models import EntryStatus, ScheduleEntry
-from .services import visible_invoice
+
+#: Rows fetched from the database at a time: the file never holds more.
+CHUNK_ROWS = 2000
 
 
 class ScheduleExporter(Exporter):
@@ -39,19 +42,58 @@ class ScheduleExporter(Exporter):
         self.now = now
         self.suffix = contract_number
 
-    def rows(self) -> Iterable[Sequence[Any]]:
-        for entry in self.entries.iterator(chunk_size=2000):
-            invoice = visible_invoice(entry, self.now)
-            yield (
-                EntryStatus(entry.status).label,  # type: ignore[attr-defined]
-                entry.contract.number,
-                entry.due_date,
-                entry.instalment_number,
-                entry.get_reason_display(),
-                entry.get_payment_method_display(),
-                entry.amount,
-                entry.paid,
-                entry.balance_due,  # type: ignore[attr-defined]
-                entry.overdue_balance,  # type: ignore[attr-defined]
-                invoice.number if invoice else "",
+    def values(self) -> QuerySet[ScheduleEntry, tuple[Any, ...]]:
+        """The rows as the database gives them, codes untranslated.
+
+        The invoice number is there only once the invoice is published, as on
+        the page (``services.visible_invoice``), decided by the database too.
+        """
+        return self.entries.annotate(
+            visible_invoice_number=Case(
+                When(invoice__published_at__lte=self.now, then=F("invoice__number")),
+                default=Value(""),
             )
+        ).values_list(
+            "status",
+            "contract__number",
+            "due_date",
+            "instalment_number",
+            "reason",
+            "payment_method",
+            "amount",
+            "paid",
+            "balance_due",
+            "overdue_balance",
+            "visible_invoice_number",
+        )
+
+    def rows(self) -> Iterable[Sequence[Any]]:
+        """Plain tuples from the database, the labels translated once per file."""
+        statuses = _labels(EntryStatus.choices)
+        reasons = _labels(PaymentReason.choices)
+        methods = _labels(PaymentMethod.choices)
+        for (
+            status,
+            number,
+            due,
+            instalment,
+            reason,
+            method,
+            *figures,
+            invoice,
+        ) in self.values().iterator(chunk_size=CHUNK_ROWS):
+            # A code the portal does not know yet is shown as sent, as on the page.
+            yield (
+                statuses[status],
+                number,
+                due,
+                instalment,
+                reasons.get(reason, reason),
+                methods.get(method, method),
+                *figures,
+                invoice,
+            )
+
+
+def _labels(choices: Iterable[tuple[Any, Any]]) -> dict[str, str]:
+    return {value: str(label) for value, label in choices}

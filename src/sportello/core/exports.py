@@ -20,11 +20,11 @@ columns); both come from the same figures the page shows.
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import tempfile
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 import xlsxwriter
@@ -43,7 +43,7 @@ FORMATS = ("xlsx", "csv")
 
 #: A text cell starting with one of these would be read as a formula by a
 #: spreadsheet (CSV injection); the apostrophe makes it plain text.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA_FIRST = frozenset("=+-@\t\r")
 
 
 @dataclass(frozen=True)
@@ -135,40 +135,53 @@ def write_xlsx(exporter: Exporter, path: str) -> None:
         sheet.set_column(index, index, column.width)
         sheet.write_string(header_row, index, str(column.header), formats["header"])
     sheet.freeze_panes(header_row + 1, 0)
+    # One writer per column, chosen once: the loop over the rows only writes.
+    writers = [_cell_writer(sheet, column.kind, formats) for column in exporter.columns]
     row_number = header_row
     for row_number, row in enumerate(exporter.rows(), start=header_row + 1):
-        for index, (column, value) in enumerate(zip(exporter.columns, row, strict=True)):
-            _write_cell(sheet, row_number, index, column, value, formats)
+        for index, (write, value) in enumerate(zip(writers, row, strict=True)):
+            write(row_number, index, value)
     footer = exporter.footer()
     if footer is not None:
         label, *values = footer
         sheet.write_string(row_number + 1, 0, str(label), formats["label"])
-        for index, (column, value) in enumerate(
-            zip(exporter.columns[1:], values, strict=True), start=1
-        ):
-            _write_cell(sheet, row_number + 1, index, column, value, formats)
+        for index, (write, value) in enumerate(zip(writers[1:], values, strict=True), start=1):
+            write(row_number + 1, index, value)
     workbook.close()
 
 
-def _write_cell(
-    sheet: Any, row: int, index: int, column: Column, value: Any, formats: dict[str, Any]
-) -> None:
-    if value is None or value == "":
-        sheet.write_blank(row, index, None)
-    elif column.kind in ("money", "quantity"):
-        sheet.write_number(row, index, float(Decimal(value)), formats[column.kind])
-    elif column.kind in ("date", "datetime"):
-        sheet.write_datetime(row, index, _as_datetime(value), formats[column.kind])
-    elif column.kind == "integer":
-        sheet.write_number(row, index, int(value), formats["integer"])
-    else:
-        sheet.write_string(row, index, str(value))
+CellWriter = Callable[[int, int, Any], None]
 
 
-def _as_datetime(value: dt.date | dt.datetime) -> dt.datetime:
-    if isinstance(value, dt.datetime):
-        return value
-    return dt.datetime(value.year, value.month, value.day)
+def _cell_writer(sheet: Any, kind: str, formats: dict[str, Any]) -> CellWriter:
+    """How a column's values become cells: money and quantities real numbers, dates
+    real dates, each with its preset format. An empty value leaves the cell empty
+    (XlsxWriter writes nothing for a blank without a format)."""
+    if kind in ("money", "quantity", "integer"):
+        write_number, number_format = sheet.write_number, formats[kind]
+        convert = int if kind == "integer" else float
+
+        def number(row: int, index: int, value: Any) -> None:
+            if value is not None and value != "":
+                write_number(row, index, convert(value), number_format)
+
+        return number
+    if kind in ("date", "datetime"):
+        # XlsxWriter takes a date or a datetime as it is.
+        write_datetime, date_format = sheet.write_datetime, formats[kind]
+
+        def date(row: int, index: int, value: Any) -> None:
+            if value is not None and value != "":
+                write_datetime(row, index, value, date_format)
+
+        return date
+    write_string = sheet.write_string
+
+    def text(row: int, index: int, value: Any) -> None:
+        if value is not None and value != "":
+            write_string(row, index, value if isinstance(value, str) else str(value))
+
+    return text
 
 
 def xlsx_response(exporter: Exporter) -> HttpResponseBase:
@@ -182,20 +195,63 @@ def xlsx_response(exporter: Exporter) -> HttpResponseBase:
 
 def csv_cell(column: Column, value: Any) -> str:
     """One value as Excel set to Italian reads it back as the same number, date or text."""
+    return _CSV_CELLS[column.kind](value)
+
+
+# Amounts and dates repeat from row to row (an instalment, a due date on every
+# contract): their cells are remembered, a bounded number of them.
+_REMEMBERED_CELLS = 4096
+
+
+def _csv_decimal(places: Decimal) -> Callable[[Any], str]:
+    @lru_cache(maxsize=_REMEMBERED_CELLS)
+    def cell(value: Any) -> str:
+        if value is None or value == "":
+            return ""
+        # + 0 turns -0.00 into 0.00, equal keys give equal cells.
+        return format(Decimal(value).quantize(places) + 0, "f").replace(".", ",")
+
+    return cell
+
+
+@lru_cache(maxsize=_REMEMBERED_CELLS)
+def _csv_date(value: Any) -> str:
+    # Built from the parts: strftime is several times slower.
     if value is None or value == "":
         return ""
-    if column.kind == "money":
-        return format(Decimal(value).quantize(Decimal("0.01")), "f").replace(".", ",")
-    if column.kind == "quantity":
-        return format(Decimal(value).quantize(Decimal("0.001")), "f").replace(".", ",")
-    if column.kind == "date":
-        return f"{value:%d/%m/%Y}"
-    if column.kind == "datetime":
-        return f"{value:%d/%m/%Y %H:%M}"
-    if column.kind == "integer":
-        return str(int(value))
-    text = str(value)
-    return f"'{text}" if text.startswith(_FORMULA_START) else text
+    return f"{value.day:02d}/{value.month:02d}/{value.year:04d}"
+
+
+def _csv_datetime(value: Any) -> str:
+    if value is None or value == "":
+        return ""
+    return f"{value.day:02d}/{value.month:02d}/{value.year:04d} {value.hour:02d}:{value.minute:02d}"
+
+
+def _csv_integer(value: Any) -> str:
+    return "" if value is None or value == "" else str(int(value))
+
+
+def _csv_text(value: Any) -> str:
+    if value is None:
+        return ""
+    text = value if value.__class__ is str else str(value)
+    return f"'{text}" if text[:1] in _FORMULA_FIRST else text
+
+
+#: Each column kind's CSV cell, chosen once per column rather than once per cell.
+_CSV_CELLS: dict[str, Callable[[Any], str]] = {
+    "money": _csv_decimal(Decimal("0.01")),
+    "quantity": _csv_decimal(Decimal("0.001")),
+    "date": _csv_date,
+    "datetime": _csv_datetime,
+    "integer": _csv_integer,
+    "text": _csv_text,
+}
+
+#: How many bytes of CSV lines a chunk of the response holds: a chunk per line
+#: would cost the server a write per row.
+CSV_CHUNK_BYTES = 64 * 1024
 
 
 class _Line:
@@ -221,15 +277,25 @@ def csv_rows(exporter: Exporter, language: str | None = None) -> Iterator[bytes]
             lines.append(writer.writerow([]))
         lines.append(writer.writerow([str(column.header) for column in exporter.columns]))
         yield ("\ufeff" + "".join(str(line) for line in lines)).encode()
+        cells = [_CSV_CELLS[column.kind] for column in exporter.columns]
+        write = writer.writerow
+        chunk: list[str] = []
+        size = 0
         for row in exporter.rows():
-            cells = [csv_cell(c, v) for c, v in zip(exporter.columns, row, strict=True)]
-            yield str(writer.writerow(cells)).encode()
+            line = write([cell(value) for cell, value in zip(cells, row, strict=True)])
+            chunk.append(line)
+            size += len(line)
+            if size >= CSV_CHUNK_BYTES:
+                yield "".join(chunk).encode()
+                chunk, size = [], 0
         footer = exporter.footer()
         if footer is not None:
             label, *values = footer
-            cells = [csv_cell(Column(""), label)]
-            cells += [csv_cell(c, v) for c, v in zip(exporter.columns[1:], values, strict=True)]
-            yield str(writer.writerow(cells)).encode()
+            last = [_csv_text(label)]
+            last += [cell(value) for cell, value in zip(cells[1:], values, strict=True)]
+            chunk.append(write(last))
+        if chunk:
+            yield "".join(chunk).encode()
 
 
 def csv_response(exporter: Exporter) -> HttpResponseBase:

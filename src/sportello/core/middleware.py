@@ -8,8 +8,10 @@ from collections.abc import Callable
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.sessions.backends.base import SessionBase
+from django.contrib.sessions.exceptions import SessionInterrupted
 from django.contrib.sessions.middleware import SessionMiddleware as DjangoSessionMiddleware
 from django.core.cache import cache
+from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, HttpResponseNotFound
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
@@ -125,16 +127,23 @@ class SessionMiddleware(DjangoSessionMiddleware):
 
     def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
         session = getattr(request, "session", None)
-        if session is None or session.is_empty():
+        if session is not None and not session.is_empty():
+            if not session.modified and (
+                getattr(request, BACKGROUND_POLL, False) or self.saved_recently(session)
+            ):
+                if session.accessed:
+                    patch_vary_headers(response, ["Cookie"])
+                return response
+            session[SAVED_AT] = int(time.time())
+        try:
             return super().process_response(request, response)
-        if not session.modified and (
-            getattr(request, BACKGROUND_POLL, False) or self.saved_recently(session)
-        ):
-            if session.accessed:
-                patch_vary_headers(response, ["Cookie"])
-            return response
-        session[SAVED_AT] = int(time.time())
-        return super().process_response(request, response)
+        except SessionInterrupted as interrupted:
+            # Django says "session deleted" (a 400) whenever saving it failed;
+            # when the database itself was lost, that is the outage's 503.
+            lost = interrupted.__context__.__context__ if interrupted.__context__ else None
+            if isinstance(lost, (OperationalError, InterfaceError)):
+                raise lost from interrupted
+            raise
 
     @staticmethod
     def saved_recently(session: SessionBase) -> bool:

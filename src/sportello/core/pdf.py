@@ -1,14 +1,18 @@
 """The one way the portal renders a PDF: a template → HTML → WeasyPrint.
 
 ``render_pdf(template_name, context, language)`` renders the template in the
-given language and returns the PDF's bytes; ``html_to_pdf(html)`` prints an
-HTML document that is already made (an e-invoice's official rendering). Templates extend
+given language and returns the PDF's bytes; ``render_html`` is its first half
+(for a caller that keeps the PDF and needs to know whether it changed) and
+``html_to_pdf(html)`` its second, which also prints an HTML document that is
+already made (an e-invoice's official rendering). Templates extend
 ``pdf/base.html``, which prints the company's logo, name, colours and legal
 footer on every page when the context has a ``company``.
 
 WeasyPrint never reaches the network or the file system: its URL fetcher
 accepts ``data:`` URIs only (the logo is embedded as one), so a URL that finds
 its way into a template, even from imported data, is refused, not fetched.
+The fetcher is made once per process: making one loads the system's TLS
+certificates, which cost more than a short PDF itself.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from __future__ import annotations
 import base64
 import logging
 import mimetypes
+from functools import cache
 from typing import Any
 
 from django.template.loader import render_to_string
@@ -68,21 +73,32 @@ def logo_data_uri(company: Company) -> str:
     return f"data:{content_type};base64,{base64.b64encode(data).decode('ascii')}"
 
 
+@cache
+def offline_fetcher() -> OfflineURLFetcher:
+    """The process's one fetcher (it keeps no state between fetches of ``data:`` URIs)."""
+    return OfflineURLFetcher()
+
+
 def render_pdf(template_name: str, context: dict[str, Any], language: str) -> bytes:
     """The PDF of ``template_name`` rendered with ``context`` in ``language`` ("it", "en")."""
+    return html_to_pdf(render_html(template_name, context, language))
+
+
+def render_html(template_name: str, context: dict[str, Any], language: str) -> str:
+    """The HTML document ``render_pdf`` prints: the same template, context and language."""
     context = dict(context)
     company = context.get("company")
     if isinstance(company, Company) and "pdf_logo" not in context:
         context["pdf_logo"] = logo_data_uri(company)
     with translation.override(language):
         context.setdefault("LANGUAGE_CODE", language)
-        return html_to_pdf(render_to_string(template_name, context))
+        return render_to_string(template_name, context)
 
 
 def html_to_pdf(html: str) -> bytes:
     """The PDF of a whole HTML document made elsewhere (an e-invoice's official
     rendering), through the same offline fetcher."""
-    pdf: bytes | None = HTML(string=html, url_fetcher=OfflineURLFetcher()).write_pdf()
+    pdf: bytes | None = HTML(string=html, url_fetcher=offline_fetcher()).write_pdf()
     if pdf is None:  # pragma: no cover - only when a target file is given
         raise RuntimeError("WeasyPrint returned no PDF")
     return pdf

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import mimetypes
+import sys
 
+from django.db import InterfaceError, OperationalError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import render
 from django.template import loader
@@ -73,12 +75,29 @@ def page_not_found(request: SiteRequest, exception: Exception) -> HttpResponse:
     return render(request, "404.html", status=404)
 
 
+#: Seconds a client is asked to wait when the database cannot be reached.
+DATABASE_RETRY_AFTER = 30
+
+
 def server_error(request: SiteRequest) -> HttpResponse:
-    """The branded 500 page; it falls back to plain text if even that fails."""
+    """The branded 500 page; it falls back to plain text if even that fails.
+
+    Django calls this inside the ``except`` that caught the error. A lost
+    database connection (PostgreSQL restarting) is not a bug but a moment's
+    outage: the same page as a 503 with ``Retry-After``. The page needs no
+    query, and the next request opens a new connection.
+    """
+    unavailable = isinstance(sys.exception(), (OperationalError, InterfaceError))
+    status = 503 if unavailable else 500
     try:
         body = loader.render_to_string("500.html", {"company": getattr(request, "company", None)})
+        response = HttpResponse(body, status=status)
     except Exception:
-        return HttpResponse(
-            "Errore del server / Server error", status=500, content_type="text/plain; charset=utf-8"
+        response = HttpResponse(
+            "Errore del server / Server error",
+            status=status,
+            content_type="text/plain; charset=utf-8",
         )
-    return HttpResponse(body, status=500)
+    if unavailable:
+        response.headers["Retry-After"] = str(DATABASE_RETRY_AFTER)
+    return response

@@ -11,14 +11,18 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from sportello.core.exports import Column, Exporter
 from sportello.core.formatting import format_long_date
 
-from .measures import Period, local_time, measures_in, period_totals
+from .measures import Period, measures_in, offset_label, period_totals
 from .models import SupplyPoint
+
+#: Rows fetched from the database at a time: a year of quarter hours is never held whole.
+CHUNK_ROWS = 2000
 
 
 class MeasureExporter(Exporter):
@@ -55,16 +59,14 @@ class MeasureExporter(Exporter):
         ]
 
     def rows(self) -> Iterable[Sequence[Any]]:
-        for measure in measures_in(self.point, self.period).iterator(chunk_size=2000):
-            start = local_time(measure.measured_at)
-            yield (
-                start.naive,
-                start.offset,
-                measure.interval_minutes,
-                measure.active_energy,
-                measure.reactive_energy,
-                measure.peak_power,
-            )
+        values = measures_in(self.point, self.period).values_list(
+            "measured_at", "interval_minutes", "active_energy", "reactive_energy", "peak_power"
+        )
+        # ``local_time`` for each of 35,040 rows would look the zone up as often.
+        zone = timezone.get_current_timezone()
+        for measured_at, *figures in values.iterator(chunk_size=CHUNK_ROWS):
+            start = measured_at.astimezone(zone)
+            yield (start.replace(tzinfo=None), offset_label(start.utcoffset()), *figures)
 
     def footer(self) -> Sequence[Any]:
         totals = period_totals(self.point, self.period)

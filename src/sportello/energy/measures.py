@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 
 from django.db.models import Count, Max, QuerySet, Sum
 from django.utils import timezone
@@ -20,8 +21,10 @@ from django.utils.translation import gettext as _
 
 from .models import Measure, SupplyPoint
 
-#: The longest period a page or a file covers: a month of quarter hours (2976 rows).
-MAX_DAYS = 31
+#: The longest period a page or a file covers: a year of quarter hours (35,136
+#: rows in a leap year). The page shows it 100 rows at a time and the file is
+#: streamed, so neither holds the year in memory.
+MAX_DAYS = 366
 
 
 @dataclass(frozen=True)
@@ -125,7 +128,7 @@ class LocalTime:
     @property
     def offset(self) -> str:
         """``UTC+02:00`` (summer time) or ``UTC+01:00`` (winter time)."""
-        return "UTC" + self.at.isoformat(timespec="minutes")[-6:]
+        return offset_label(self.at.utcoffset())
 
     @property
     def label(self) -> str:
@@ -139,3 +142,11 @@ class LocalTime:
 
 def local_time(measured_at: dt.datetime) -> LocalTime:
     return LocalTime(timezone.localtime(measured_at))
+
+
+@lru_cache(maxsize=4)
+def offset_label(offset: dt.timedelta | None) -> str:
+    """``UTC+01:00`` for an offset of one hour (Italy has two: a file repeats them)."""
+    minutes = int(offset.total_seconds()) // 60 if offset else 0
+    sign = "-" if minutes < 0 else "+"
+    return f"UTC{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"

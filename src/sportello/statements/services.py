@@ -31,18 +31,32 @@ Rules (what every figure means):
   is what is unpaid once the due date has passed.
 * **Fees and charges**: schedule entries whose reason is none of the plan's
   (advance, instalment, indexation, residual value).
+
+The PDF of a closed year is printed once and kept in the default storage, as an
+e-invoice's courtesy copy is (``billing.services.courtesy_pdf``): printing costs
+hundreds of milliseconds, serving the kept file a few. It is kept under a digest
+of its HTML, so that anything the document shows changing afterwards (a payment
+recorded late, a corrected plan row, the brand, the wording) makes another file
+rather than serving a stale one; the current year's figures change by the day,
+so its statement is printed on every download and never kept.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import hashlib
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from sportello.billing.models import ScheduleEntry
+from sportello.core.models import Company
+from sportello.core.pdf import html_to_pdf, render_html
 from sportello.leasing.models import Contract, InstalmentKind, PaymentReason, PlanInstalment
 from sportello.leasing.services import residual_capital_on
 
@@ -243,3 +257,56 @@ def transparency_statement(
         schedule=list(by_reason.values()),
         fees=fees,
     )
+
+
+STATEMENT_PDF_TEMPLATE = "statements/pdf.html"
+
+
+def statement_pdf(figures: TransparencyStatementFigures, company: Company, language: str) -> bytes:
+    """The statement's PDF in ``language``: a closed year's printed once and then
+    read back from the default storage; a provisional one printed every time."""
+    context = {"statement": figures, "company": company}
+    if figures.provisional:
+        return html_to_pdf(render_html(STATEMENT_PDF_TEMPLATE, context, language))
+    folder = f"statements/{company.pk}/{figures.contract.pk}/{figures.year}/{language}"
+    # The day the document is produced is printed on it but is no reason to print
+    # it again: the digest is of the HTML with a fixed day in its place.
+    undated = dataclasses.replace(figures, as_of=figures.period_end)
+    digest = hashlib.sha256(
+        render_html(STATEMENT_PDF_TEMPLATE, context | {"statement": undated}, language).encode()
+    ).hexdigest()
+    name = f"{folder}/{digest}.pdf"
+    kept = _kept_pdf(name)
+    if kept is not None:
+        return kept
+    pdf = html_to_pdf(render_html(STATEMENT_PDF_TEMPLATE, context, language))
+    saved = default_storage.save(name, ContentFile(pdf))
+    if saved != name:
+        # Another download printed and kept it meanwhile: keep one copy.
+        default_storage.delete(saved)
+    _forget_other_versions(folder, keep=name)
+    return pdf
+
+
+def _kept_pdf(name: str) -> bytes | None:
+    # Asked first: not every storage raises FileNotFoundError on opening a missing
+    # file (an S3 bucket answers when the file is read).
+    if not default_storage.exists(name):
+        return None
+    try:
+        with default_storage.open(name, "rb") as kept:
+            pdf: bytes = kept.read()
+            return pdf
+    except FileNotFoundError:  # a newer version replaced it meanwhile
+        return None
+
+
+def _forget_other_versions(folder: str, keep: str) -> None:
+    """Delete the statement's earlier versions (their figures have changed since)."""
+    try:
+        _folders, files = default_storage.listdir(folder)
+    except FileNotFoundError:
+        return
+    for file in files:
+        if f"{folder}/{file}" != keep:
+            default_storage.delete(f"{folder}/{file}")

@@ -17,11 +17,11 @@ from sportello.core import audit
 from sportello.core.decorators import leasing_customer_required
 from sportello.core.files import PDF, private_file_response
 from sportello.core.pagination import paginate
-from sportello.core.pdf import render_pdf
 from sportello.core.scoping import get_for_user
 from sportello.leasing.models import Contract
 from sportello.leasing.selection import select_contract
 
+from . import services
 from .services import (
     StatementYear,
     StatementYearOutOfRange,
@@ -91,17 +91,13 @@ def statement_detail(request: CompanyRequest, contract_id: int, year: int) -> Ht
 @leasing_customer_required
 def statement_pdf(request: CompanyRequest, contract_id: int, year: int) -> HttpResponseBase:
     """The statement as a PDF in the language the page is shown in (the switch, else
-    the profile's): the customer downloads what they were reading.
+    the profile's): the customer downloads what they were reading. A closed
+    year's is printed once and kept (``services.statement_pdf``).
 
     Each download is audited: the company can show when the customer received it.
     """
     figures = _figures(request, contract_id, year)
-    language = translation.get_language() or "it"
-    pdf = render_pdf(
-        "statements/pdf.html",
-        {"statement": figures, "company": request.company},
-        language,
-    )
+    pdf = services.statement_pdf(figures, request.company, translation.get_language() or "it")
     audit.record(
         "transparency.statement_downloaded",
         request=request,

@@ -16,6 +16,7 @@ session key, ``login()`` and ``logout()``).
 from __future__ import annotations
 
 import enum
+import logging
 import secrets
 import time
 import uuid
@@ -27,6 +28,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Sum
 from django_otp.plugins.otp_email.models import EmailDevice
+from kombu.exceptions import OperationalError as BrokerUnavailable
 
 from sportello.core import audit
 from sportello.core.audit import Origin
@@ -34,6 +36,8 @@ from sportello.core.models import Company
 
 from .. import emails, links, throttle
 from ..models import PortalUser
+
+logger = logging.getLogger(__name__)
 
 #: How long a login may wait for its code (new codes included).
 ATTEMPT_SECONDS = 15 * 60
@@ -284,14 +288,22 @@ def request_unlock(
 def _dispatch(task: object, origin: Origin, **data: str) -> None:
     """Send the look-up task at once: it needs nothing this request writes.
 
-    ``request_id`` lets the task run twice (a redelivery) and e-mail once.
+    ``request_id`` lets the task run twice (a redelivery) and e-mail once. If
+    the broker is down the look-up runs here instead, so the request is not
+    lost: its e-mail waits in the outbox like any other. The page then takes
+    longer for a known account than for an unknown one, during the outage only.
     """
-    task.delay(  # type: ignore[attr-defined]
-        request_id=uuid.uuid4().hex,
-        company_id=origin.company_id,
-        ip_address=origin.ip_address,
+    kwargs = {
+        "request_id": uuid.uuid4().hex,
+        "company_id": origin.company_id,
+        "ip_address": origin.ip_address,
         **data,
-    )
+    }
+    try:
+        task.delay(**kwargs)  # type: ignore[attr-defined]
+    except BrokerUnavailable as exc:
+        logger.warning("Broker unavailable, running %s in the request: %r", task, exc)
+        task.apply(kwargs=kwargs)  # type: ignore[attr-defined]
 
 
 @transaction.atomic

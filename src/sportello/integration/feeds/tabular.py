@@ -59,6 +59,10 @@ RowStep = Callable[[dict[str, Any]], Iterable[tuple[str, str, str]]]
 
 UNKNOWN_CODE = gettext_lazy("Codice sconosciuto per questa società.")
 
+#: Rows written by one import from which the table's planner statistics are
+#: refreshed at once (see ``_Load._refresh_statistics``).
+ANALYZE_AFTER_ROWS = 50_000
+
 
 @dataclass(frozen=True)
 class Reference:
@@ -511,6 +515,20 @@ class _Load:
             params,
         )
 
+    def _refresh_statistics(self, cursor: Any) -> None:
+        """``ANALYZE`` the table after a large load, on PostgreSQL.
+
+        Until autovacuum gets to it (on a loaded server, tens of minutes after a
+        bulk import of millions of rows) the planner knows nothing of the new rows:
+        measured on the bench data, one small customer's schedule totals scanned
+        all 3,000,000 rows (0.4 s a query) instead of using the index (0.2 ms).
+        ``ANALYZE`` reads a sample of the table, not all of it, and may run inside
+        the import's transaction.
+        """
+        written = self.outcome.created + self.outcome.updated
+        if connection.vendor == "postgresql" and written >= ANALYZE_AFTER_ROWS:
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(self.opts.db_table)}")
+
     def _insert_defaults(
         self, given: Sequence[str]
     ) -> Iterator[tuple[models.Field[Any, Any], Any]]:
@@ -543,6 +561,7 @@ class _Load:
                     try:
                         with transaction.atomic():
                             self._upsert(cursor)
+                        self._refresh_statistics(cursor)
                     except IntegrityError as error:
                         self.outcome.reject(
                             Rejection(
