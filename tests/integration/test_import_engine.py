@@ -182,3 +182,28 @@ def test_the_report_speaks_the_language_of_the_run(release: Tenant) -> None:
     with translation.override("en"):
         result = run(release, "customers", text)
     assert [line["message"] for line in result.report] == ["Required value missing."]
+
+
+def test_it_rejects_a_row_missing_a_required_date_with_a_message(release: Tenant) -> None:
+    """Found by fuzzing: the empty date reached the staging table and crashed the run."""
+    contract = make_contract(release.customer)
+    text = schedule_csv(contract.number, 2).replace(";01/01/2020;", ";;")
+
+    result = run(release, "schedule", text)
+
+    assert result.status == ImportStatus.REJECTED
+    assert [(line["row"], line["column"], line["code"]) for line in result.report] == [
+        (2, "due_date", "required")
+    ]
+    assert not ScheduleEntry.objects.filter(contract=contract).exists()
+
+
+def test_it_rejects_a_time_a_datetime_cannot_hold_in_utc(release: Tenant) -> None:
+    """Found by fuzzing: the first hour of year 1 in Rome overflowed in UTC."""
+    text = "commodity;opens_at;closes_at\ngas;0001-01-01T00:30;0001-01-01T00:45\n"
+
+    result = run(release, "reading_windows", text)
+
+    assert result.status == ImportStatus.REJECTED
+    assert {line["code"] for line in result.report} == {"datetime"}
+    assert result.report[0]["message"] == "Data e ora fuori dall'intervallo ammesso."

@@ -178,6 +178,14 @@ def datetime(value: Any) -> dt.datetime:
             raise CellError(
                 "datetime", _("Data e ora non valide (aaaa-mm-ggThh:mm+01:00 o gg/mm/aaaa hh:mm).")
             ) from None
+    try:
+        return _in_utc(moment)
+    except OverflowError:
+        # The first or the last day a datetime holds, moved by the offset.
+        raise CellError("datetime", _("Data e ora fuori dall'intervallo ammesso.")) from None
+
+
+def _in_utc(moment: dt.datetime) -> dt.datetime:
     if timezone.is_naive(moment):
         earlier = moment.replace(tzinfo=_EUROPE_ROME, fold=0)
         later = moment.replace(tzinfo=_EUROPE_ROME, fold=1)
