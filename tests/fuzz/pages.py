@@ -128,24 +128,62 @@ def snapshot() -> dict[str, Any]:
     }
 
 
+def forms_in(response: Any) -> list[Any]:
+    """The Django forms the page was rendered with."""
+    from django import forms
+
+    found: list[Any] = []
+    for context in response.context or []:
+        for value in context.flatten().values():
+            if isinstance(value, forms.BaseForm) and all(value is not f for f in found):
+                found.append(value)
+    return found
+
+
+def refused(response: Any) -> bool:
+    """Whether the page sent the input back: an error, or the form again with errors
+    (or with none at all: the POST was not even read)."""
+    if response.status_code in {301, 302, 303} or response.headers.get("HX-Redirect"):
+        return False
+    if response.status_code >= 400:
+        return True
+    forms = forms_in(response)
+    bound = [form for form in forms if form.is_bound]
+    return any(form.errors for form in bound) or bool(forms and not bound)
+
+
 def post_and_check(client: Client, action: str, data: dict[str, Any]) -> Any:
-    """POSTs ``data``; a page sent back (not a redirect) changed nothing."""
-    before, last_event = (
-        snapshot(),
-        AuditEvent.objects.order_by("-pk").values_list("pk", flat=True).first(),
-    )
+    """POSTs ``data``; an input sent back changed nothing and says why."""
+    before = snapshot()
+    last_event = AuditEvent.objects.order_by("-pk").values_list("pk", flat=True).first()
     response = client.post(action, data)
 
     assert response.status_code < 500, (action, data, response.status_code)
-    if response.status_code in {301, 302, 303} or response.headers.get("HX-Redirect"):
+    if not refused(response):
         return response
     after = snapshot()
     changed = [label for label in before if before[label] != after[label]]
     assert not changed, (action, data, response.status_code, changed)
     events = AuditEvent.objects.filter(pk__gt=last_event or 0).values_list("action", flat=True)
     assert all(any(word in event for word in REFUSAL_EVENTS) for event in events), list(events)
-    if response.status_code == 200 and "text/html" in response.headers.get("Content-Type", ""):
+    if "text/html" in response.headers.get("Content-Type", ""):
         body = response.content.decode()
         shown = ("is-invalid", "invalid-feedback", "alert")
         assert any(mark in body for mark in shown), (action, data, "no message shown")
     return response
+
+
+def fuzz_form(
+    client: Client, form: PostForm, count: int, valid: dict[str, Any] | None = None
+) -> None:
+    """Posts ``count`` (scaled by the profile) arbitrary fillings of ``form``."""
+    from hypothesis import given
+
+    from .strategies import examples
+
+    @examples(count)
+    @given(data=filled(form, valid))
+    def post(data: dict[str, Any]) -> None:
+        post_and_check(client, form.action, data)
+
+    post()

@@ -15,7 +15,7 @@ from tests.factories import BACK_OFFICE_HOST, Tenant, make_operator, operator_cl
 from sportello.accounts.models import PortalUser
 from sportello.servicedesk.models import ServiceRequest
 
-from .pages import filled, post_and_check, post_forms
+from .pages import fuzz_form, post_forms
 from .strategies import examples, field_value
 
 
@@ -61,16 +61,7 @@ def test_it_answers_any_post_to_a_back_office_form(
     assert forms, page
 
     for form in forms:
-        fuzz(desk, form.action, filled(form))
-
-
-def fuzz(desk: Client, action: str, posts: st.SearchStrategy[dict[str, object]]) -> None:
-    @examples(10)
-    @given(data=posts)
-    def post(data: dict[str, object]) -> None:
-        post_and_check(desk, action, data)
-
-    post()
+        fuzz_form(desk, form, 10)
 
 
 @pytest.mark.parametrize("name", ["queue", "complaints", "broadcasts", "imports"])

@@ -25,7 +25,7 @@ from tests.owner_matrix import (
 from sportello.energy.models import ReadingWindow
 
 from .pages import PostForm, filled, post_and_check, post_forms
-from .strategies import examples
+from .strategies import examples, field_value
 
 PASSWORD = "una-password-lunga-2024"
 
@@ -120,3 +120,59 @@ def test_it_answers_any_post_to_a_utility_customers_form(
 
     for form in forms_of(client, url(utility_world), paths):
         fuzz(client, form, 12)
+
+
+#: The customer's lists and the names of their filters (the forms' own fields).
+LEASING_FILTERS = {
+    "/fatture-e-pagamenti/": [
+        "status",
+        "date_from",
+        "date_to",
+        "order",
+        "contract",
+        "page",
+        "format",
+    ],
+    "/fatture-e-pagamenti/fatture/": [
+        "number",
+        "date_from",
+        "date_to",
+        "amount_min",
+        "amount_max",
+        "contract",
+        "page",
+    ],
+    "/richieste/": ["status", "page"],
+    "/notifiche/": ["unread", "kind", "page"],
+    "/contratti/": ["contract", "page"],
+    "/contratti/beni/": ["contract", "page", "format"],
+    "/rendiconti/": ["contract", "year"],
+}
+UTILITY_FILTERS = {
+    "/fornitura/misure/": ["dal", "al", "point"],
+    "/fornitura/prelievi/": ["year", "point"],
+}
+
+
+def fuzz_filters(client: Client, filters: dict[str, list[str]]) -> None:
+    @examples(25)
+    @given(
+        page=st.sampled_from(sorted(filters)),
+        data=st.data(),
+    )
+    def get(page: str, data: st.DataObject) -> None:
+        query = data.draw(
+            st.dictionaries(st.sampled_from(filters[page]), field_value, max_size=4),
+        )
+        response = client.get(page, query)
+        assert response.status_code < 500, (page, query)
+
+    get()
+
+
+def test_it_answers_any_filter_of_a_leasing_customers_list(world: World) -> None:
+    fuzz_filters(world.client("owner"), LEASING_FILTERS)
+
+
+def test_it_answers_any_filter_of_a_utility_customers_list(utility_world: UtilityWorld) -> None:
+    fuzz_filters(utility_world.client("owner"), UTILITY_FILTERS)
