@@ -108,7 +108,8 @@ def _feed_member(members: Mapping[str, zipfile.ZipInfo], stem: str) -> zipfile.Z
     found = [info for name, info in members.items() if name.lower() in names]
     if len(found) != 1:
         raise FileError(
-            f"Lo ZIP deve contenere un solo file {stem}.csv, {stem}.xlsx o {stem}.jsonl."
+            _("Lo ZIP deve contenere un solo file %(stem)s.csv, %(stem)s.xlsx o %(stem)s.jsonl.")
+            % {"stem": stem}
         )
     return found[0]
 

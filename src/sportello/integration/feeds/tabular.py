@@ -449,7 +449,8 @@ class _Load:
                     ", ".join(self._key_feed_columns()),
                     "",
                     "duplicate",
-                    f"Stesso codice della riga {first}: ogni oggetto una volta sola per file.",
+                    _("Stesso codice della riga %(row)s: ogni oggetto una volta sola per file.")
+                    % {"row": first},
                 )
             )
 
