@@ -13,6 +13,7 @@ import time_machine
 from django.test import Client
 from hypothesis import given
 from hypothesis import strategies as st
+from pytest_django import Settings
 from tests.factories import Tenant
 from tests.owner_matrix import (
     TODAY,
@@ -50,6 +51,15 @@ UTILITY_PAGES: dict[str, tuple[Callable[[UtilityWorld], str], tuple[str, ...]]] 
     "ticket": (lambda w: "/richieste/nuova/ticket/", ("/ticket/",)),
     "complaint": (lambda w: "/richieste/nuova/reclamo/", ("/reclamo/",)),
 }
+
+
+@pytest.fixture(autouse=True)
+def unscanned_uploads(settings: Settings) -> None:
+    """Files are accepted unscanned, so that valid uploads get through to the
+    service (tests/core proves the scanning with a real clamd)."""
+    settings.CLAMAV_REQUIRED = False
+    settings.CLAMAV_SOCKET = "/nonexistent"
+    settings.CLAMAV_TCP = ""
 
 
 @pytest.fixture
