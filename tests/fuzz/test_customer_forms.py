@@ -45,7 +45,7 @@ LEASING_PAGES: dict[str, tuple[Callable[[World], str], tuple[str, ...]]] = {
 UTILITY_PAGES: dict[str, tuple[Callable[[UtilityWorld], str], tuple[str, ...]]] = {
     "contacts": (lambda w: "/accesso/dati-anagrafici/", ("/dati-anagrafici/",)),
     "point": (lambda w: "/", ("/fornitura/punto/",)),
-    "readings": (lambda w: "/fornitura/autoletture/", ("/autoletture/",)),
+    "readings": (lambda w: "/fornitura/autoletture/?aggiungi=1", ("/autoletture/",)),
     "discrepancy": (lambda w: "/richieste/nuova/difformita/", ("/difformita/",)),
     "reply": (lambda w: f"/richieste/{w.request.code}/", ("/rispondi/",)),
     "ticket": (lambda w: "/richieste/nuova/ticket/", ("/ticket/",)),
