@@ -55,7 +55,7 @@ def assert_answered(response: Any, before: dict[str, Any]) -> None:
         assert not changed, changed
 
 
-@examples(40)
+@examples(25)
 @given(
     kind=kinds,
     body=st.one_of(
@@ -80,7 +80,7 @@ def test_it_answers_any_json_pushed_to_an_import(
     assert_answered(response, before)
 
 
-@examples(30)
+@examples(20)
 @given(data=st.data(), kind=st.sampled_from([kind.name for kind in TABULAR]))
 def test_it_answers_any_rows_of_a_kind_pushed(api: Client, data: Any, kind: str) -> None:
     names = columns_of(kind)
@@ -105,7 +105,7 @@ def test_it_answers_any_rows_of_a_kind_pushed(api: Client, data: Any, kind: str)
     assert_answered(response, before)
 
 
-@examples(30)
+@examples(20)
 @given(
     body=st.binary(max_size=300),
     media=st.sampled_from(["application/xml", "text/xml", "application/pkcs7-mime", "text/plain"]),

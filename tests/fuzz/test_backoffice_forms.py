@@ -61,7 +61,7 @@ def test_it_answers_any_post_to_a_back_office_form(
     assert forms, page
 
     for form in forms:
-        fuzz_form(desk, form, 10)
+        fuzz_form(desk, form, 8)
 
 
 @pytest.mark.parametrize("name", ["queue", "complaints", "broadcasts", "imports"])

@@ -116,7 +116,7 @@ def test_it_answers_any_post_to_a_leasing_customers_form(world: World, page: str
     client = world.client("owner")
 
     for form in forms_of(client, url(world), paths):
-        fuzz(client, form, 12)
+        fuzz(client, form, 8)
 
 
 @pytest.mark.parametrize("page", sorted(UTILITY_PAGES))
@@ -129,7 +129,7 @@ def test_it_answers_any_post_to_a_utility_customers_form(
     client.post("/fornitura/punto/", {"point": utility_world.gas.pk, "next": "/"})
 
     for form in forms_of(client, url(utility_world), paths):
-        fuzz(client, form, 12)
+        fuzz(client, form, 8)
 
 
 #: The customer's lists and the names of their filters (the forms' own fields).
@@ -165,7 +165,7 @@ UTILITY_FILTERS = {
 
 
 def fuzz_filters(client: Client, filters: dict[str, list[str]]) -> None:
-    @examples(25)
+    @examples(15)
     @given(
         page=st.sampled_from(sorted(filters)),
         data=st.data(),

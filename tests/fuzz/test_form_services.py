@@ -25,7 +25,7 @@ phones = st.one_of(
 )
 
 
-@examples(60)
+@examples(40)
 @given(phone=phones, fax=phones, email=st.one_of(emails, field_value))
 def test_it_stores_the_contacts_as_cleaned_or_changes_nothing(
     energia: Tenant, phone: str, fax: str, email: str

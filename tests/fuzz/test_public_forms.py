@@ -23,7 +23,7 @@ def fuzz(client: Client, page: str) -> None:
     forms = [form for form in post_forms(client, page) if "/lingua/" not in form.action]
     assert forms, page
     for form in forms:
-        fuzz_form(client, form, 15)
+        fuzz_form(client, form, 10)
 
 
 @pytest.mark.parametrize("page", sorted(PAGES))
