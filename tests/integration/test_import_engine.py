@@ -207,3 +207,19 @@ def test_it_rejects_a_time_a_datetime_cannot_hold_in_utc(release: Tenant) -> Non
     assert result.status == ImportStatus.REJECTED
     assert {line["code"] for line in result.report} == {"datetime"}
     assert result.report[0]["message"] == "Data e ora fuori dall'intervallo ammesso."
+
+
+def test_it_rejects_a_nul_in_a_cell_and_records_the_run_on_any_database(
+    release: Tenant,
+) -> None:
+    """Found by fuzzing on PostgreSQL: a NUL in a cell or in the file's name could be
+    stored neither in the rows nor in the run's report (text and jsonb refuse it)."""
+    text = CUSTOMERS.replace("Alfa S.r.l.", "Alfa\x00 S.r.l.")
+
+    result = run(release, "customers", text, name="clienti\x00.csv")
+
+    assert result.status == ImportStatus.REJECTED
+    assert result.file_name == "clienti\ufffd.csv"
+    assert [(line["column"], line["code"]) for line in result.report] == [("name", "nul")]
+    assert "\x00" not in result.report[0]["value"]
+    assert not Customer.objects.filter(company=release.company, code="A001").exists()

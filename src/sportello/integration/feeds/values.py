@@ -42,6 +42,9 @@ def is_empty(value: Any) -> bool:
 def text(max_length: int | None, choices: frozenset[str] = frozenset()) -> Parser:
     def parse(value: Any) -> str:
         result = str(value).strip()
+        if "\x00" in result:
+            # PostgreSQL's text cannot hold it: refused here, not by the database.
+            raise CellError("nul", _("Il testo contiene un carattere nullo (NUL), non ammesso."))
         if max_length is not None and len(result) > max_length:
             raise CellError(
                 "too_long", _("Al massimo %(count)s caratteri.") % {"count": max_length}
