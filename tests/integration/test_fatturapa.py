@@ -438,3 +438,18 @@ def test_the_same_xml_kept_under_another_name_keeps_its_invoice_and_links(
     invoice.refresh_from_db()
     assert list(invoice.contracts.all()) == [contract]
     assert invoice.xml.name == kept_as
+
+
+def test_it_refuses_a_zip_whose_invoice_is_garbled(release: Tenant) -> None:
+    """Found by fuzzing: zlib's error, or a name flagged UTF-8 that is not, crashed the run."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("IT01234567890_00001.xml", b"<a>" + b"x" * 500 + b"</a>")
+    data = bytearray(buffer.getvalue())
+    data[data.find(b"_00001.xml") + len(b"_00001.xml")] ^= 0xFF
+
+    result = load(release, bytes(data), "fatture.zip")
+
+    assert result.status == ImportStatus.REJECTED
+    assert result.report[0]["message"] == "L'archivio ZIP è danneggiato o non leggibile."
+    assert not Invoice.objects.filter(company=release.company).exists()

@@ -204,3 +204,44 @@ def test_a_large_load_refreshes_the_planners_statistics_on_postgresql(
     assert analyses(schedule_csv(large.number, 100)) == (connection.vendor == "postgresql")
     # Unchanged rows write nothing, so there is nothing new to analyse.
     assert analyses(schedule_csv(large.number, 100)) == 0
+
+
+def test_it_rejects_a_row_missing_a_required_date_with_a_message(release: Tenant) -> None:
+    """Found by fuzzing: the empty date reached the staging table and crashed the run."""
+    contract = make_contract(release.customer)
+    text = schedule_csv(contract.number, 2).replace(";01/01/2020;", ";;")
+
+    result = run(release, "schedule", text)
+
+    assert result.status == ImportStatus.REJECTED
+    assert [(line["row"], line["column"], line["code"]) for line in result.report] == [
+        (2, "due_date", "required")
+    ]
+    assert not ScheduleEntry.objects.filter(contract=contract).exists()
+
+
+def test_it_rejects_a_time_a_datetime_cannot_hold_in_utc(release: Tenant) -> None:
+    """Found by fuzzing: the first hour of year 1 in Rome overflowed in UTC."""
+    text = "commodity;opens_at;closes_at\ngas;0001-01-01T00:30;0001-01-01T00:45\n"
+
+    result = run(release, "reading_windows", text)
+
+    assert result.status == ImportStatus.REJECTED
+    assert {line["code"] for line in result.report} == {"datetime"}
+    assert result.report[0]["message"] == "Data e ora fuori dall'intervallo ammesso."
+
+
+def test_it_rejects_a_nul_in_a_cell_and_records_the_run_on_any_database(
+    release: Tenant,
+) -> None:
+    """Found by fuzzing on PostgreSQL: a NUL in a cell or in the file's name could be
+    stored neither in the rows nor in the run's report (text and jsonb refuse it)."""
+    text = CUSTOMERS.replace("Alfa S.r.l.", "Alfa\x00 S.r.l.")
+
+    result = run(release, "customers", text, name="clienti\x00.csv")
+
+    assert result.status == ImportStatus.REJECTED
+    assert result.file_name == "clienti\ufffd.csv"
+    assert [(line["column"], line["code"]) for line in result.report] == [("name", "nul")]
+    assert "\x00" not in result.report[0]["value"]
+    assert not Customer.objects.filter(company=release.company, code="A001").exists()

@@ -65,7 +65,9 @@ def readings_view(request: CompanyRequest) -> HttpResponseBase:
     now = timezone.now()
     window = readings.open_window(request.company, point.commodity, now)
     if request.method == "POST" or (window and "aggiungi" in request.GET):
-        form = context["form"] = ReadingForm(point, request.POST or None)
+        form = context["form"] = ReadingForm(
+            point, request.POST if request.method == "POST" else None
+        )
         if request.method == "POST" and form.submit(Origin.of(request)):
             messages.success(request, _("Autolettura salvata."))
             return redirect("energy:readings")

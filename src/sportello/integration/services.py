@@ -180,8 +180,14 @@ def _start(
         source=source_kind,
         actor=actor,
         api_key=api_key,
-        file_name=file_name[-200:],
+        file_name=without_nul(file_name)[-200:],
     )
+
+
+def without_nul(text: str) -> str:
+    """``text`` as PostgreSQL stores it: a NUL (which a file or a JSON body may
+    carry, and which its text and jsonb refuse) shown as the replacement character."""
+    return text.replace("\x00", "\ufffd")
 
 
 class _RollBack(Exception):
@@ -205,7 +211,13 @@ def _finish(run: ImportRun, outcome: Outcome, dry_run: bool, checksum: str) -> I
     run.checksum = checksum
     run.rows = outcome.rows
     run.rejected = outcome.rejected_rows if outcome.errors else 0
-    run.report = [r.__dict__ for r in outcome.rejections]
+    run.report = [
+        {
+            name: without_nul(value) if isinstance(value, str) else value
+            for name, value in r.__dict__.items()
+        }
+        for r in outcome.rejections
+    ]
     if outcome.errors:
         run.status = ImportStatus.REJECTED
         run.created = run.updated = run.unchanged = 0

@@ -36,7 +36,7 @@ RESET_SESSION_KEY = "_reset_link_token"
 @company_required
 def login_view(request: CompanyRequest) -> HttpResponse:
     """Step 1: username and password; a right one e-mails a code (A6)."""
-    form = LoginForm(request, request.POST or None)
+    form = LoginForm(request, request.POST if request.method == "POST" else None)
     if request.method == "POST":
         origin = Origin.of(request)
         wait = services.address_wait(origin)
@@ -96,7 +96,7 @@ def logout_view(request: PortalRequest) -> HttpResponse:
 @company_required
 def reset_request_view(request: CompanyRequest) -> HttpResponse:
     """«Password dimenticata?»: the same answer, in the same time, whoever the data name (A8)."""
-    form = ResetRequestForm(request.POST or None)
+    form = ResetRequestForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         wait = services.request_reset(Origin.of(request), form.cleaned_data["identifier"])
         if not wait:
@@ -112,7 +112,7 @@ def reset_request_view(request: CompanyRequest) -> HttpResponse:
 @company_required
 def unlock_view(request: CompanyRequest) -> HttpResponse:
     """«Login bloccata / password dimenticata»: contract or customer data (A7)."""
-    form = UnlockForm(request.company, request.POST or None)
+    form = UnlockForm(request.company, request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         wait = services.request_unlock(Origin.of(request), **form.cleaned_data)
         if not wait:
@@ -137,7 +137,7 @@ def reset_confirm_view(request: CompanyRequest, uidb64: str, token: str) -> Http
     user = services.user_for_link(request.company, uidb64, token_or_redirect)
     if user is None:
         return render(request, "accounts/reset_invalid.html")
-    form = NewPasswordForm(user, request.POST or None)
+    form = NewPasswordForm(user, request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         services.set_password_from_link(
             Origin.of(request), user, form.cleaned_data["new_password1"]

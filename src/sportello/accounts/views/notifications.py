@@ -27,7 +27,9 @@ def preferences_view(request: CompanyRequest) -> HttpResponse:
     user = portal_user(request)
     channels = NotificationPreference.objects.channels_for(user)
     form = NotificationPreferencesForm(
-        channels, request.POST or None, company_kind=request.company.kind
+        channels,
+        request.POST if request.method == "POST" else None,
+        company_kind=request.company.kind,
     )
     if request.method == "POST" and form.is_valid():
         preferences.set_channels(Origin.of(request), user, form.channels())

@@ -44,7 +44,7 @@ def admin_context(request: HttpRequest, **context: object) -> dict[str, object]:
 def operator_login_view(request: HttpRequest) -> HttpResponse:
     """Step 1: username and password of a staff user; a right one e-mails a code."""
     next_url = request.POST.get(REDIRECT_FIELD_NAME) or request.GET.get(REDIRECT_FIELD_NAME, "")
-    form = AdminAuthenticationForm(request, data=request.POST or None)
+    form = AdminAuthenticationForm(request, data=request.POST if request.method == "POST" else None)
     context = admin_context(
         request, form=form, app_path=request.get_full_path(), next=next_url, username=""
     )

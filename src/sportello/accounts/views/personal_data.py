@@ -36,7 +36,11 @@ def personal_data_view(request: CompanyRequest) -> HttpResponseBase:
     assert customer is not None  # utility_customer_required let only a customer in
     if request.method == "POST" and user.is_sub_user:
         raise PermissionDenied
-    form = None if user.is_sub_user else ContactsForm(customer, request.POST or None)
+    form = (
+        None
+        if user.is_sub_user
+        else ContactsForm(customer, request.POST if request.method == "POST" else None)
+    )
     if form is not None and request.method == "POST" and form.is_valid():
         changed = services.update_contacts(Origin.of(request), customer, form.contacts())
         if changed:

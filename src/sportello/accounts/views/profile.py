@@ -77,7 +77,7 @@ def profile_context(request: CompanyRequest, form: ProfileForm) -> dict[str, Any
 @customer_required
 def profile_view(request: CompanyRequest) -> HttpResponse:
     user = portal_user(request)
-    form = ProfileForm(request, user, request.POST or None)
+    form = ProfileForm(request, user, request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         change = form.change()
         services.update_profile(Origin.of(request), user, change)
@@ -105,7 +105,7 @@ def profile_view(request: CompanyRequest) -> HttpResponse:
 @customer_required
 def password_change_view(request: CompanyRequest) -> HttpResponse:
     user = portal_user(request)
-    form = ChangePasswordForm(request, user, request.POST or None)
+    form = ChangePasswordForm(request, user, request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         services.change_password(Origin.of(request), user, form.cleaned_data["new_password1"])
         # This session goes on under a new id; every other one ended with the old hash.
@@ -124,7 +124,7 @@ def password_change_view(request: CompanyRequest) -> HttpResponse:
 @main_user_required
 def sub_user_add_view(request: CompanyRequest) -> HttpResponse:
     user = portal_user(request)
-    form = SubUserForm(user, request.POST or None)
+    form = SubUserForm(user, request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         sub_user = services.create_sub_user(Origin.of(request), user, form.data_for_service())
         messages.success(
@@ -144,7 +144,7 @@ def sub_user_add_view(request: CompanyRequest) -> HttpResponse:
 def sub_user_edit_view(request: CompanyRequest, pk: int) -> HttpResponse:
     user = portal_user(request)
     sub_user = own_sub_user(request, pk)
-    form = SubUserForm(user, request.POST or None, instance=sub_user)
+    form = SubUserForm(user, request.POST if request.method == "POST" else None, instance=sub_user)
     if request.method == "POST" and form.is_valid():
         services.update_sub_user(Origin.of(request), sub_user, form.data_for_service())
         messages.success(
@@ -189,7 +189,7 @@ def sub_user_set_password_view(
     sub_user = services.welcome_link_user(request.company, uidb64, token_or_redirect)
     if sub_user is None:
         return render(request, "accounts/sub_user_set_password.html", {"valid_link": False})
-    form = SetPasswordForm(request, sub_user, request.POST or None)
+    form = SetPasswordForm(request, sub_user, request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         services.set_sub_user_password(
             Origin.of(request), sub_user, form.cleaned_data["new_password1"]

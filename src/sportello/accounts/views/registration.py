@@ -32,7 +32,7 @@ def register_view(request: CompanyRequest) -> HttpResponse:
     """Leasing: contract data (A1). Utility: customer code, then confirmation (A2)."""
     if request.company.is_utility:
         return register_by_code(request)
-    form = forms.ContractRegistrationForm(request.POST or None)
+    form = forms.ContractRegistrationForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.register_by_contract(Origin.of(request), **form.cleaned_data)
@@ -44,7 +44,7 @@ def register_view(request: CompanyRequest) -> HttpResponse:
 
 
 def register_by_code(request: CompanyRequest) -> HttpResponse:
-    form = forms.CustomerCodeRegistrationForm(request.POST or None)
+    form = forms.CustomerCodeRegistrationForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             customer_id = services.find_by_customer_code(Origin.of(request), **form.cleaned_data)
@@ -93,7 +93,7 @@ def confirm_view(request: CompanyRequest) -> HttpResponse:
             request, _("Inserisci codice cliente e codice fiscale o partita IVA per registrarti.")
         )
         return redirect("accounts:registration")
-    form = forms.ConfirmRegistrationForm(request.POST or None)
+    form = forms.ConfirmRegistrationForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.register_confirmed(Origin.of(request), customer, **form.cleaned_data)
@@ -124,7 +124,7 @@ def choose_password_view(request: CompanyRequest) -> HttpResponse:
     assert isinstance(user, PortalUser)
     if not user.must_change_password:
         return redirect("portal:home")
-    form = forms.ChoosePasswordForm(user, request.POST or None)
+    form = forms.ChoosePasswordForm(user, request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         services.choose_definitive_password(
             Origin.of(request), user, form.cleaned_data["new_password2"]

@@ -160,7 +160,7 @@ def code_step(
         attempt, user, next_url = pending_attempt(request, door)
     except LookupError:
         return restart(request, door, CodeCheck.EXPIRED)
-    form = CodeForm(request.POST or None)
+    form = CodeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         result = services.verify_code(Origin.of(request), attempt, user, form.cleaned_data["code"])
         if result.outcome is CodeCheck.OK:

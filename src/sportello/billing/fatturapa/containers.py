@@ -18,8 +18,10 @@ import binascii
 import io
 import re
 import shutil
+import struct
 import subprocess
 import zipfile
+import zlib
 from collections.abc import Iterator
 
 from django.utils.translation import gettext as _
@@ -49,6 +51,21 @@ def unwrap(data: bytes) -> bytes:
     raise InvalidFile(_("Il file non è né un XML né un file firmato .p7m."))
 
 
+#: What ``zipfile`` raises on a damaged archive besides ``BadZipFile``: a deflate
+#: stream cut short or garbled, a name not in UTF-8 though flagged so, an
+#: unknown compression method, an encrypted member, a truncated header.
+UNREADABLE_ZIP = (
+    zipfile.BadZipFile,
+    zipfile.LargeZipFile,
+    NotImplementedError,
+    RuntimeError,
+    EOFError,
+    UnicodeDecodeError,
+    zlib.error,
+    struct.error,
+)
+
+
 def is_zip(data: bytes) -> bool:
     return data.startswith(b"PK\x03\x04")
 
@@ -65,7 +82,7 @@ def zip_members(data: bytes) -> Iterator[tuple[str, bytes]]:
             if info.file_size > MAX_BYTES:
                 raise InvalidFile(_("Un file dell'archivio ZIP è troppo grande."))
             yield name, archive.read(info)
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, RuntimeError):
+    except UNREADABLE_ZIP:
         raise InvalidFile(_("L'archivio ZIP è danneggiato o non leggibile.")) from None
 
 

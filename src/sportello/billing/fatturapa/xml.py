@@ -12,6 +12,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from django.utils.translation import gettext as _
 from lxml import etree
 
 HERE = Path(__file__).parent
@@ -54,9 +55,11 @@ def parse(data: bytes) -> etree._ElementTree:
     try:
         tree = etree.ElementTree(etree.fromstring(data, _parser()))
     except etree.XMLSyntaxError as error:
-        raise InvalidFile(f"Il file non è XML leggibile: {error.msg}") from None
+        raise InvalidFile(
+            _("Il file non è XML leggibile: %(error)s") % {"error": error.msg}
+        ) from None
     if tree.docinfo.doctype:
-        raise InvalidFile("Il file contiene una dichiarazione DOCTYPE, non ammessa.")
+        raise InvalidFile(_("Il file contiene una dichiarazione DOCTYPE, non ammessa."))
     return tree
 
 

@@ -30,6 +30,7 @@ from django.core.files import File
 from django.db import models, transaction
 from django.utils.translation import gettext as _
 
+from sportello.billing.fatturapa.containers import UNREADABLE_ZIP
 from sportello.core.models import Company
 from sportello.core.uploads import CheckedUpload, UploadRefused, check_upload, scan
 
@@ -72,7 +73,8 @@ class FilesKind:
                         raise
                 outcome.on_rollback.append(files.delete_written)
                 return outcome
-        except zipfile.BadZipFile:
+        except UNREADABLE_ZIP:
+            # Also a member found damaged while its rows or its file were read.
             error = FileError(_("Il file non è uno ZIP leggibile."))
         except FileError as refused:
             error = refused
@@ -108,7 +110,8 @@ def _feed_member(members: Mapping[str, zipfile.ZipInfo], stem: str) -> zipfile.Z
     found = [info for name, info in members.items() if name.lower() in names]
     if len(found) != 1:
         raise FileError(
-            f"Lo ZIP deve contenere un solo file {stem}.csv, {stem}.xlsx o {stem}.jsonl."
+            _("Lo ZIP deve contenere un solo file %(stem)s.csv, %(stem)s.xlsx o %(stem)s.jsonl.")
+            % {"stem": stem}
         )
     return found[0]
 

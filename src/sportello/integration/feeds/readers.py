@@ -121,10 +121,20 @@ def _xlsx_rows(stream: IO[bytes]) -> Iterator[Row]:
         header = [str(cell).strip() if cell is not None else "" for cell in next(rows, ())]
         if not any(header):
             raise FileError(_("Il foglio è vuoto: manca la riga di intestazione."))
-        for number, cells in enumerate(rows, start=2):
-            if all(cell is None or cell == "" for cell in cells):
-                continue
-            yield number, {name: cell for name, cell in zip(header, cells, strict=False) if name}
+        number = 1
+        try:
+            for number, cells in enumerate(rows, start=2):
+                if all(cell is None or cell == "" for cell in cells):
+                    continue
+                yield (
+                    number,
+                    {name: cell for name, cell in zip(header, cells, strict=False) if name},
+                )
+        except Exception:
+            # The sheet is read lazily: a damaged part shows only when its rows are.
+            raise FileError(
+                _("Riga %(row)s: il foglio Excel è danneggiato.") % {"row": number + 1}
+            ) from None
     finally:
         workbook.close()
         spool.close()

@@ -142,7 +142,11 @@ class TabularKind:
             )
             if target.has_default():
                 empty = target.get_default()
-            elif target.null:
+            elif target.null or not isinstance(
+                target, models.CharField | models.TextField | models.FileField
+            ):
+                # A required date or number left empty rejects the row; its
+                # stand-in must still be something the staging table holds.
                 empty = None
             else:
                 empty = ""
@@ -359,9 +363,14 @@ class _Load:
                 row[name] = derive(row)
             except (TypeError, KeyError, AttributeError):
                 row[name] = None
+        # Only the key matters for a wrong row (to report a repeated one): any other
+        # value may be the stand-in of a cell that did not parse, which the staging
+        # table's typed column would refuse.
+        key_fields = self._key_fields
         for name in self.targets:
-            row.setdefault(name, None)
-        return all(row.get(name) is not None for name in self._key_fields)
+            if name not in key_fields:
+                row[name] = None
+        return all(row.get(name) is not None for name in key_fields)
 
     # -- the staging table -------------------------------------------------
     # The SQL below is built from model metadata (table and column names,
@@ -444,7 +453,8 @@ class _Load:
                     ", ".join(self._key_feed_columns()),
                     "",
                     "duplicate",
-                    f"Stesso codice della riga {first}: ogni oggetto una volta sola per file.",
+                    _("Stesso codice della riga %(row)s: ogni oggetto una volta sola per file.")
+                    % {"row": first},
                 )
             )
 

@@ -42,6 +42,9 @@ def is_empty(value: Any) -> bool:
 def text(max_length: int | None, choices: frozenset[str] = frozenset()) -> Parser:
     def parse(value: Any) -> str:
         result = str(value).strip()
+        if "\x00" in result:
+            # PostgreSQL's text cannot hold it: refused here, not by the database.
+            raise CellError("nul", _("Il testo contiene un carattere nullo (NUL), non ammesso."))
         if max_length is not None and len(result) > max_length:
             raise CellError(
                 "too_long", _("Al massimo %(count)s caratteri.") % {"count": max_length}
@@ -178,6 +181,14 @@ def datetime(value: Any) -> dt.datetime:
             raise CellError(
                 "datetime", _("Data e ora non valide (aaaa-mm-ggThh:mm+01:00 o gg/mm/aaaa hh:mm).")
             ) from None
+    try:
+        return _in_utc(moment)
+    except OverflowError:
+        # The first or the last day a datetime holds, moved by the offset.
+        raise CellError("datetime", _("Data e ora fuori dall'intervallo ammesso.")) from None
+
+
+def _in_utc(moment: dt.datetime) -> dt.datetime:
     if timezone.is_naive(moment):
         earlier = moment.replace(tzinfo=_EUROPE_ROME, fold=0)
         later = moment.replace(tzinfo=_EUROPE_ROME, fold=1)

@@ -31,7 +31,9 @@ def report_discrepancy(request: CompanyRequest) -> HttpResponseBase:
         raise Http404
     # «Segnala una difformità» next to a field chooses it (?campo=…).
     initial = {"field": request.GET.get("campo", "")}
-    form = DataDiscrepancyForm(request, request.POST or None, initial=initial)
+    form = DataDiscrepancyForm(
+        request, request.POST if request.method == "POST" else None, initial=initial
+    )
     if request.method == "POST" and form.is_valid():
         opened = services.open_request(
             Origin.of(request), form.customer, DISCREPANCY.kind, **form.opening()
