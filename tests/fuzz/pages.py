@@ -26,6 +26,7 @@ NOT_CHANGES = {
     "axes.AccessAttemptExpiration",
     "axes.AccessFailureLog",
     "axes.AccessLog",
+    "accounts.ThrottleCounter",
     "core.AuditEvent",
     "sessions.Session",
     "otp_email.EmailDevice",
