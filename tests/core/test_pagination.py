@@ -89,3 +89,37 @@ def test_it_says_so_in_english(release: Tenant, contract: Contract) -> None:
 
     assert FIRST_PAGE_EN in not_a_number
     assert LAST_PAGE_EN in past_the_end
+
+
+def test_a_long_list_jumps_to_its_first_and_last_page(release: Tenant, contract: Contract) -> None:
+    # A fleet's schedule runs to hundreds of pages: the oldest rows must be one click away.
+    client = release.logged_in_client()
+    url = f"/contratti/{contract.pk}/piano/"
+    pages = client.get(url).context["page"].paginator.num_pages
+    assert pages > 3
+
+    first = client.get(url).content.decode()
+    middle = get(client, url, "2").content.decode()
+    last = get(client, url, str(pages)).content.decode()
+
+    assert f"Pagina 1 di {pages}" in first
+    assert f'href="?page={pages}" aria-label="Ultima pagina"' in first
+    assert 'aria-label="Prima pagina"' not in first
+    assert 'aria-label="Prima pagina"' not in middle  # "Precedente" is the first page there
+    assert 'href="?page=1" aria-label="Prima pagina"' in last
+    assert 'aria-label="Ultima pagina"' not in last
+
+
+def test_the_counts_are_grouped_by_thousands_in_each_language(release: Tenant) -> None:
+    contract = leased_contract(release.customer, duration_months=1200)
+    client = release.logged_in_client()
+    url = f"/contratti/{contract.pk}/piano/"
+    total = client.get(url).context["page"].paginator.count
+    assert total >= 1000
+
+    italian = client.get(url).content.decode()
+    client.cookies["django_language"] = "en"
+    english = client.get(url).content.decode()
+
+    assert f"1 - 25 di {total // 1000}.{total % 1000:03d}" in italian
+    assert f"1 - 25 of {total // 1000},{total % 1000:03d}" in english

@@ -12,6 +12,7 @@ from tests.e2e.harness import Portal, assert_accessible
 from sportello.accounts.models import PortalUser
 from sportello.core.models import OutboxEmail
 from sportello.demo.catalogue import DEMO_PASSWORD
+from sportello.demo.companies import COMPANIES as DEMO_COMPANIES
 
 pytestmark = pytest.mark.e2e
 
@@ -24,12 +25,16 @@ COMPANIES = {
 
 
 def customer_login(portal: Portal, slug: str) -> tuple[str, str]:
-    """The login and name of a main (not sub-) user of the company's demo customers."""
+    """The login and name of a main (not sub-) user of the company's demo customers,
+    the first as the demo lists them (its big account, a fleet or a multi-site
+    customer, comes after the others)."""
+    big_accounts = [spec.fleet_code for spec in DEMO_COMPANIES if spec.slug == slug]
     with portal.database.active():
         user = (
             PortalUser.objects.filter(
                 company__slug=slug, customer__isnull=False, parent__isnull=True, is_active=True
             )
+            .exclude(customer__code__in=big_accounts)
             .select_related("customer")
             .order_by("login")
             .first()
