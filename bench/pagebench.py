@@ -202,7 +202,8 @@ def floor_path() -> str:
 
 
 def bare_browser(host: str) -> Browser:
-    """A handler with no middleware at all, for the bare view."""
+    """A handler with no middleware at all, for the bare view (which renders the floor's
+    page from what the host's first floor request kept: request the floor first)."""
     return Browser(host, middleware=False)
 
 

@@ -359,7 +359,7 @@ def test_it_runs_a_fixed_number_of_queries(
     client = release.logged_in_client()
     client.get("/fatture-e-pagamenti/")
 
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         assert client.get("/fatture-e-pagamenti/?status=overdue").status_code == 200
     # Invalid filters read no entry at all (session, user, company, contracts…).
     with django_assert_num_queries(4):

@@ -94,6 +94,17 @@ class ScheduleEntry(models.Model):
                 name="unique_schedule_entry",
             ),
         ]
+        # The billing page reads each part of its order by due date (services.schedule_list):
+        # the open entries (overdue, to be due) from their own small index, the paid ones
+        # from the whole list's, so that a fleet's page reads 25 rows, not 20,000.
+        indexes = [
+            models.Index(
+                fields=["due_date"],
+                condition=Q(paid__lt=models.F("amount")),
+                name="schedule_open_by_due_date",
+            ),
+            models.Index(fields=["due_date"], name="schedule_by_due_date"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.contract.number} {self.due_date:%d/%m/%Y} {self.amount}"

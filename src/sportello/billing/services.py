@@ -16,6 +16,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import (
     Case,
+    Count,
     DateField,
     DecimalField,
     Exists,
@@ -38,6 +39,7 @@ from sportello.accounts.models import PortalUser
 from sportello.core import audit
 from sportello.core.formatting import format_long_date, format_money
 from sportello.core.models import Company
+from sportello.core.pagination import Segment, SegmentedRows
 from sportello.core.pdf import html_to_pdf
 from sportello.energy.models import SupplyPoint
 from sportello.leasing.models import Contract, ContractStatus, PaymentReason
@@ -154,6 +156,10 @@ def schedule(user: Any, chosen: ScheduleFilter, today: dt.date) -> QuerySet[Sche
     (newest first); a plan reaching 2031 no longer hides the overdue ones on
     page 3. ``order=NEWEST_FIRST`` is the plain list, newest due date first.
     """
+    return _for_display(_chosen_entries(user, chosen, today), chosen, today)
+
+
+def _chosen_entries(user: Any, chosen: ScheduleFilter, today: dt.date) -> QuerySet[ScheduleEntry]:
     entries = ScheduleEntry.objects.for_user(user)
     if chosen.contract is not None:
         entries = entries.filter(contract=chosen.contract)
@@ -163,6 +169,12 @@ def schedule(user: Any, chosen: ScheduleFilter, today: dt.date) -> QuerySet[Sche
         entries = entries.filter(due_date__gte=chosen.date_from)
     if chosen.date_to:
         entries = entries.filter(due_date__lte=chosen.date_to)
+    return entries
+
+
+def _for_display(
+    entries: QuerySet[ScheduleEntry], chosen: ScheduleFilter, today: dt.date
+) -> QuerySet[ScheduleEntry]:
     annotated = entries.annotate(
         status=Case(
             When(PAID, then=Value(EntryStatus.PAID.value)),
@@ -175,7 +187,7 @@ def schedule(user: Any, chosen: ScheduleFilter, today: dt.date) -> QuerySet[Sche
         ),
     ).select_related("contract", "invoice")
     if chosen.order == NEWEST_FIRST:
-        return annotated.order_by("-due_date", "contract__number", "-instalment_number", "-pk")
+        return annotated.order_by(*NEWEST_ORDER)
     return annotated.annotate(
         attention=Case(
             When(PAID, then=Value(2)), When(due_date__lt=today, then=Value(0)), default=Value(1)
@@ -189,6 +201,47 @@ def schedule(user: Any, chosen: ScheduleFilter, today: dt.date) -> QuerySet[Sche
         "instalment_number",
         "pk",
     )
+
+
+NEWEST_ORDER = ("-due_date", "contract__number", "-instalment_number", "-pk")
+#: Within each part of the default order (overdue, to be due; then paid).
+OPEN_ORDER = ("due_date", "contract__number", "instalment_number", "pk")
+PAID_ORDER = ("-due_date", "contract__number", "instalment_number", "pk")
+
+
+@dataclass(frozen=True)
+class ScheduleList:
+    """The billing page's list and its «Totale saldo scaduto» (every page)."""
+
+    rows: SegmentedRows[ScheduleEntry]
+    overdue_total: Decimal
+
+
+def schedule_list(user: Any, chosen: ScheduleFilter, today: dt.date) -> ScheduleList:
+    """The rows of ``schedule`` in its order, cut in the parts the order puts one after
+    another (overdue, to be due, paid), each read by the due date on its own; their
+    sizes and the overdue total come from one aggregate query, so a page reads two
+    queries however long the list, and a fleet's 20,000 rows are never sorted whole.
+    """
+    entries = _chosen_entries(user, chosen, today)
+    overdue, to_be_due = overdue_on(today), to_be_due_on(today)
+    figures = entries.order_by().aggregate(
+        overdue_rows=Count("pk", filter=overdue),
+        to_be_due_rows=Count("pk", filter=to_be_due),
+        paid_rows=Count("pk", filter=PAID),
+        overdue_total=_money(Sum(BALANCE, filter=overdue)),
+    )
+    if chosen.order == NEWEST_FIRST:
+        total = figures["overdue_rows"] + figures["to_be_due_rows"] + figures["paid_rows"]
+        segments = [Segment(entries.order_by(*NEWEST_ORDER), total)]
+    else:
+        segments = [
+            Segment(entries.filter(overdue).order_by(*OPEN_ORDER), figures["overdue_rows"]),
+            Segment(entries.filter(to_be_due).order_by(*OPEN_ORDER), figures["to_be_due_rows"]),
+            Segment(entries.filter(PAID).order_by(*PAID_ORDER), figures["paid_rows"]),
+        ]
+    rows = SegmentedRows(_for_display(entries, chosen, today), segments)
+    return ScheduleList(rows=rows, overdue_total=figures["overdue_total"])
 
 
 def overdue_total(entries: QuerySet[ScheduleEntry], today: dt.date) -> Decimal:

@@ -12,7 +12,6 @@ import re
 from typing import Any
 from uuid import UUID
 
-from django.db.models import QuerySet
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -37,12 +36,12 @@ from . import services
 from .exports import ScheduleExporter
 from .fatturapa.xml import InvalidFile
 from .forms import InvoiceSearchForm, ScheduleFilterForm
-from .models import POINT_PARAMETER, Invoice, ScheduleEntry
+from .models import POINT_PARAMETER, Invoice
 
 
-def schedule_rows(
+def schedule_filter(
     request: CompanyRequest, announce: bool = True
-) -> tuple[ContractSelection, ScheduleFilterForm, QuerySet[ScheduleEntry] | None]:
+) -> tuple[ContractSelection, ScheduleFilterForm, services.ScheduleFilter | None]:
     """Parse the billing page's URL: contract, status, period, order.
 
     Filters that are not valid select nothing (``None``), as the invoice search
@@ -59,25 +58,26 @@ def schedule_rows(
         date_to=form.cleaned_data["date_to"],
         order=form.cleaned_data["order"],
     )
-    return selection, form, services.schedule(request.user, chosen, timezone.localdate())
+    return selection, form, chosen
 
 
 @require_safe
 @leasing_customer_required
 def schedule_view(request: CompanyRequest) -> HttpResponse:
-    selection, form, entries = schedule_rows(request)
+    selection, form, chosen = schedule_filter(request)
     keep = {
         name: request.GET[name]
         for name in ("status", "date_from", "date_to", "order")
         if request.GET.get(name)
     }
     context = {"active_menu": "billing", "selection": selection, "form": form, "keep": keep}
-    if entries is not None:
-        page = paginate(request, entries)
+    if chosen is not None:
+        listing = services.schedule_list(request.user, chosen, timezone.localdate())
+        page = paginate(request, listing.rows)
         context |= {
             "page": page,
             "rows": [(entry, services.visible_invoice(entry, timezone.now())) for entry in page],
-            "overdue_total": services.overdue_total(entries, timezone.localdate()),
+            "overdue_total": listing.overdue_total,
             # The pagination links and «Esporta» keep the filters.
             "query": export_query(request),
         }
@@ -89,10 +89,11 @@ def schedule_view(request: CompanyRequest) -> HttpResponse:
 def schedule_export(request: CompanyRequest) -> HttpResponseBase:
     """The schedule as a workbook or CSV; invalid filters lead to the page, which says
     what is wrong (a file with no rows would read as "nothing matches")."""
-    selection, _form, entries = schedule_rows(request, announce=False)
-    if entries is None:
+    selection, _form, chosen = schedule_filter(request, announce=False)
+    if chosen is None:
         query = export_query(request)
         return redirect(f"{reverse('billing:schedule')}?{query}")
+    entries = services.schedule(request.user, chosen, timezone.localdate())
     number = selection.contract.number if selection.contract else ""
     return export_response(request, ScheduleExporter(entries, timezone.now(), number))
 
