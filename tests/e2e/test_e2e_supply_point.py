@@ -38,7 +38,7 @@ def test_it_keeps_the_chosen_supply_point_while_navigating(portal: Portal, page:
     page.set_viewport_size(PHONE)
     log_in_as(portal, page, login)
 
-    selector = page.get_by_label("Punto di fornitura")
+    selector = page.get_by_label("Punto di fornitura", exact=True)
     expect(selector).to_have_value(str(first.pk))
     expect(selector.locator("option:checked")).to_contain_text(
         f"{first.number} ({first.code_label}: {first.code}); {first.address}"
@@ -52,8 +52,8 @@ def test_it_keeps_the_chosen_supply_point_while_navigating(portal: Portal, page:
 
     # Back on the same page, about the second point; and still on the next page.
     expect(page.get_by_role("heading", level=1)).to_contain_text("Benvenuto")
-    expect(page.get_by_label("Punto di fornitura")).to_have_value(str(second.pk))
+    expect(page.get_by_label("Punto di fornitura", exact=True)).to_have_value(str(second.pk))
     page.goto(portal.url("energia", "/notifiche/"))
-    expect(page.get_by_label("Punto di fornitura")).to_have_value(str(second.pk))
+    expect(page.get_by_label("Punto di fornitura", exact=True)).to_have_value(str(second.pk))
     assert_accessible(page)
     assert_fits(page)

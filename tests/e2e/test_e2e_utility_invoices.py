@@ -97,7 +97,9 @@ def test_it_shows_each_points_invoices_and_saves_the_phone(
 
     page.goto(portal.url("energia", "/fatture-e-pagamenti/fatture/"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Elenco fatture")
-    expect(page.get_by_label("Punto di fornitura")).to_have_value(str(world.electricity.pk))
+    expect(page.get_by_label("Punto di fornitura", exact=True)).to_have_value(
+        str(world.electricity.pk)
+    )
     run = int(world.customer.code.removeprefix("G2E2E"))
     first, second, gas_bill = f"E25{run:05d}01", f"E25{run:05d}02", f"G25{run:05d}01"
     expect(page.locator("#invoices tbody tr")).to_have_count(2)
@@ -119,10 +121,10 @@ def test_it_shows_each_points_invoices_and_saves_the_phone(
     assert (status, content_type) == (200, "application/pdf")
 
     # The header's selector: the list follows the chosen point.
-    page.get_by_label("Punto di fornitura").select_option(str(world.gas.pk))
+    page.get_by_label("Punto di fornitura", exact=True).select_option(str(world.gas.pk))
     page.get_by_role("button", name="Cambia punto").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Elenco fatture")
-    expect(page.get_by_label("Punto di fornitura")).to_have_value(str(world.gas.pk))
+    expect(page.get_by_label("Punto di fornitura", exact=True)).to_have_value(str(world.gas.pk))
     expect(page.locator("#invoices tbody tr")).to_have_count(1)
     expect(row(page, gas_bill).get_by_role("link", name=f"Apri il PDF {gas_bill}")).to_be_visible()
     expect(page.locator("#invoices")).not_to_contain_text(f"E25{run:05d}")
