@@ -8,34 +8,19 @@ import pytest
 from django.test import Client
 from hypothesis import given
 from hypothesis import strategies as st
-from pytest_django import Settings
+from tests.backoffice import conftest as back_office
 from tests.backoffice.helpers import open_request
-from tests.factories import BACK_OFFICE_HOST, Tenant, make_operator, operator_client
+from tests.factories import Tenant
 
-from sportello.accounts.models import PortalUser
 from sportello.servicedesk.models import ServiceRequest
 
 from .pages import fuzz_form, post_forms
 from .strategies import examples, field_value
 
-
-@pytest.fixture(autouse=True)
-def back_office_host(settings: Settings) -> None:
-    settings.PLATFORM_HOSTS = [BACK_OFFICE_HOST]
-    settings.ADMIN_ON_COMPANY_HOSTS = False
-    settings.CLAMAV_REQUIRED = False
-    settings.CLAMAV_SOCKET = "/nonexistent"
-    settings.CLAMAV_TCP = ""
-
-
-@pytest.fixture
-def operator(release: Tenant) -> PortalUser:
-    return make_operator(release.company, permissions=[], username="gverdi")
-
-
-@pytest.fixture
-def desk(operator: PortalUser) -> Client:
-    return operator_client(operator)
+# The back office's own fixtures: its platform host (no scanner), Giulia Verdi and her desk.
+back_office_host = back_office.back_office_host
+operator = back_office.operator
+desk = back_office.desk
 
 
 @pytest.fixture
